@@ -1,1 +1,4 @@
-//! framework layer.
+//! The provider framework: cty values and types, codecs, schema, diagnostics, plan rules and the
+//! resource / data source / function traits. Knows nothing of Elastic.
+
+pub mod value;
