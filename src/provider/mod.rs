@@ -1,1 +1,3 @@
 //! provider layer.
+pub mod config;
+pub mod functions;

@@ -1,0 +1,98 @@
+//! Provider functions: `credentials_setting(alias)` and `proxy_address(endpoint, model)`.
+//!
+//! The logic is pure; the framework wiring (signatures, argument decoding) sits beside it.
+
+/// Port of the remote cluster server (API-key security model).
+pub const API_KEY_PORT: u16 = 9443;
+/// Port of the transport passthrough (certificate security model).
+pub const CERTIFICATE_PORT: u16 = 9400;
+
+/// Checks a remote-cluster alias as the Cloud keystore accepts it: lowercase letters, digits,
+/// `-` and `_`, non-empty.
+pub fn check_alias(alias: &str) -> Result<(), String> {
+    if alias.is_empty() {
+        return Err("the alias must not be empty".into());
+    }
+    if let Some(c) = alias.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_')) {
+        return Err(format!(
+            "the alias {alias:?} contains {c:?}; use only lowercase letters, digits, '-' and '_' (the alias must also name the remote cluster)"
+        ));
+    }
+    Ok(())
+}
+
+/// `cluster.remote.<alias>.credentials`, the keystore setting of the API-key model.
+pub fn credentials_setting(alias: &str) -> Result<String, String> {
+    check_alias(alias)?;
+    Ok(format!("cluster.remote.{alias}.credentials"))
+}
+
+/// `<endpoint>:9443` for `"api_key"`, `<endpoint>:9400` for `"certificate"`. `endpoint` is a
+/// deployment's bare host name (`info.metadata.endpoint`), without scheme or port.
+pub fn proxy_address(endpoint: &str, model: &str) -> Result<String, String> {
+    let port = match model {
+        "api_key" => API_KEY_PORT,
+        "certificate" => CERTIFICATE_PORT,
+        other => {
+            return Err(format!(
+                "unknown security model {other:?}: use \"api_key\" (port {API_KEY_PORT}) or \"certificate\" (port {CERTIFICATE_PORT})"
+            ));
+        }
+    };
+    if endpoint.is_empty() {
+        return Err("the endpoint must not be empty: pass the deployment's host name, e.g. data.crosscluster_deployment.x.endpoint".into());
+    }
+    if endpoint.contains("://") || endpoint.contains('/') || endpoint.contains(':') {
+        return Err(format!(
+            "the endpoint {endpoint:?} must be a bare host name without scheme, port or path (e.g. \"abc123.eu-west-1.aws.found.io\")"
+        ));
+    }
+    if !endpoint.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_') {
+        return Err(format!("the endpoint {endpoint:?} is not a valid host name"));
+    }
+    Ok(format!("{endpoint}:{port}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_setting_table() {
+        let cases = [
+            ("remote", Ok("cluster.remote.remote.credentials")),
+            ("my-remote_2", Ok("cluster.remote.my-remote_2.credentials")),
+            ("", Err("must not be empty")),
+            ("Remote", Err("'R'")),
+            ("a.b", Err("'.'")),
+            ("a b", Err("' '")),
+        ];
+        for (alias, want) in cases {
+            match (credentials_setting(alias), want) {
+                (Ok(got), Ok(w)) => assert_eq!(got, w),
+                (Err(got), Err(w)) => assert!(got.contains(w), "{got:?} lacks {w:?}"),
+                (got, w) => panic!("{alias:?}: got {got:?}, want {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn proxy_address_table() {
+        let cases = [
+            ("abc.found.io", "api_key", Ok("abc.found.io:9443")),
+            ("abc.found.io", "certificate", Ok("abc.found.io:9400")),
+            ("abc.found.io", "cert", Err("unknown security model \"cert\"")),
+            ("https://abc.found.io", "api_key", Err("bare host name")),
+            ("abc.found.io:9243", "api_key", Err("bare host name")),
+            ("", "api_key", Err("must not be empty")),
+            ("a b", "api_key", Err("not a valid host name")),
+        ];
+        for (endpoint, model, want) in cases {
+            match (proxy_address(endpoint, model), want) {
+                (Ok(got), Ok(w)) => assert_eq!(got, w),
+                (Err(got), Err(w)) => assert!(got.contains(w), "{got:?} lacks {w:?}"),
+                (got, w) => panic!("{endpoint:?}/{model:?}: got {got:?}, want {w:?}"),
+            }
+        }
+    }
+}
