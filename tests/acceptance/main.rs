@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod provider_core;
+
 use harness::Workdir;
 
 /// The pinned Terraform is the one the tests run (unless TF_ACC_TERRAFORM_PATH overrides it).
