@@ -4,7 +4,8 @@
 //! - null is `null`; unknown values cannot be represented (encoding one is an error).
 //! - numbers are JSON numbers written exactly (no exponent); decoding also accepts a string
 //!   holding a number, as cty's conversion does.
-//! - strings accept JSON numbers and bools (their text), bools accept `"true"`/`"false"`.
+//! - strings accept JSON numbers and bools (their text); bools accept `"true"`/`"false"` and
+//!   `"1"`/`"0"` (cty's string-to-bool conversion).
 //! - list/set/tuple are arrays; map and object are JSON objects. Object attributes missing from
 //!   the JSON decode as null (state written by older schema versions); attributes the type does
 //!   not declare are an error unless [`JsonOptions::ignore_undefined_attributes`] is set.
@@ -34,7 +35,12 @@ pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 pub fn decode_json_with(bytes: &[u8], ty: &Type, opts: JsonOptions) -> Result<Value, CodecError> {
     let json: Json = serde_json::from_slice(bytes).map_err(|e| CodecError::Malformed {
         path: Path::root(),
-        message: format!("invalid JSON ({}) at line {} column {}", json_error_name(&e), e.line(), e.column()),
+        message: format!(
+            "invalid JSON ({}) at line {} column {}",
+            json_error_name(&e),
+            e.line(),
+            e.column()
+        ),
     })?;
     value_from_json_with(&json, ty, opts)
 }
@@ -45,7 +51,11 @@ pub fn value_from_json(json: &Json, ty: &Type) -> Result<Value, CodecError> {
 }
 
 /// Converts an already parsed JSON document to a value of type `ty`, with options.
-pub fn value_from_json_with(json: &Json, ty: &Type, opts: JsonOptions) -> Result<Value, CodecError> {
+pub fn value_from_json_with(
+    json: &Json,
+    ty: &Type,
+    opts: JsonOptions,
+) -> Result<Value, CodecError> {
     let mut d = JsonDecoder {
         path: Vec::new(),
         opts,
@@ -78,7 +88,12 @@ fn number_json(n: &Number, path: &[PathStep]) -> Result<Json, CodecError> {
         })
 }
 
-fn to_json(v: &Value, ty: &Type, path: &mut Vec<PathStep>, depth: usize) -> Result<Json, CodecError> {
+fn to_json(
+    v: &Value,
+    ty: &Type,
+    path: &mut Vec<PathStep>,
+    depth: usize,
+) -> Result<Json, CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep {
             path: Path(path.clone()),
@@ -88,7 +103,11 @@ fn to_json(v: &Value, ty: &Type, path: &mut Vec<PathStep>, depth: usize) -> Resu
     if *ty == Type::Dynamic {
         let (t, inner) = match v {
             Value::Null => return Ok(Json::Null),
-            Value::Unknown(_) => return Err(CodecError::UnknownInJson { path: Path(path.clone()) }),
+            Value::Unknown(_) => {
+                return Err(CodecError::UnknownInJson {
+                    path: Path(path.clone()),
+                });
+            }
             Value::Dynamic(Type::Dynamic, inner) => return to_json(inner, ty, path, depth + 1),
             Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
             other => (other.infer_type().map_err(|e| e.with_prefix(path))?, other),
@@ -101,7 +120,9 @@ fn to_json(v: &Value, ty: &Type, path: &mut Vec<PathStep>, depth: usize) -> Resu
     match (ty, v) {
         (_, Value::Dynamic(t, inner)) if t == ty => to_json(inner, ty, path, depth + 1),
         (_, Value::Null) => Ok(Json::Null),
-        (_, Value::Unknown(_)) => Err(CodecError::UnknownInJson { path: Path(path.clone()) }),
+        (_, Value::Unknown(_)) => Err(CodecError::UnknownInJson {
+            path: Path(path.clone()),
+        }),
         (Type::Bool, Value::Bool(b)) => Ok(Json::Bool(*b)),
         (Type::Number, Value::Number(n)) => number_json(n, path),
         (Type::String, Value::String(s)) => Ok(Json::String(s.clone())),
@@ -118,7 +139,11 @@ fn to_json(v: &Value, ty: &Type, path: &mut Vec<PathStep>, depth: usize) -> Resu
             if ets.len() != elems.len() {
                 return Err(CodecError::Malformed {
                     path: Path(path.clone()),
-                    message: format!("a tuple of {} elements is required, found {}", ets.len(), elems.len()),
+                    message: format!(
+                        "a tuple of {} elements is required, found {}",
+                        ets.len(),
+                        elems.len()
+                    ),
                 });
             }
             let mut out = Vec::with_capacity(elems.len());
@@ -222,7 +247,9 @@ impl JsonDecoder {
                     return Err(self.mismatch("dynamic value object {\"type\", \"value\"}", j));
                 };
                 if let Some(k) = obj.keys().find(|k| *k != "type" && *k != "value") {
-                    return Err(self.malformed(format!("invalid key {k:?} in dynamically-typed value")));
+                    return Err(
+                        self.malformed(format!("invalid key {k:?} in dynamically-typed value"))
+                    );
                 }
                 let t = obj
                     .get("type")
@@ -236,8 +263,8 @@ impl JsonDecoder {
             }
             Type::Bool => match j {
                 Json::Bool(b) => Ok(Value::Bool(*b)),
-                Json::String(s) if s == "true" => Ok(Value::Bool(true)),
-                Json::String(s) if s == "false" => Ok(Value::Bool(false)),
+                Json::String(s) if s == "true" || s == "1" => Ok(Value::Bool(true)),
+                Json::String(s) if s == "false" || s == "0" => Ok(Value::Bool(false)),
                 Json::String(_) => Err(self.malformed("a bool is required")),
                 _ => Err(self.mismatch("bool", j)),
             },
@@ -351,10 +378,22 @@ mod tests {
 
     #[test]
     fn lenient_primitive_conversions() {
-        assert_eq!(decode_json(br#""12.5""#, &Type::Number).unwrap(), Value::number("12.5".parse::<Number>().unwrap()));
-        assert_eq!(decode_json(b"12", &Type::String).unwrap(), Value::string("12"));
-        assert_eq!(decode_json(b"true", &Type::String).unwrap(), Value::string("true"));
-        assert_eq!(decode_json(br#""false""#, &Type::Bool).unwrap(), Value::bool(false));
+        assert_eq!(
+            decode_json(br#""12.5""#, &Type::Number).unwrap(),
+            Value::number("12.5".parse::<Number>().unwrap())
+        );
+        assert_eq!(
+            decode_json(b"12", &Type::String).unwrap(),
+            Value::string("12")
+        );
+        assert_eq!(
+            decode_json(b"true", &Type::String).unwrap(),
+            Value::string("true")
+        );
+        assert_eq!(
+            decode_json(br#""false""#, &Type::Bool).unwrap(),
+            Value::bool(false)
+        );
         assert!(decode_json(br#""yes""#, &Type::Bool).is_err());
         assert!(decode_json(br#"[1]"#, &Type::String).is_err());
     }
@@ -367,7 +406,14 @@ mod tests {
             decode_json(input, &ty),
             Err(CodecError::UnexpectedAttribute { ref name, .. }) if name == "gone"
         ));
-        let v = decode_json_with(input, &ty, JsonOptions { ignore_undefined_attributes: true }).unwrap();
+        let v = decode_json_with(
+            input,
+            &ty,
+            JsonOptions {
+                ignore_undefined_attributes: true,
+            },
+        )
+        .unwrap();
         assert_eq!(v, Value::object([("a", Value::string("x"))]));
     }
 }

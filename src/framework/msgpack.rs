@@ -18,9 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::type_json::{type_from_json_bytes, type_to_json_bytes};
-use super::value::{
-    CodecError, MAX_DEPTH, Number, Path, PathStep, Refinements, Type, Value,
-};
+use super::value::{CodecError, MAX_DEPTH, Number, Path, PathStep, Refinements, Type, Value};
 
 /// Extension type of a refined unknown value.
 const EXT_REFINED_UNKNOWN: i8 = 12;
@@ -28,8 +26,6 @@ const EXT_REFINED_UNKNOWN: i8 = 12;
 const MAX_REFINEMENT_PAYLOAD: usize = 1024;
 /// Longest string prefix refinement sent (bytes), so the payload stays far below the limit.
 const MAX_PREFIX_BYTES: usize = 255;
-/// Longest encoded number bound sent in a refinement.
-const MAX_BOUND_BYTES: usize = 300;
 
 /// Encodes `value` as msgpack against `ty`. The value must conform to the type (see
 /// [`Value::conforms`]); errors name the path where it does not.
@@ -109,7 +105,15 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, f: f64) {
     out.extend_from_slice(&f.to_bits().to_be_bytes());
 }
 
-fn write_len(out: &mut Vec<u8>, len: usize, fix_base: u8, fix_max: usize, m8: Option<u8>, m16: u8, m32: u8) {
+fn write_len(
+    out: &mut Vec<u8>,
+    len: usize,
+    fix_base: u8,
+    fix_max: usize,
+    m8: Option<u8>,
+    m16: u8,
+    m32: u8,
+) {
     if len <= fix_max {
         out.push(fix_base | len as u8);
     } else if let (Some(m8), true) = (m8, len <= 0xff) {
@@ -194,63 +198,71 @@ fn truncate_str(s: &str, max: usize) -> &str {
 }
 
 /// Writes an unknown value for type `ty`: ext 12 with the refinements that apply to `ty`, or
-/// the plain `d4 00 00` when none do.
+/// the plain `d4 00 00` when none do. Entries are written in key order; if the payload would
+/// exceed what Terraform accepts, the largest entries (huge number bounds) are left out.
 pub(crate) fn write_unknown(out: &mut Vec<u8>, r: &Refinements, ty: &Type) {
     if *ty == Type::Dynamic {
         out.extend_from_slice(&[0xd4, 0, 0]);
         return;
     }
-    let mut body = Vec::new();
-    let mut count = 0;
+    // (key, encoded value) pairs.
+    let mut entries: Vec<(u8, Vec<u8>)> = Vec::new();
     if let Some(not_null) = r.not_null {
-        write_uint(&mut body, 1);
-        write_bool(&mut body, !not_null);
-        count += 1;
+        let mut b = Vec::new();
+        write_bool(&mut b, !not_null);
+        entries.push((1, b));
     }
     match ty {
         Type::String => {
             if let Some(prefix) = r.string_prefix.as_deref().filter(|p| !p.is_empty()) {
-                write_uint(&mut body, 2);
-                write_str(&mut body, truncate_str(prefix, MAX_PREFIX_BYTES));
-                count += 1;
+                let mut b = Vec::new();
+                write_str(&mut b, truncate_str(prefix, MAX_PREFIX_BYTES));
+                entries.push((2, b));
             }
         }
         Type::Number => {
-            for (key, bound) in [(3u64, &r.number_lower), (4u64, &r.number_upper)] {
+            for (key, bound) in [(3u8, &r.number_lower), (4u8, &r.number_upper)] {
                 if let Some((n, inclusive)) = bound {
                     let mut b = Vec::new();
                     write_array_len(&mut b, 2);
                     write_number(&mut b, n);
                     write_bool(&mut b, *inclusive);
-                    if b.len() <= MAX_BOUND_BYTES {
-                        write_uint(&mut body, key);
-                        body.extend_from_slice(&b);
-                        count += 1;
-                    }
+                    entries.push((key, b));
                 }
             }
         }
         Type::List(_) | Type::Set(_) | Type::Map(_) => {
             if let Some(lower) = r.length_lower.filter(|l| *l > 0 && *l <= i64::MAX as u64) {
-                write_uint(&mut body, 5);
-                write_uint(&mut body, lower);
-                count += 1;
+                let mut b = Vec::new();
+                write_uint(&mut b, lower);
+                entries.push((5, b));
             }
             if let Some(upper) = r.length_upper.filter(|u| *u <= i64::MAX as u64) {
-                write_uint(&mut body, 6);
-                write_uint(&mut body, upper);
-                count += 1;
+                let mut b = Vec::new();
+                write_uint(&mut b, upper);
+                entries.push((6, b));
             }
         }
         _ => {}
     }
-    if count == 0 {
+    // Map header (at most 3 bytes for our counts) + keys + values must fit the limit.
+    let size = |e: &[(u8, Vec<u8>)]| 1 + e.iter().map(|(_, b)| 1 + b.len()).sum::<usize>();
+    while size(&entries) > MAX_REFINEMENT_PAYLOAD {
+        let Some(largest) = (0..entries.len()).max_by_key(|i| entries[*i].1.len()) else {
+            break;
+        };
+        entries.remove(largest);
+    }
+    if entries.is_empty() {
         out.extend_from_slice(&[0xd4, 0, 0]);
         return;
     }
-    let mut payload = Vec::with_capacity(body.len() + 1);
-    write_map_len(&mut payload, count);
-    payload.extend_from_slice(&body);
+    let mut payload = Vec::with_capacity(size(&entries));
+    write_map_len(&mut payload, entries.len());
+    for (key, b) in &entries {
+        write_uint(&mut payload, u64::from(*key));
+        payload.extend_from_slice(b);
+    }
     write_ext(out, EXT_REFINED_UNKNOWN, &payload);
 }
 
@@ -289,7 +301,9 @@ impl Encoder {
                     self.out.extend_from_slice(&[0xd4, 0, 0]);
                     Ok(())
                 }
-                Value::Dynamic(Type::Dynamic, inner) => self.value(inner, &Type::Dynamic, depth + 1),
+                Value::Dynamic(Type::Dynamic, inner) => {
+                    self.value(inner, &Type::Dynamic, depth + 1)
+                }
                 Value::Dynamic(t, inner) => {
                     write_array_len(&mut self.out, 2);
                     write_bin(&mut self.out, &type_to_json_bytes(t));
@@ -696,7 +710,9 @@ impl<'a> Decoder<'a> {
             0xd8 => 16,
             0xc7 => self.be(1)? as usize,
             0xc8 => self.be(2)? as usize,
-            0xc9 => usize::try_from(self.be(4)?).map_err(|_| self.malformed("extension too long"))?,
+            0xc9 => {
+                usize::try_from(self.be(4)?).map_err(|_| self.malformed("extension too long"))?
+            }
             _ => return Err(self.expect_kind("extension", m)),
         };
         let ext_type = self.byte()? as i8;
@@ -704,6 +720,7 @@ impl<'a> Decoder<'a> {
         Ok((ext_type, payload))
     }
 
+    #[inline(never)]
     fn unknown(&mut self, ty: &Type) -> Result<Value, CodecError> {
         let (ext_type, payload) = self.ext_header()?;
         if payload.len() <= 1 {
@@ -746,18 +763,23 @@ impl<'a> Decoder<'a> {
                 }
                 2 => {
                     if *ty != Type::String {
-                        return Err(self.malformed("string prefix refinement for a non-string type"));
+                        return Err(
+                            self.malformed("string prefix refinement for a non-string type")
+                        );
                     }
-                    r.string_prefix = Some(
-                        self.string()
-                            .map_err(|_| self.malformed("string prefix refinement is not a UTF-8 string"))?,
-                    );
+                    let prefix = self.string().map_err(|_| {
+                        self.malformed("string prefix refinement is not a UTF-8 string")
+                    })?;
+                    // An empty prefix says nothing.
+                    r.string_prefix = (!prefix.is_empty()).then_some(prefix);
                 }
                 3 | 4 => {
                     if *ty != Type::Number {
                         return Err(self.malformed("number bound refinement for a non-number type"));
                     }
-                    let bad = |d: &Self| d.malformed("number bound refinement must be a [number, bool] array");
+                    let bad = |d: &Self| {
+                        d.malformed("number bound refinement must be a [number, bool] array")
+                    };
                     let n = self.array_len("array").map_err(|_| bad(self))?;
                     if n != 2 {
                         return Err(bad(self));
@@ -776,14 +798,21 @@ impl<'a> Decoder<'a> {
                 }
                 5 | 6 => {
                     if !ty.is_collection() {
-                        return Err(self.malformed("length bound refinement for a non-collection type"));
+                        return Err(
+                            self.malformed("length bound refinement for a non-collection type")
+                        );
                     }
-                    let n = self.integer("integer").map_err(|_| self.malformed("length bound refinement must be an integer"))?;
-                    let n = u64::try_from(n).map_err(|_| self.malformed("length bound refinement must not be negative"))?;
+                    let n = self.integer("integer").map_err(|_| {
+                        self.malformed("length bound refinement must be an integer")
+                    })?;
+                    let n = u64::try_from(n).map_err(|_| {
+                        self.malformed("length bound refinement must not be negative")
+                    })?;
+                    // A zero lower bound and an upper bound beyond int64 say nothing.
                     if key == 5 {
-                        r.length_lower = Some(n);
+                        r.length_lower = (n > 0).then_some(n);
                     } else {
-                        r.length_upper = Some(n);
+                        r.length_upper = (n <= i64::MAX as u64).then_some(n);
                     }
                 }
                 _ => self.skip(0)?,
@@ -792,6 +821,7 @@ impl<'a> Decoder<'a> {
         Ok(r)
     }
 
+    #[inline(never)]
     fn dynamic(&mut self, depth: usize) -> Result<Value, CodecError> {
         let n = self.array_len("dynamic value array [type, value]")?;
         if n != 2 {
@@ -803,12 +833,11 @@ impl<'a> Decoder<'a> {
         Ok(Value::Dynamic(ty, Box::new(inner)))
     }
 
+    /// Decodes one value. Kept small (the recursive work happens in out-of-line helpers) so
+    /// that [`MAX_DEPTH`] levels fit comfortably in a 2 MiB thread stack even in debug builds.
     fn value(&mut self, ty: &Type, depth: usize) -> Result<Value, CodecError> {
         if depth > MAX_DEPTH {
-            return Err(CodecError::TooDeep {
-                path: Path(self.path.clone()),
-                limit: MAX_DEPTH,
-            });
+            return Err(self.too_deep());
         }
         let m = self.peek()?;
         if is_ext(m) {
@@ -823,94 +852,121 @@ impl<'a> Decoder<'a> {
             Type::Bool => self.bool().map(Value::Bool),
             Type::Number => self.number().map(Value::Number),
             Type::String => self.string().map(Value::String),
-            Type::List(et) | Type::Set(et) => {
-                let n = self.array_len(&ty.to_string())?;
-                // Every element takes at least one byte: never reserve more than that.
-                let mut elems = Vec::with_capacity(n.min(self.remaining()));
-                for i in 0..n {
-                    self.path.push(PathStep::Index(i as u64));
-                    elems.push(self.value(et, depth + 1)?);
-                    self.path.pop();
-                }
-                Ok(if matches!(ty, Type::List(_)) {
-                    Value::List(elems)
-                } else {
-                    Value::Set(elems)
-                })
+            Type::List(et) => self.sequence(ty, et, depth).map(Value::List),
+            Type::Set(et) => self.sequence(ty, et, depth).map(Value::Set),
+            Type::Tuple(ets) => self.tuple(ets, depth),
+            Type::Map(et) => self.map(ty, et, depth),
+            Type::Object { attrs, optional } => self.object(attrs, optional, depth),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> CodecError {
+        CodecError::TooDeep {
+            path: Path(self.path.clone()),
+            limit: MAX_DEPTH,
+        }
+    }
+
+    #[inline(never)]
+    fn sequence(&mut self, ty: &Type, et: &Type, depth: usize) -> Result<Vec<Value>, CodecError> {
+        let n = self.array_len(&ty.to_string())?;
+        // Every element takes at least one byte: never reserve more than that.
+        let mut elems = Vec::with_capacity(n.min(self.remaining()));
+        for i in 0..n {
+            self.path.push(PathStep::Index(i as u64));
+            elems.push(self.value(et, depth + 1)?);
+            self.path.pop();
+        }
+        Ok(elems)
+    }
+
+    #[inline(never)]
+    fn tuple(&mut self, ets: &[Type], depth: usize) -> Result<Value, CodecError> {
+        let n = self.array_len("tuple")?;
+        if n != ets.len() {
+            return Err(self.malformed(format!(
+                "a tuple of {} elements is required, found {n}",
+                ets.len()
+            )));
+        }
+        let mut elems = Vec::with_capacity(n);
+        for (i, et) in ets.iter().enumerate() {
+            self.path.push(PathStep::Index(i as u64));
+            elems.push(self.value(et, depth + 1)?);
+            self.path.pop();
+        }
+        Ok(Value::Tuple(elems))
+    }
+
+    #[inline(never)]
+    fn map(&mut self, ty: &Type, et: &Type, depth: usize) -> Result<Value, CodecError> {
+        let n = self.map_len(&ty.to_string())?;
+        let mut m = BTreeMap::new();
+        for _ in 0..n {
+            let k = self
+                .string()
+                .map_err(|_| self.malformed("map keys must be strings"))?;
+            if m.contains_key(&k) {
+                return Err(CodecError::Malformed {
+                    path: Path(self.path.clone()).key(k),
+                    message: "duplicate map key".into(),
+                });
             }
-            Type::Tuple(ets) => {
-                let n = self.array_len("tuple")?;
-                if n != ets.len() {
-                    return Err(self.malformed(format!(
-                        "a tuple of {} elements is required, found {n}",
-                        ets.len()
-                    )));
-                }
-                let mut elems = Vec::with_capacity(n);
-                for (i, et) in ets.iter().enumerate() {
-                    self.path.push(PathStep::Index(i as u64));
-                    elems.push(self.value(et, depth + 1)?);
-                    self.path.pop();
-                }
-                Ok(Value::Tuple(elems))
-            }
-            Type::Map(et) => {
-                let n = self.map_len(&ty.to_string())?;
-                let mut m = BTreeMap::new();
-                for _ in 0..n {
-                    let k = self.string().map_err(|_| self.malformed("map keys must be strings"))?;
-                    self.path.push(PathStep::Key(k));
-                    let v = self.value(et, depth + 1)?;
-                    let Some(PathStep::Key(k)) = self.path.pop() else {
-                        return Err(self.malformed("internal path error"));
-                    };
-                    if m.insert(k, v).is_some() {
-                        return Err(self.malformed("duplicate map key"));
-                    }
-                }
-                Ok(Value::Map(m))
-            }
-            Type::Object { attrs, optional } => {
-                let n = self.map_len("object")?;
-                let mut m = BTreeMap::new();
-                for _ in 0..n {
-                    let k = self
-                        .string()
-                        .map_err(|_| self.malformed("object attribute names must be strings"))?;
-                    let Some(at) = attrs.get(&k) else {
-                        return Err(CodecError::UnexpectedAttribute {
-                            path: Path(self.path.clone()),
-                            name: k,
-                        });
-                    };
-                    self.path.push(PathStep::Attr(k));
-                    let v = self.value(at, depth + 1)?;
-                    let Some(PathStep::Attr(k)) = self.path.pop() else {
-                        return Err(self.malformed("internal path error"));
-                    };
-                    if m.contains_key(&k) {
-                        return Err(CodecError::Malformed {
-                            path: Path(self.path.clone()).attr(k),
-                            message: "duplicate attribute".into(),
-                        });
-                    }
-                    m.insert(k, v);
-                }
-                for name in attrs.keys() {
-                    if !m.contains_key(name) {
-                        if optional.contains(name) {
-                            m.insert(name.clone(), Value::Null);
-                        } else {
-                            return Err(CodecError::MissingAttribute {
-                                path: Path(self.path.clone()),
-                                name: name.clone(),
-                            });
-                        }
-                    }
-                }
-                Ok(Value::Object(m))
+            self.path.push(PathStep::Key(k));
+            let v = self.value(et, depth + 1)?;
+            if let Some(PathStep::Key(k)) = self.path.pop() {
+                m.insert(k, v);
             }
         }
+        Ok(Value::Map(m))
+    }
+
+    #[inline(never)]
+    fn object(
+        &mut self,
+        attrs: &BTreeMap<String, Type>,
+        optional: &std::collections::BTreeSet<String>,
+        depth: usize,
+    ) -> Result<Value, CodecError> {
+        let n = self.map_len("object")?;
+        let mut m = BTreeMap::new();
+        for _ in 0..n {
+            let k = self
+                .string()
+                .map_err(|_| self.malformed("object attribute names must be strings"))?;
+            let Some(at) = attrs.get(&k) else {
+                return Err(CodecError::UnexpectedAttribute {
+                    path: Path(self.path.clone()),
+                    name: k,
+                });
+            };
+            if m.contains_key(&k) {
+                return Err(CodecError::Malformed {
+                    path: Path(self.path.clone()).attr(k),
+                    message: "duplicate attribute".into(),
+                });
+            }
+            self.path.push(PathStep::Attr(k));
+            let v = self.value(at, depth + 1)?;
+            if let Some(PathStep::Attr(k)) = self.path.pop() {
+                m.insert(k, v);
+            }
+        }
+        for name in attrs.keys() {
+            if !m.contains_key(name) {
+                if optional.contains(name) {
+                    m.insert(name.clone(), Value::Null);
+                } else {
+                    return Err(CodecError::MissingAttribute {
+                        path: Path(self.path.clone()),
+                        name: name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(Value::Object(m))
     }
 }
 
@@ -939,7 +995,11 @@ mod tests {
             let mut out = Vec::new();
             write_int(&mut out, n);
             assert_eq!(hex(&out), want, "{n}");
-            let mut d = Decoder { buf: &out, pos: 0, path: vec![] };
+            let mut d = Decoder {
+                buf: &out,
+                pos: 0,
+                path: vec![],
+            };
             assert_eq!(d.integer("n").unwrap(), i128::from(n));
         }
     }

@@ -57,7 +57,8 @@ pub fn type_from_json(json: &Json) -> Result<Type, CodecError> {
 
 /// Parses a type from JSON bytes.
 pub fn type_from_json_bytes(bytes: &[u8]) -> Result<Type, CodecError> {
-    let json: Json = serde_json::from_slice(bytes).map_err(|e| invalid(format!("not JSON ({})", json_error_name(&e))))?;
+    let json: Json = serde_json::from_slice(bytes)
+        .map_err(|e| invalid(format!("not JSON ({})", json_error_name(&e))))?;
     type_from_json(&json)
 }
 
@@ -97,7 +98,9 @@ fn parse(json: &Json, depth: usize) -> Result<Type, CodecError> {
             match kind.as_str() {
                 "list" | "set" | "map" => {
                     if parts.len() != 2 {
-                        return Err(invalid(format!("{kind} type needs exactly one element type")));
+                        return Err(invalid(format!(
+                            "{kind} type needs exactly one element type"
+                        )));
                     }
                     let et = parse(&parts[1], depth + 1)?;
                     Ok(match kind.as_str() {
@@ -108,7 +111,9 @@ fn parse(json: &Json, depth: usize) -> Result<Type, CodecError> {
                 }
                 "object" => {
                     if parts.len() != 2 && parts.len() != 3 {
-                        return Err(invalid("object type needs attributes and optionally a list of optional attributes"));
+                        return Err(invalid(
+                            "object type needs attributes and optionally a list of optional attributes",
+                        ));
                     }
                     let Json::Object(obj) = &parts[1] else {
                         return Err(invalid("object attribute types must be a JSON object"));
@@ -127,7 +132,9 @@ fn parse(json: &Json, depth: usize) -> Result<Type, CodecError> {
                                 return Err(invalid("optional attribute names must be strings"));
                             };
                             if !attrs.contains_key(o) {
-                                return Err(invalid("optional attribute is not an attribute of the object"));
+                                return Err(invalid(
+                                    "optional attribute is not an attribute of the object",
+                                ));
                             }
                             optional.insert(o.clone());
                         }
@@ -136,7 +143,9 @@ fn parse(json: &Json, depth: usize) -> Result<Type, CodecError> {
                 }
                 "tuple" => {
                     if parts.len() != 2 {
-                        return Err(invalid("tuple type needs exactly one array of element types"));
+                        return Err(invalid(
+                            "tuple type needs exactly one array of element types",
+                        ));
                     }
                     let Json::Array(elems) = &parts[1] else {
                         return Err(invalid("tuple element types must be an array"));

@@ -452,7 +452,11 @@ impl Number {
         let n = self.0.normalized();
         let (_, scale) = n.as_bigint_and_exponent();
         if scale < -400 {
-            return if n.sign() == Sign::Minus { f64::NEG_INFINITY } else { f64::INFINITY };
+            return if n.sign() == Sign::Minus {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
         }
         if scale > 1200 && n.digits() < 100 {
             return 0.0;
@@ -470,7 +474,11 @@ impl Number {
         let n = self.0.normalized();
         let (int, scale) = n.into_bigint_and_exponent();
         if scale > 0 || scale < -20 {
-            return if int.sign() == Sign::NoSign { Some(BigInt::from(0)) } else { None };
+            return if int.sign() == Sign::NoSign {
+                Some(BigInt::from(0))
+            } else {
+                None
+            };
         }
         Some(int * BigInt::from(10u8).pow(scale.unsigned_abs() as u32))
     }
@@ -790,7 +798,9 @@ impl Value {
         match self {
             Value::Unknown(_) => false,
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, inner) => inner.is_wholly_known(),
         }
@@ -1066,4 +1076,184 @@ fn infer_at(v: &Value, path: &mut Vec<PathStep>, depth: usize) -> Result<Type, C
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Number {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn display_is_plain_decimal() {
+        assert_eq!(n("1e400").to_string(), format!("1{}", "0".repeat(400)));
+        assert_eq!(n("-1e-400").to_string(), format!("-0.{}1", "0".repeat(399)));
+        assert_eq!(n("1.500").to_string(), "1.5");
+        assert_eq!(n("-0.0").to_string(), "0");
+        assert_eq!(n("0100").to_string(), "100");
+        assert_eq!(n(".5").to_string(), "0.5");
+        assert_eq!(n("5.").to_string(), "5");
+        assert_eq!(n("+12.34E+2").to_string(), "1234");
+        assert_eq!(
+            n("123456789012345678901234567890.123456789").to_string(),
+            "123456789012345678901234567890.123456789"
+        );
+    }
+
+    #[test]
+    fn parse_rejects_non_numbers() {
+        for bad in [
+            "", "-", ".", "e5", "1e", "1e+", "NaN", "inf", "Infinity", "0x10", "1_000", " 1", "1 ",
+            "--1", "1.2.3",
+        ] {
+            assert!(bad.parse::<Number>().is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            "1e999999999".parse::<Number>(),
+            Err(NumberParseError::OutOfRange)
+        );
+        assert_eq!(
+            "1e-99999999999999999999999".parse::<Number>(),
+            Err(NumberParseError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn integer_conversions_are_exact() {
+        assert_eq!(Number::from(i64::MAX).to_i64(), Some(i64::MAX));
+        assert_eq!(Number::from(i64::MIN).to_i64(), Some(i64::MIN));
+        assert_eq!(Number::from(u64::MAX).to_i64(), None);
+        assert_eq!(Number::from(u64::MAX).to_u64(), Some(u64::MAX));
+        assert_eq!(Number::from(-1i64).to_u64(), None);
+        assert_eq!(n("1.5").to_i64(), None);
+        assert_eq!(n("1e3").to_i64(), Some(1000));
+        assert_eq!(n("1e400").to_i64(), None);
+        assert_eq!(Number::zero().to_i64(), Some(0));
+    }
+
+    #[test]
+    fn float_conversions_are_exact() {
+        assert_eq!(n("1.5").to_f64_exact(), Some(1.5));
+        assert_eq!(n("0.1").to_f64_exact(), None); // 0.1 is not a binary fraction
+        assert_eq!(n("0.8").to_f64_exact(), None);
+        let tenth = Number::from_f64(0.1).unwrap();
+        assert_eq!(
+            tenth.to_string(),
+            "0.1000000000000000055511151231257827021181583404541015625"
+        );
+        assert_eq!(tenth.to_f64_exact(), Some(0.1));
+        assert_eq!(
+            Number::from_f64(f64::MAX).unwrap().to_f64_exact(),
+            Some(f64::MAX)
+        );
+        let tiny = Number::from_f64(f64::from_bits(1)).unwrap();
+        assert_eq!(tiny.to_f64_exact(), Some(f64::from_bits(1)));
+        assert_eq!(Number::from_f64(f64::NAN), None);
+        assert_eq!(Number::from_f64(f64::INFINITY), None);
+        assert_eq!(n("1e400").to_f64_exact(), None);
+        assert_eq!(n("-1e-400").to_f64_exact(), None);
+        assert_eq!(n("2.5").to_f64_lossy(), 2.5);
+        assert_eq!(n("1e400").to_f64_lossy(), f64::INFINITY);
+    }
+
+    #[test]
+    fn equality_ignores_representation() {
+        assert_eq!(n("1.0"), n("1"));
+        assert_eq!(
+            Number(BigDecimal::new(BigInt::from(100), 2)),
+            Number::from(1)
+        );
+    }
+
+    #[test]
+    fn conformance_reports_paths() {
+        let ty = Type::object_with_optional(
+            [
+                ("name", Type::String),
+                ("tags", Type::map(Type::list(Type::Number))),
+                ("opt", Type::Bool),
+            ],
+            ["opt"],
+        );
+        let good = Value::object([
+            ("name", Value::string("x")),
+            (
+                "tags",
+                Value::map([("a", Value::list([Value::number(1), Value::unknown()]))]),
+            ),
+        ]);
+        assert!(good.conforms(&ty).is_ok());
+
+        let bad = Value::object([
+            ("name", Value::string("x")),
+            (
+                "tags",
+                Value::map([("a", Value::list([Value::number(1), Value::string("no")]))]),
+            ),
+        ]);
+        let err = bad.conforms(&ty).unwrap_err();
+        assert_eq!(err.path(), &Path::root().attr("tags").key("a").index(1));
+        assert_eq!(
+            err.to_string(),
+            "tags[\"a\"][1]: number is required, found string"
+        );
+
+        let missing = Value::object([("tags", Value::Null)]);
+        assert!(
+            matches!(missing.conforms(&ty), Err(CodecError::MissingAttribute { ref name, .. }) if name == "name")
+        );
+        let extra = Value::object([
+            ("name", Value::Null),
+            ("tags", Value::Null),
+            ("zzz", Value::Null),
+        ]);
+        assert!(
+            matches!(extra.conforms(&ty), Err(CodecError::UnexpectedAttribute { ref name, .. }) if name == "zzz")
+        );
+        assert!(Value::Null.conforms(&ty).is_ok());
+        assert!(Value::string("x").conforms(&Type::Dynamic).is_ok());
+        assert!(
+            Value::dynamic(Type::Number, Value::string("x"))
+                .conforms(&Type::Dynamic)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn accessors_and_knownness() {
+        let v = Value::object([
+            ("a", Value::string("s")),
+            ("b", Value::list([Value::unknown()])),
+            ("c", Value::dynamic(Type::Bool, Value::bool(true))),
+        ]);
+        assert_eq!(v.get_attr("a").and_then(Value::as_str), Some("s"));
+        assert_eq!(v.get_attr("c").and_then(Value::as_bool), Some(true));
+        assert!(v.is_known());
+        assert!(!v.is_wholly_known());
+        assert!(!v.get_attr("b").unwrap().elements().unwrap()[0].is_known());
+        assert!(Value::dynamic(Type::String, Value::Null).is_null());
+        assert_eq!(Value::number(7).as_i64(), Some(7));
+    }
+
+    #[test]
+    fn type_inference() {
+        let v = Value::object([
+            ("l", Value::list([Value::Null, Value::string("a")])),
+            ("t", Value::tuple([Value::bool(true), Value::number(1)])),
+        ]);
+        assert_eq!(
+            v.infer_type().unwrap(),
+            Type::object([
+                ("l", Type::list(Type::String)),
+                ("t", Type::tuple([Type::Bool, Type::Number])),
+            ])
+        );
+        assert!(
+            Value::list([Value::number(1), Value::string("a")])
+                .infer_type()
+                .is_err()
+        );
+    }
 }
