@@ -1025,12 +1025,24 @@ fn limits_are_enforced_without_crashing() {
         v = Value::list([v]);
     }
     assert!(matches!(encode(&v, &ty), Err(CodecError::TooDeep { .. })));
-    // Deep dynamic nesting through type JSON is refused too.
+    // Dynamic values wrapping dynamic values wrapping ... are cut off at the same depth.
     let mut deep = Vec::new();
     for _ in 0..100_000 {
-        deep.push(0x91);
+        deep.extend_from_slice(&unhex("92c4092264796e616d696322"));
     }
-    assert!(decode(&deep, &Type::Dynamic).is_err());
+    deep.push(0xc0);
+    assert!(matches!(
+        decode(&deep, &Type::Dynamic),
+        Err(CodecError::TooDeep { .. })
+    ));
+    let mut shallow = Vec::new();
+    for _ in 0..10 {
+        shallow.extend_from_slice(&unhex("92c4092264796e616d696322"));
+    }
+    shallow.extend_from_slice(&unhex("92c40622626f6f6c22c3"));
+    // `["dynamic", v]` collapses to `v`.
+    let want = dynamic(Type::Bool, Value::bool(true));
+    assert_eq!(decode(&shallow, &Type::Dynamic).unwrap(), want);
     // Trailing bytes.
     assert!(decode(&unhex("c3c3"), &Type::Bool).is_err());
     // Invalid UTF-8.
@@ -1105,6 +1117,9 @@ fn fuzz_decoding_never_panics() {
         )
         .unwrap(),
         unhex("92c4115b226c697374222c22737472696e67225d91a568656c6c6f"),
+        // JSON seeds, so that mutations also reach deep into the JSON decoder.
+        br#"{"a":"x","b":[{"c":0.1,"d":{"value":[1,"2"],"type":["tuple",["number","string"]]}}],"e":{"k":true}}"#.to_vec(),
+        br#"{"value":{"x":[1e400,-1e-400]},"type":["object",{"x":["list","number"]}]}"#.to_vec(),
     ];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let start = Instant::now();
@@ -1215,4 +1230,214 @@ fn max_depth_fits_in_a_2mib_stack() {
     handle
         .join()
         .expect("deep values must not overflow a 2 MiB stack");
+}
+
+fn gen_string(rng: &mut Rng) -> String {
+    const PARTS: [&str; 8] = ["a", "Z", "0", " ", "é", "✓", "𝄞", "\"\\\n"];
+    (0..rng.below(6))
+        .map(|_| PARTS[rng.below(PARTS.len())])
+        .collect()
+}
+
+fn gen_number(rng: &mut Rng) -> Number {
+    match rng.below(4) {
+        0 => Number::from(rng.next() as i64),
+        1 => Number::from(rng.next()),
+        2 => loop {
+            if let Some(n) = Number::from_f64(f64::from_bits(rng.next())) {
+                break n;
+            }
+        },
+        _ => {
+            let digits: String = (0..=rng.below(40))
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
+            let exp = rng.below(200) as i64 - 100;
+            let sign = if rng.below(2) == 0 { "-" } else { "" };
+            format!("{sign}{digits}e{exp}").parse().unwrap()
+        }
+    }
+}
+
+fn gen_type(rng: &mut Rng, depth: usize) -> Type {
+    let leaf = depth >= 4 || rng.below(3) == 0;
+    if leaf {
+        return [Type::Bool, Type::Number, Type::String, Type::Dynamic][rng.below(4)].clone();
+    }
+    match rng.below(6) {
+        0 => Type::list(gen_type(rng, depth + 1)),
+        1 => Type::set(gen_type(rng, depth + 1)),
+        2 => Type::map(gen_type(rng, depth + 1)),
+        3 => Type::tuple(
+            (0..rng.below(4))
+                .map(|_| gen_type(rng, depth + 1))
+                .collect::<Vec<_>>(),
+        ),
+        _ => {
+            let names = ["id", "name", "tags", "x", "ü"];
+            let mut attrs: Vec<(String, Type)> = Vec::new();
+            for n in names {
+                if rng.below(2) == 0 {
+                    attrs.push((n.to_string(), gen_type(rng, depth + 1)));
+                }
+            }
+            let optional: Vec<String> = attrs
+                .iter()
+                .filter(|_| rng.below(3) == 0)
+                .map(|(n, _)| n.clone())
+                .collect();
+            Type::object_with_optional(attrs, optional)
+        }
+    }
+}
+
+fn gen_unknown(rng: &mut Rng, ty: &Type) -> Value {
+    let mut r = Refinements::default();
+    if *ty == Type::Dynamic || rng.below(2) == 0 {
+        return Value::Unknown(r);
+    }
+    if rng.below(2) == 0 {
+        r.not_null = Some(rng.below(4) != 0);
+    }
+    match ty {
+        Type::String => {
+            let p = gen_string(rng);
+            r.string_prefix = (!p.is_empty()).then_some(p);
+        }
+        Type::Number => {
+            if rng.below(2) == 0 {
+                r.number_lower = Some((gen_number(rng), rng.below(2) == 0));
+            }
+            if rng.below(2) == 0 {
+                r.number_upper = Some((gen_number(rng), rng.below(2) == 0));
+            }
+        }
+        Type::List(_) | Type::Set(_) | Type::Map(_) => {
+            if rng.below(2) == 0 {
+                r.length_lower = Some(1 + rng.below(100) as u64);
+            }
+            if rng.below(2) == 0 {
+                r.length_upper = Some(rng.next() >> 1);
+            }
+        }
+        _ => {}
+    }
+    Value::Unknown(r)
+}
+
+fn gen_value(rng: &mut Rng, ty: &Type, depth: usize) -> Value {
+    match rng.below(10) {
+        0 => return Value::Null,
+        1 => return gen_unknown(rng, ty),
+        _ => {}
+    }
+    match ty {
+        Type::Bool => Value::bool(rng.below(2) == 0),
+        Type::Number => Value::Number(gen_number(rng)),
+        Type::String => Value::String(gen_string(rng)),
+        Type::Dynamic => {
+            let mut t = gen_type(rng, depth + 1);
+            if t == Type::Dynamic {
+                t = Type::String;
+            }
+            let v = gen_value(rng, &t, depth + 1);
+            Value::dynamic(t, v)
+        }
+        Type::List(et) => Value::list(
+            (0..rng.below(4))
+                .map(|_| gen_value(rng, et, depth + 1))
+                .collect::<Vec<_>>(),
+        ),
+        Type::Set(et) => Value::set(
+            (0..rng.below(4))
+                .map(|_| gen_value(rng, et, depth + 1))
+                .collect::<Vec<_>>(),
+        ),
+        Type::Map(et) => Value::map(
+            (0..rng.below(4))
+                .map(|_| (gen_string(rng), gen_value(rng, et, depth + 1)))
+                .collect::<Vec<_>>(),
+        ),
+        Type::Tuple(ets) => Value::tuple(
+            ets.iter()
+                .map(|et| gen_value(rng, et, depth + 1))
+                .collect::<Vec<_>>(),
+        ),
+        Type::Object { attrs, optional } => {
+            let mut m = Vec::new();
+            for (n, t) in attrs {
+                if !optional.contains(n) || rng.below(2) == 0 {
+                    m.push((n.clone(), gen_value(rng, t, depth + 1)));
+                }
+            }
+            Value::object(m)
+        }
+    }
+}
+
+/// Fills absent optional attributes with null, as decoding does.
+fn with_optional_nulls(v: &Value, ty: &Type) -> Value {
+    match (ty, v) {
+        (Type::Dynamic, Value::Dynamic(t, inner)) => {
+            Value::dynamic(t.clone(), with_optional_nulls(inner, t))
+        }
+        (Type::List(et), Value::List(e)) => {
+            Value::List(e.iter().map(|x| with_optional_nulls(x, et)).collect())
+        }
+        (Type::Set(et), Value::Set(e)) => {
+            Value::Set(e.iter().map(|x| with_optional_nulls(x, et)).collect())
+        }
+        (Type::Map(et), Value::Map(m)) => Value::Map(
+            m.iter()
+                .map(|(k, x)| (k.clone(), with_optional_nulls(x, et)))
+                .collect(),
+        ),
+        (Type::Tuple(ets), Value::Tuple(e)) => Value::Tuple(
+            e.iter()
+                .zip(ets)
+                .map(|(x, t)| with_optional_nulls(x, t))
+                .collect(),
+        ),
+        (Type::Object { attrs, .. }, Value::Object(m)) => Value::Object(
+            attrs
+                .iter()
+                .map(|(n, t)| {
+                    (
+                        n.clone(),
+                        m.get(n).map_or(Value::Null, |x| with_optional_nulls(x, t)),
+                    )
+                })
+                .collect(),
+        ),
+        _ => v.clone(),
+    }
+}
+
+#[test]
+fn random_values_round_trip() {
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let start = Instant::now();
+    for _ in 0..3_000 {
+        let ty = gen_type(&mut rng, 0);
+        let v = gen_value(&mut rng, &ty, 0);
+        v.conforms(&ty)
+            .unwrap_or_else(|e| panic!("generated value does not conform: {e}"));
+        let want = with_optional_nulls(&v, &ty);
+        let bytes = encode(&v, &ty).unwrap_or_else(|e| panic!("encode {v:?} as {ty:?}: {e}"));
+        let back =
+            decode(&bytes, &ty).unwrap_or_else(|e| panic!("decode {} as {ty:?}: {e}", hex(&bytes)));
+        assert_eq!(back, want, "msgpack round trip as {ty:?}");
+        if v.is_wholly_known() {
+            let json = encode_json(&v, &ty).unwrap();
+            let back = decode_json(&json, &ty)
+                .unwrap_or_else(|e| panic!("decode_json {}: {e}", String::from_utf8_lossy(&json)));
+            assert_eq!(
+                back,
+                want,
+                "JSON round trip of {}",
+                String::from_utf8_lossy(&json)
+            );
+        }
+    }
+    assert!(start.elapsed() < Duration::from_secs(5));
 }

@@ -259,6 +259,10 @@ impl JsonDecoder {
                     .get("value")
                     .ok_or_else(|| self.malformed("missing value in dynamically-typed value"))?;
                 let inner = self.value(v, &t, depth + 1)?;
+                if t == Type::Dynamic {
+                    // `{"type":"dynamic","value":v}` says nothing more than `v` itself.
+                    return Ok(inner);
+                }
                 Ok(Value::Dynamic(t, Box::new(inner)))
             }
             Type::Bool => match j {

@@ -830,6 +830,10 @@ impl<'a> Decoder<'a> {
         let type_json = self.raw_bytes("type JSON bytes")?;
         let ty = type_from_json_bytes(type_json).map_err(|e| e.with_prefix(&self.path))?;
         let inner = self.value(&ty, depth + 1)?;
+        if ty == Type::Dynamic {
+            // `["dynamic", v]` says nothing more than `v` itself.
+            return Ok(inner);
+        }
         Ok(Value::Dynamic(ty, Box::new(inner)))
     }
 

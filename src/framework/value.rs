@@ -388,8 +388,9 @@ impl fmt::Display for Type {
 /// hostile `1e999999999` from exhausting memory while allowing anything Terraform produces.
 pub const MAX_NUMBER_SCALE: i64 = 100_000;
 
-/// Largest count of significant digits a [`Number`] parsed from text may have.
-pub const MAX_NUMBER_DIGITS: usize = 100_000;
+/// Largest count of significant digits a [`Number`] parsed from text may have (cty keeps
+/// 512 bits, about 155 digits; this leaves ample room while bounding parse time).
+pub const MAX_NUMBER_DIGITS: usize = 10_000;
 
 /// Why a string is not a number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -473,7 +474,7 @@ impl Number {
     fn to_bigint(&self) -> Option<BigInt> {
         let n = self.0.normalized();
         let (int, scale) = n.into_bigint_and_exponent();
-        if scale > 0 || scale < -20 {
+        if !(-20..=0).contains(&scale) {
             return if int.sign() == Sign::NoSign {
                 Some(BigInt::from(0))
             } else {
@@ -911,6 +912,36 @@ impl Value {
     pub fn infer_type(&self) -> Result<Type, CodecError> {
         let mut path = Vec::new();
         infer_at(self, &mut path, 0)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+
+impl From<Number> for Value {
+    fn from(n: Number) -> Value {
+        Value::Number(n)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Number(Number::from(n))
     }
 }
 
