@@ -1,4 +1,7 @@
 //! The provider framework: cty values and types, codecs, schema, diagnostics, plan rules and the
 //! resource / data source / function traits. Knows nothing of Elastic.
 
+pub mod json;
+pub mod msgpack;
+pub mod type_json;
 pub mod value;
