@@ -2,6 +2,13 @@
 //!
 //! The logic is pure; the framework wiring (signatures, argument decoding) sits beside it.
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::framework::traits::{CallContext, Function, FunctionError, Parameter, Signature};
+use crate::framework::value::{Type, Value};
+
 /// Port of the remote cluster server (API-key security model).
 pub const API_KEY_PORT: u16 = 9443;
 /// Port of the transport passthrough (certificate security model).
@@ -51,6 +58,78 @@ pub fn proxy_address(endpoint: &str, model: &str) -> Result<String, String> {
         return Err(format!("the endpoint {endpoint:?} is not a valid host name"));
     }
     Ok(format!("{endpoint}:{port}"))
+}
+
+/// Every function of the provider.
+pub fn all() -> Vec<Arc<dyn Function>> {
+    vec![Arc::new(CredentialsSetting), Arc::new(ProxyAddress)]
+}
+
+fn string_arg(args: &[Value], index: usize) -> Result<&str, FunctionError> {
+    args.get(index)
+        .and_then(Value::as_str)
+        .ok_or_else(|| FunctionError::argument(index as i64, "expected a string"))
+}
+
+/// `credentials_setting(alias)`.
+struct CredentialsSetting;
+
+#[async_trait]
+impl Function for CredentialsSetting {
+    fn name(&self) -> &str {
+        "credentials_setting"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::new(Type::String)
+            .summary("The keystore setting name of a remote alias's cross-cluster API key")
+            .markdown_description(
+                "Returns `cluster.remote.<alias>.credentials`, the Elasticsearch keystore setting that holds the \
+                 encoded cross-cluster API key of the remote cluster `alias` (API-key security model).",
+            )
+            .parameter(
+                Parameter::new("alias", Type::String)
+                    .description("The remote cluster alias: lowercase letters, digits, '-' and '_'."),
+            )
+    }
+
+    async fn call(&self, _ctx: &CallContext, args: Vec<Value>) -> Result<Value, FunctionError> {
+        let alias = string_arg(&args, 0)?;
+        credentials_setting(alias).map(Value::String).map_err(|e| FunctionError::argument(0, e))
+    }
+}
+
+/// `proxy_address(endpoint, model)`.
+struct ProxyAddress;
+
+#[async_trait]
+impl Function for ProxyAddress {
+    fn name(&self) -> &str {
+        "proxy_address"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::new(Type::String)
+            .summary("The proxy address of a deployment for a security model")
+            .markdown_description(
+                "Returns `<endpoint>:9443` for the API-key model (`\"api_key\"`) and `<endpoint>:9400` for the \
+                 certificate model (`\"certificate\"`), the `proxy_address` a remote cluster alias needs.",
+            )
+            .parameter(
+                Parameter::new("endpoint", Type::String)
+                    .description("The remote deployment's host name (its endpoint), without scheme or port."),
+            )
+            .parameter(Parameter::new("model", Type::String).description("\"api_key\" or \"certificate\"."))
+    }
+
+    async fn call(&self, _ctx: &CallContext, args: Vec<Value>) -> Result<Value, FunctionError> {
+        let endpoint = string_arg(&args, 0)?;
+        let model = string_arg(&args, 1)?;
+        proxy_address(endpoint, model).map(Value::String).map_err(|e| {
+            let index = if e.contains("security model") { 1 } else { 0 };
+            FunctionError::argument(index, e)
+        })
+    }
 }
 
 #[cfg(test)]

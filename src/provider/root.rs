@@ -1,0 +1,237 @@
+//! The `crosscluster` provider: its schema, configuration and the list of what it offers.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::framework::decode::ObjectReader;
+use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
+use crate::framework::traits::{
+    ConfigureRequest, ConfigureResponse, DataSource, Env, Function, Provider, ProviderMetadata, Resource,
+};
+use crate::framework::value::{Type, Value};
+
+use super::config::{self, Problem, RawCloud, RawConfig, RawElasticsearch, Settings};
+use super::functions;
+
+/// The provider's type name.
+pub const TYPE_NAME: &str = "crosscluster";
+
+/// The provider's version (the crate's).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What `configure` hands to every resource and data source.
+#[derive(Debug, Clone)]
+pub struct Configured {
+    /// The resolved configuration.
+    pub settings: Settings,
+}
+
+/// The `crosscluster` provider.
+#[derive(Debug, Default)]
+pub struct CrossclusterProvider;
+
+impl CrossclusterProvider {
+    /// A new provider.
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+fn cloud_block() -> Block {
+    Block::new()
+        .description("The Elastic Cloud or Elastic Cloud Enterprise API, used by the Cloud-side resources and data sources.")
+        .attribute(
+            Attribute::string("endpoint")
+                .optional()
+                .description("URL of the Cloud API. Default https://api.elastic-cloud.com; environment EC_ENDPOINT, then EC_HOST."),
+        )
+        .attribute(
+            Attribute::string("api_key")
+                .optional()
+                .sensitive()
+                .description("Cloud API key. Environment EC_API_KEY."),
+        )
+        .attribute(Attribute::string("username").optional().description("ECE username. Environment EC_USERNAME."))
+        .attribute(
+            Attribute::string("password")
+                .optional()
+                .sensitive()
+                .description("ECE password. Environment EC_PASSWORD."),
+        )
+        .attribute(
+            Attribute::bool("insecure")
+                .optional()
+                .description("Skip TLS certificate verification. Environment EC_INSECURE. Only for tests."),
+        )
+        .attribute(Attribute::string("ca_file").optional().description("PEM file of a private CA (ECE)."))
+}
+
+fn elasticsearch_block() -> Block {
+    Block::new()
+        .description("One Elasticsearch cluster, used by the Elasticsearch-side resources. Use provider aliases for several clusters.")
+        .attribute(
+            Attribute::list("endpoints", Type::String)
+                .optional()
+                .description("Cluster URLs, tried in order. Environment ELASTICSEARCH_ENDPOINTS (comma separated)."),
+        )
+        .attribute(Attribute::string("username").optional().description("Basic-auth user. Environment ELASTICSEARCH_USERNAME."))
+        .attribute(
+            Attribute::string("password")
+                .optional()
+                .sensitive()
+                .description("Basic-auth password. Environment ELASTICSEARCH_PASSWORD."),
+        )
+        .attribute(
+            Attribute::string("api_key")
+                .optional()
+                .sensitive()
+                .description("Elasticsearch API key (the encoded form). Environment ELASTICSEARCH_API_KEY."),
+        )
+        .attribute(
+            Attribute::string("bearer_token")
+                .optional()
+                .sensitive()
+                .description("Bearer token. Environment ELASTICSEARCH_BEARER_TOKEN."),
+        )
+        .attribute(Attribute::string("ca_file").optional().description("PEM file of the cluster's CA. Environment ELASTICSEARCH_CA_FILE."))
+        .attribute(Attribute::string("ca_pem").optional().description("PEM text of the cluster's CA."))
+        .attribute(
+            Attribute::bool("insecure")
+                .optional()
+                .description("Skip TLS certificate verification. Environment ELASTICSEARCH_INSECURE. Only for tests."),
+        )
+}
+
+/// The provider block's schema.
+pub fn provider_schema() -> Schema {
+    Schema::new(
+        Block::new()
+            .description("Sets up Elasticsearch cross-cluster trust: trusted environments, keystore API keys and remote-cluster aliases.")
+            .attribute(
+                Attribute::string("request_timeout")
+                    .optional()
+                    .description("Timeout of one HTTP request, as a duration such as \"60s\". Default 60s."),
+            )
+            .attribute(
+                Attribute::number("max_retries")
+                    .optional()
+                    .description("How often a request is retried on 429, 502-504 and connection errors. Default 5."),
+            )
+            .block(NestedBlock::single("cloud", cloud_block()))
+            .block(NestedBlock::single("elasticsearch", elasticsearch_block())),
+    )
+}
+
+/// Whether the provider block can be checked now (no part depends on unknown values).
+fn checkable(config: &Value) -> bool {
+    config.is_wholly_known()
+}
+
+fn read_raw(config: &Value) -> Result<RawConfig, Diagnostic> {
+    let root = ObjectReader::root(config).map_err(|e| e.to_diagnostic())?;
+    let cloud = match root.opt_block("cloud").map_err(|e| e.to_diagnostic())? {
+        None => None,
+        Some(b) => Some(RawCloud {
+            endpoint: b.opt_string("endpoint").map_err(|e| e.to_diagnostic())?,
+            api_key: b.opt_string("api_key").map_err(|e| e.to_diagnostic())?,
+            username: b.opt_string("username").map_err(|e| e.to_diagnostic())?,
+            password: b.opt_string("password").map_err(|e| e.to_diagnostic())?,
+            insecure: b.opt_bool("insecure").map_err(|e| e.to_diagnostic())?,
+            ca_file: b.opt_string("ca_file").map_err(|e| e.to_diagnostic())?,
+        }),
+    };
+    let elasticsearch = match root.opt_block("elasticsearch").map_err(|e| e.to_diagnostic())? {
+        None => None,
+        Some(b) => Some(RawElasticsearch {
+            endpoints: if b.is_null("endpoints") { None } else { Some(b.string_list("endpoints").map_err(|e| e.to_diagnostic())?) },
+            username: b.opt_string("username").map_err(|e| e.to_diagnostic())?,
+            password: b.opt_string("password").map_err(|e| e.to_diagnostic())?,
+            api_key: b.opt_string("api_key").map_err(|e| e.to_diagnostic())?,
+            bearer_token: b.opt_string("bearer_token").map_err(|e| e.to_diagnostic())?,
+            ca_file: b.opt_string("ca_file").map_err(|e| e.to_diagnostic())?,
+            ca_pem: b.opt_string("ca_pem").map_err(|e| e.to_diagnostic())?,
+            insecure: b.opt_bool("insecure").map_err(|e| e.to_diagnostic())?,
+        }),
+    };
+    Ok(RawConfig {
+        cloud,
+        elasticsearch,
+        request_timeout: root.opt_string("request_timeout").map_err(|e| e.to_diagnostic())?,
+        max_retries: root.opt_i64("max_retries").map_err(|e| e.to_diagnostic())?,
+    })
+}
+
+fn problem_to_diagnostic(p: Problem) -> Diagnostic {
+    let mut path = AttributePath::root();
+    for step in &p.path {
+        path = path.attr(*step);
+    }
+    Diagnostic::attribute_error(path, p.summary, p.detail)
+}
+
+/// Resolves a wholly known provider block, turning problems into located diagnostics.
+fn resolve(config: &Value, env: &Env) -> Result<Settings, Diagnostics> {
+    let raw = read_raw(config).map_err(Diagnostics::from)?;
+    let lookup = |name: &str| env.get(name).map(str::to_string);
+    config::resolve(&raw, &lookup).map_err(|problems| problems.into_iter().map(problem_to_diagnostic).collect())
+}
+
+#[async_trait]
+impl Provider for CrossclusterProvider {
+    fn metadata(&self) -> ProviderMetadata {
+        ProviderMetadata { type_name: TYPE_NAME.to_string(), version: VERSION.to_string() }
+    }
+
+    fn schema(&self) -> Schema {
+        provider_schema()
+    }
+
+    async fn validate_config(&self, config: &Value, env: &Env) -> Diagnostics {
+        if !checkable(config) {
+            return Diagnostics::new();
+        }
+        match resolve(config, env) {
+            Ok(_) => Diagnostics::new(),
+            Err(diags) => diags,
+        }
+    }
+
+    async fn configure(&self, req: ConfigureRequest) -> ConfigureResponse {
+        if !checkable(&req.config) {
+            return ConfigureResponse::failed(
+                Diagnostic::error(
+                    "Provider configuration depends on unknown values",
+                    "The crosscluster provider block uses values that are known only after apply; apply those first (e.g. with -target).",
+                )
+                .into(),
+            );
+        }
+        match resolve(&req.config, &req.env) {
+            Ok(settings) => {
+                tracing::debug!(
+                    cloud = settings.cloud.is_some(),
+                    elasticsearch = settings.elasticsearch.is_some(),
+                    request_timeout_ms = settings.request_timeout.as_millis() as u64,
+                    max_retries = settings.max_retries,
+                    "provider configured"
+                );
+                ConfigureResponse::with_data(Configured { settings })
+            }
+            Err(diags) => ConfigureResponse::failed(diags),
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        functions::all()
+    }
+}
