@@ -1,1 +1,16 @@
-fn main() {}
+//! Compiles the protocol definitions in `proto/` with tonic-prost-build, using the
+//! vendored `protoc` so that no system protoc is needed.
+//! TODO(merge): minimal version written by the schema helper; the plugin helper's
+//! build.rs (which compiles every proto/*.proto) replaces it.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let protoc = protoc_bin_vendored::protoc_bin_path()?;
+    // SAFETY: build scripts are single-threaded at this point.
+    unsafe { std::env::set_var("PROTOC", protoc) };
+    println!("cargo:rerun-if-changed=proto/tfplugin6.proto");
+    tonic_prost_build::configure()
+        .build_client(true)
+        .build_server(true)
+        .compile_protos(&["proto/tfplugin6.proto"], &["proto"])?;
+    Ok(())
+}

@@ -2,3 +2,9 @@
 //! resource / data source / function traits. Knows nothing of Elastic.
 
 pub mod value;
+
+pub mod decode;
+pub mod diag;
+pub mod plan;
+pub mod schema;
+pub mod traits;
