@@ -11,6 +11,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        .compile_protos(&["proto/tfplugin6.proto"], &["proto"])?;
+        // Same setting as the plugin helper's build.rs: unimplemented RPCs default to
+        // `Unimplemented`, streaming RPCs return `BoxStream`.
+        .generate_default_stubs(true)
+        .compile_protos(
+            &[std::path::PathBuf::from("proto/tfplugin6.proto")],
+            &[
+                std::path::PathBuf::from("proto"),
+                protoc_bin_vendored::include_path()?,
+            ],
+        )?;
     Ok(())
 }

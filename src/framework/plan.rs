@@ -23,6 +23,9 @@ use super::value::{Refinements, Value};
 
 static NULL: Value = Value::Null;
 
+/// Callback of [`map_paired`]: (planned element, config element, prior element, path).
+type PairFn<'f> = dyn FnMut(&Value, &Value, Option<&Value>, &AttributePath) -> Value + 'f;
+
 /// Result of the generic plan rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanOutcome {
@@ -84,7 +87,7 @@ fn map_paired(
     config: &Value,
     prior: Option<&Value>,
     path: &AttributePath,
-    f: &mut dyn FnMut(&Value, &Value, Option<&Value>, &AttributePath) -> Value,
+    f: &mut PairFn<'_>,
 ) -> Value {
     match planned {
         Value::Object(_) => f(
@@ -378,9 +381,6 @@ mod tests {
     }
     fn s(x: &str) -> Value {
         Value::String(x.into())
-    }
-    fn unknown() -> Value {
-        Value::Unknown(Refinements::default())
     }
 
     #[test]

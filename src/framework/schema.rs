@@ -412,6 +412,9 @@ pub enum AttributeKind {
     Nested(NestedAttributes),
 }
 
+/// Decides `RequiresReplaceIf`: `(prior state value, planned value) -> replace?`.
+pub type ReplaceIfFn = Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
+
 /// A rule that shapes the planned value of an attribute.
 #[derive(Clone)]
 pub enum PlanModifier {
@@ -419,7 +422,7 @@ pub enum PlanModifier {
     RequiresReplace,
     /// Like [`PlanModifier::RequiresReplace`], only when the function says so for
     /// `(prior state value, planned value)`.
-    RequiresReplaceIf(Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>),
+    RequiresReplaceIf(ReplaceIfFn),
     /// A computed value planned unknown keeps the prior state's value instead.
     UseStateForUnknown,
 }
