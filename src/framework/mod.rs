@@ -5,3 +5,9 @@ pub mod json;
 pub mod msgpack;
 pub mod type_json;
 pub mod value;
+
+pub mod decode;
+pub mod diag;
+pub mod plan;
+pub mod schema;
+pub mod traits;

@@ -1,0 +1,1343 @@
+//! The tfplugin6 `Provider` gRPC service over a framework [`Provider`].
+//!
+//! [`ProviderService`] owns the protocol work: schema conversion, DynamicValue decoding
+//! (msgpack or JSON) and encoding (msgpack), schema validators, the generic plan rules
+//! of [`crate::framework::plan`], write-only nulling, diagnostics with attribute paths,
+//! and cancellation (StopProvider cancels the token every call context carries; the
+//! server keeps running). RPC families the provider does not offer (ephemeral
+//! resources, list resources, actions, state stores, identity upgrades, config
+//! generation) answer `Unimplemented`; GetResourceIdentitySchemas answers an empty map.
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! # fn demo(provider: Arc<dyn crosscluster::framework::traits::Provider>) {
+//! use crosscluster::plugin::provider_service::ProviderService;
+//! let server = ProviderService::new(provider); // a tonic ProviderServer, 256 MiB limits
+//! # let _ = server;
+//! # }
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use tokio_util::sync::CancellationToken;
+use tonic::codegen::BoxStream;
+use tonic::{Request, Response, Status, Streaming};
+
+use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+use crate::framework::plan;
+use crate::framework::schema::{
+    Attribute, AttributeKind, Block, BlockNesting, Description, ObjectNesting, Schema, StringKind,
+};
+use crate::framework::traits::{
+    CallContext, ClientCapabilities, ConfigureRequest, CreateRequest, DataSource, DeleteRequest,
+    Function, Parameter, PlanRequest, PlannedChange, Provider, ProviderData, ReadRequest, Resource,
+    Signature, UpdateRequest,
+};
+use crate::framework::value::{Type, Value};
+
+use super::tfplugin6 as pb;
+use super::tfplugin6::provider_server::{Provider as PbProvider, ProviderServer};
+
+// TODO(merge): the values helper's codecs replace this shim: swap the line below for
+// `use crate::framework::{json, msgpack, type_json};`, adapt `type_json_bytes`, and delete
+// `mod codec_tmp` at the end of this file.
+use codec_tmp::{json, msgpack, type_json};
+
+/// gRPC message size limit, both directions (Terraform sends large states/schemas).
+pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
+
+/// Serves a framework [`Provider`] as the tfplugin6 `Provider` service.
+pub struct ProviderService {
+    provider: Arc<dyn Provider>,
+    provider_schema: Schema,
+    resources: BTreeMap<String, (Arc<dyn Resource>, Schema)>,
+    data_sources: BTreeMap<String, (Arc<dyn DataSource>, Schema)>,
+    functions: BTreeMap<String, Arc<dyn Function>>,
+    provider_data: RwLock<Option<ProviderData>>,
+    cancel: CancellationToken,
+}
+
+impl ProviderService {
+    /// The tonic server for `provider`, with 256 MiB encode/decode limits.
+    pub fn new(provider: Arc<dyn Provider>) -> ProviderServer<ProviderService> {
+        Self::build(provider).into_server()
+    }
+
+    /// The service itself (schemas collected once), e.g. to keep its cancellation
+    /// token before turning it into a server, or to call RPCs in-process in tests.
+    pub fn build(provider: Arc<dyn Provider>) -> Self {
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| (r.type_name().to_string(), (r.clone(), r.schema())))
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| (d.type_name().to_string(), (d.clone(), d.schema())))
+            .collect();
+        let functions = provider
+            .functions()
+            .into_iter()
+            .map(|f| (f.name().to_string(), f))
+            .collect();
+        Self {
+            provider_schema: provider.schema(),
+            provider,
+            resources,
+            data_sources,
+            functions,
+            provider_data: RwLock::new(None),
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    /// The token StopProvider cancels (cancel it too on shutdown).
+    pub fn cancellation_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Wraps the service in a tonic server with 256 MiB limits.
+    pub fn into_server(self) -> ProviderServer<ProviderService> {
+        ProviderServer::new(self)
+            .max_decoding_message_size(MAX_MESSAGE_SIZE)
+            .max_encoding_message_size(MAX_MESSAGE_SIZE)
+    }
+
+    fn ctx(&self, caps: Option<&pb::ClientCapabilities>) -> CallContext {
+        let data = self.provider_data.read().ok().and_then(|g| g.clone());
+        CallContext {
+            cancel: self.cancel.clone(),
+            provider_data: data,
+            client_capabilities: caps.map(client_caps).unwrap_or_default(),
+        }
+    }
+
+    fn resource(&self, name: &str) -> Result<&(Arc<dyn Resource>, Schema), Diagnostics> {
+        self.resources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown resource type",
+                format!("This provider has no resource type {name:?}."),
+            )
+            .into()
+        })
+    }
+
+    fn data_source(&self, name: &str) -> Result<&(Arc<dyn DataSource>, Schema), Diagnostics> {
+        self.data_sources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown data source",
+                format!("This provider has no data source {name:?}."),
+            )
+            .into()
+        })
+    }
+
+    fn server_capabilities() -> pb::ServerCapabilities {
+        pb::ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: true,
+            move_resource_state: false,
+            generate_resource_config: false,
+        }
+    }
+}
+
+fn client_caps(c: &pb::ClientCapabilities) -> ClientCapabilities {
+    ClientCapabilities {
+        deferral_allowed: c.deferral_allowed,
+        write_only_attributes_allowed: c.write_only_attributes_allowed,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Conversions
+// ---------------------------------------------------------------------------
+
+fn string_kind(k: StringKind) -> i32 {
+    match k {
+        StringKind::Plain => pb::StringKind::Plain as i32,
+        StringKind::Markdown => pb::StringKind::Markdown as i32,
+    }
+}
+
+/// The cty type JSON bytes of `ty`.
+pub fn type_json_bytes(ty: &Type) -> Vec<u8> {
+    type_json::encode(ty)
+}
+
+/// Schema → protocol schema.
+pub fn schema_to_proto(schema: &Schema) -> pb::Schema {
+    pb::Schema {
+        version: schema.version,
+        block: Some(block_to_proto(&schema.block, schema.version)),
+    }
+}
+
+fn block_to_proto(block: &Block, version: i64) -> pb::schema::Block {
+    pb::schema::Block {
+        version,
+        attributes: block.attributes.iter().map(attribute_to_proto).collect(),
+        block_types: block
+            .blocks
+            .iter()
+            .map(|b| pb::schema::NestedBlock {
+                type_name: b.name.clone(),
+                block: Some(block_to_proto(&b.block, 0)),
+                nesting: match b.nesting {
+                    BlockNesting::Single => pb::schema::nested_block::NestingMode::Single,
+                    BlockNesting::Group => pb::schema::nested_block::NestingMode::Group,
+                    BlockNesting::List => pb::schema::nested_block::NestingMode::List,
+                    BlockNesting::Set => pb::schema::nested_block::NestingMode::Set,
+                    BlockNesting::Map => pb::schema::nested_block::NestingMode::Map,
+                } as i32,
+                min_items: b.min_items,
+                max_items: b.max_items,
+            })
+            .collect(),
+        description: block.description.text.clone(),
+        description_kind: string_kind(block.description.kind),
+        deprecated: block.deprecated.is_some(),
+        deprecation_message: block.deprecated.clone().unwrap_or_default(),
+    }
+}
+
+#[allow(deprecated)] // Object.min_items/max_items are deprecated protocol fields, left 0.
+fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
+    let (ty, nested) = match &a.kind {
+        AttributeKind::Type(t) => (type_json_bytes(t), None),
+        AttributeKind::Nested(n) => (
+            Vec::new(),
+            Some(pb::schema::Object {
+                attributes: n.attributes.iter().map(attribute_to_proto).collect(),
+                nesting: match n.nesting {
+                    ObjectNesting::Single => pb::schema::object::NestingMode::Single,
+                    ObjectNesting::List => pb::schema::object::NestingMode::List,
+                    ObjectNesting::Set => pb::schema::object::NestingMode::Set,
+                    ObjectNesting::Map => pb::schema::object::NestingMode::Map,
+                } as i32,
+                min_items: 0,
+                max_items: 0,
+            }),
+        ),
+    };
+    pb::schema::Attribute {
+        name: a.name.clone(),
+        r#type: ty,
+        nested_type: nested,
+        description: a.description.text.clone(),
+        required: a.required,
+        optional: a.optional,
+        computed: a.computed,
+        sensitive: a.sensitive,
+        description_kind: string_kind(a.description.kind),
+        deprecated: a.deprecated.is_some(),
+        write_only: a.write_only,
+        deprecation_message: a.deprecated.clone().unwrap_or_default(),
+    }
+}
+
+fn parameter_to_proto(p: &Parameter) -> pb::function::Parameter {
+    pb::function::Parameter {
+        name: p.name.clone(),
+        r#type: type_json_bytes(&p.ty),
+        allow_null_value: p.allow_null,
+        allow_unknown_values: p.allow_unknown,
+        description: p.description.text.clone(),
+        description_kind: string_kind(p.description.kind),
+    }
+}
+
+/// Function signature → protocol function.
+pub fn function_to_proto(sig: &Signature) -> pb::Function {
+    let Description { text, kind } = &sig.description;
+    pb::Function {
+        parameters: sig.parameters.iter().map(parameter_to_proto).collect(),
+        variadic_parameter: sig.variadic.as_ref().map(parameter_to_proto),
+        r#return: Some(pb::function::Return {
+            r#type: type_json_bytes(&sig.return_type),
+        }),
+        summary: sig.summary.clone(),
+        description: text.clone(),
+        description_kind: string_kind(*kind),
+        deprecation_message: sig.deprecation.clone().unwrap_or_default(),
+    }
+}
+
+/// Attribute path → protocol path.
+pub fn path_to_proto(path: &AttributePath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    pb::AttributePath {
+        steps: path
+            .steps()
+            .iter()
+            .map(|s| pb::attribute_path::Step {
+                selector: Some(match s {
+                    PathStep::Attr(n) => Selector::AttributeName(n.clone()),
+                    PathStep::Key(k) => Selector::ElementKeyString(k.clone()),
+                    PathStep::Index(i) => Selector::ElementKeyInt(*i),
+                }),
+            })
+            .collect(),
+    }
+}
+
+/// Diagnostics → protocol diagnostics.
+pub fn diagnostics_to_proto(diags: &Diagnostics) -> Vec<pb::Diagnostic> {
+    diags
+        .iter()
+        .map(|d| pb::Diagnostic {
+            severity: match d.severity {
+                Severity::Error => pb::diagnostic::Severity::Error,
+                Severity::Warning => pb::diagnostic::Severity::Warning,
+            } as i32,
+            summary: d.summary.clone(),
+            detail: d.detail.clone(),
+            attribute: d.path.as_ref().filter(|p| !p.is_root()).map(path_to_proto),
+        })
+        .collect()
+}
+
+/// Decodes a DynamicValue (msgpack preferred, else JSON) as type `ty`; absent or empty
+/// means null.
+pub fn decode_dynamic(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostic> {
+    let Some(dv) = dv else { return Ok(Value::Null) };
+    let res = if !dv.msgpack.is_empty() {
+        msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string())
+    } else if !dv.json.is_empty() {
+        json::decode_json(&dv.json, ty).map_err(|e| e.to_string())
+    } else {
+        return Ok(Value::Null);
+    };
+    res.map_err(|e| Diagnostic::error("Unable to decode value from Terraform", e))
+}
+
+/// Encodes `value` of type `ty` as a msgpack DynamicValue.
+pub fn encode_dynamic(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
+    msgpack::encode(value, ty)
+        .map(|msgpack| pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| Diagnostic::error("Unable to encode value for Terraform", e.to_string()))
+}
+
+/// Path of the first unknown value inside `v`, if any.
+fn first_unknown(v: &Value, path: &AttributePath) -> Option<AttributePath> {
+    match v {
+        Value::Unknown(_) => Some(path.clone()),
+        Value::Object(m) => m
+            .iter()
+            .find_map(|(k, e)| first_unknown(e, &path.clone().attr(k))),
+        Value::Map(m) => m
+            .iter()
+            .find_map(|(k, e)| first_unknown(e, &path.clone().key(k))),
+        Value::List(i) | Value::Tuple(i) => i
+            .iter()
+            .enumerate()
+            .find_map(|(n, e)| first_unknown(e, &path.clone().index(n as i64))),
+        Value::Set(i) => i.iter().find_map(|e| first_unknown(e, path)),
+        Value::Dynamic(_, inner) => first_unknown(inner, path),
+        _ => None,
+    }
+}
+
+/// Errors for write-only attributes set in `config` when Terraform cannot handle them.
+fn write_only_not_allowed(block: &Block, config: &Value, diags: &mut Diagnostics) {
+    let Value::Object(m) = config else { return };
+    for a in &block.attributes {
+        if a.write_only && m.get(&a.name).is_some_and(|v| !matches!(v, Value::Null)) {
+            diags.attribute_error(
+                AttributePath::attr_path(&a.name),
+                "Write-only attribute not supported",
+                format!(
+                    "The attribute {} is write-only, which needs Terraform 1.11 or later.",
+                    a.name
+                ),
+            );
+        }
+    }
+}
+
+/// Drops top-level keys of a JSON state object that the current schema does not know
+/// (attributes removed without a version bump), as Terraform's own SDKs do.
+fn prune_unknown_json_keys(raw: &[u8], block: &Block) -> Vec<u8> {
+    let Ok(serde_json::Value::Object(mut m)) = serde_json::from_slice::<serde_json::Value>(raw)
+    else {
+        return raw.to_vec();
+    };
+    m.retain(|k, _| block.get_attribute(k).is_some() || block.get_block(k).is_some());
+    serde_json::to_vec(&serde_json::Value::Object(m)).unwrap_or_else(|_| raw.to_vec())
+}
+
+fn unimplemented(what: &str) -> Status {
+    Status::unimplemented(format!("{what} is not supported by this provider"))
+}
+
+/// Collects errors of a step into `diags`, giving `None` on failure.
+fn ok_or_push<T>(r: Result<T, impl Into<Diagnostics>>, diags: &mut Diagnostics) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.extend(e.into());
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The service
+// ---------------------------------------------------------------------------
+
+#[tonic::async_trait]
+impl PbProvider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _request: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        use pb::get_metadata as m;
+        Ok(Response::new(m::Response {
+            server_capabilities: Some(Self::server_capabilities()),
+            diagnostics: Vec::new(),
+            data_sources: self
+                .data_sources
+                .keys()
+                .map(|k| m::DataSourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            resources: self
+                .resources
+                .keys()
+                .map(|k| m::ResourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            functions: self
+                .functions
+                .keys()
+                .map(|k| m::FunctionMetadata { name: k.clone() })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _request: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        Ok(Response::new(pb::get_provider_schema::Response {
+            provider: Some(schema_to_proto(&self.provider_schema)),
+            resource_schemas: self
+                .resources
+                .iter()
+                .map(|(k, (_, s))| (k.clone(), schema_to_proto(s)))
+                .collect(),
+            data_source_schemas: self
+                .data_sources
+                .iter()
+                .map(|(k, (_, s))| (k.clone(), schema_to_proto(s)))
+                .collect(),
+            functions: self
+                .functions
+                .iter()
+                .map(|(k, f)| (k.clone(), function_to_proto(&f.signature())))
+                .collect(),
+            server_capabilities: Some(Self::server_capabilities()),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self
+                .functions
+                .iter()
+                .map(|(k, f)| (k.clone(), function_to_proto(&f.signature())))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        request: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let block = &self.provider_schema.block;
+        if let Some(config) = ok_or_push(
+            decode_dynamic(req.config.as_ref(), &block.object_type()),
+            &mut diags,
+        ) {
+            block.validate(&config, &AttributePath::root(), &mut diags);
+            if !diags.has_errors() {
+                diags.extend(
+                    self.provider
+                        .validate_config(&config, &self.provider.env())
+                        .await,
+                );
+            }
+        }
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        request: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
+            let block = &schema.block;
+            if let Some(config) = ok_or_push(
+                decode_dynamic(req.config.as_ref(), &block.object_type()),
+                &mut diags,
+            ) {
+                let ctx = self.ctx(req.client_capabilities.as_ref());
+                if !ctx.client_capabilities.write_only_attributes_allowed {
+                    write_only_not_allowed(block, &config, &mut diags);
+                }
+                block.validate(&config, &AttributePath::root(), &mut diags);
+                if !diags.has_errors() {
+                    diags.extend(res.validate_config(&ctx, &config).await);
+                }
+            }
+        }
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        if let Some((ds, schema)) = ok_or_push(self.data_source(&req.type_name), &mut diags) {
+            let block = &schema.block;
+            if let Some(config) = ok_or_push(
+                decode_dynamic(req.config.as_ref(), &block.object_type()),
+                &mut diags,
+            ) {
+                block.validate(&config, &AttributePath::root(), &mut diags);
+                if !diags.has_errors() {
+                    diags.extend(ds.validate_config(&self.ctx(None), &config).await);
+                }
+            }
+        }
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut upgraded = None;
+        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
+            let ty = schema.block.object_type();
+            let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
+            let value = if raw.is_empty() {
+                Err(Diagnostic::error(
+                    "Unable to upgrade resource state",
+                    "The stored state is in the legacy flatmap format, which this provider does not read.",
+                )
+                .into())
+            } else if req.version == schema.version {
+                json::decode_json(&prune_unknown_json_keys(&raw, &schema.block), &ty).map_err(|e| {
+                    Diagnostics::from(Diagnostic::error(
+                        "Unable to read stored resource state",
+                        e.to_string(),
+                    ))
+                })
+            } else if req.version > schema.version {
+                Err(Diagnostic::error(
+                    "Unable to upgrade resource state",
+                    format!(
+                        "The state was written with schema version {} by a newer provider; this provider knows version {}.",
+                        req.version, schema.version
+                    ),
+                )
+                .into())
+            } else {
+                res.upgrade_state(&self.ctx(None), req.version, &raw).await
+            };
+            if let Some(v) = ok_or_push(value, &mut diags) {
+                let v = plan::null_write_only(&schema.block, &v);
+                upgraded = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+            }
+        }
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: upgraded,
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        Err(unimplemented("Resource identity"))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let ty = self.provider_schema.block.object_type();
+        if let Some(config) = ok_or_push(decode_dynamic(req.config.as_ref(), &ty), &mut diags) {
+            let resp = self
+                .provider
+                .configure(ConfigureRequest {
+                    config,
+                    terraform_version: req.terraform_version,
+                    env: self.provider.env(),
+                    client_capabilities: req
+                        .client_capabilities
+                        .as_ref()
+                        .map(client_caps)
+                        .unwrap_or_default(),
+                    cancel: self.cancel.clone(),
+                })
+                .await;
+            diags.extend(resp.diagnostics);
+            if let Some(data) = resp.data {
+                if let Ok(mut slot) = self.provider_data.write() {
+                    *slot = Some(data);
+                }
+            }
+        }
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut out = pb::read_resource::Response::default();
+        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
+            let ty = schema.block.object_type();
+            if let Some(state) =
+                ok_or_push(decode_dynamic(req.current_state.as_ref(), &ty), &mut diags)
+            {
+                let ctx = self.ctx(req.client_capabilities.as_ref());
+                let r = res
+                    .read(
+                        &ctx,
+                        ReadRequest {
+                            current_state: state,
+                            private: req.private,
+                        },
+                    )
+                    .await;
+                if let Some(r) = ok_or_push(r, &mut diags) {
+                    diags.extend(r.diagnostics);
+                    let v = plan::null_write_only(&schema.block, &r.state);
+                    out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+                    out.private = r.private;
+                }
+            }
+        }
+        out.diagnostics = diagnostics_to_proto(&diags);
+        Ok(Response::new(out))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut out = pb::plan_resource_change::Response::default();
+        let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
+            out.diagnostics = diagnostics_to_proto(&diags);
+            return Ok(Response::new(out));
+        };
+        let block = &schema.block;
+        let ty = block.object_type();
+        let decoded = (|| {
+            Ok::<_, Diagnostic>((
+                decode_dynamic(req.prior_state.as_ref(), &ty)?,
+                decode_dynamic(req.proposed_new_state.as_ref(), &ty)?,
+                decode_dynamic(req.config.as_ref(), &ty)?,
+            ))
+        })();
+        if let Some((prior, proposed, config)) = ok_or_push(decoded, &mut diags) {
+            let generic = plan::plan_resource_change(block, &prior, &proposed, &config);
+            let mut change = PlannedChange {
+                planned_state: generic.planned_state,
+                requires_replace: generic.requires_replace,
+                planned_private: req.prior_private.clone(),
+            };
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            let preq = PlanRequest {
+                config,
+                prior_state: prior,
+                proposed_new_state: proposed,
+                prior_private: req.prior_private,
+            };
+            diags.extend(res.modify_plan(&ctx, &preq, &mut change).await);
+            if !diags.has_errors() {
+                let planned = plan::null_write_only(block, &change.planned_state);
+                out.planned_state = ok_or_push(encode_dynamic(&planned, &ty), &mut diags);
+                change.requires_replace.sort();
+                change.requires_replace.dedup();
+                out.requires_replace = change.requires_replace.iter().map(path_to_proto).collect();
+                out.planned_private = change.planned_private;
+            }
+        }
+        out.diagnostics = diagnostics_to_proto(&diags);
+        Ok(Response::new(out))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut out = pb::apply_resource_change::Response::default();
+        let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
+            out.diagnostics = diagnostics_to_proto(&diags);
+            return Ok(Response::new(out));
+        };
+        let block = &schema.block;
+        let ty = block.object_type();
+        let decoded = (|| {
+            Ok::<_, Diagnostic>((
+                decode_dynamic(req.prior_state.as_ref(), &ty)?,
+                decode_dynamic(req.planned_state.as_ref(), &ty)?,
+                decode_dynamic(req.config.as_ref(), &ty)?,
+            ))
+        })();
+        if let Some((prior, planned, config)) = ok_or_push(decoded, &mut diags) {
+            let ctx = self.ctx(None);
+            let private = req.planned_private;
+            let result = if matches!(planned, Value::Null) {
+                res.delete(
+                    &ctx,
+                    DeleteRequest {
+                        prior_state: prior.clone(),
+                        private,
+                    },
+                )
+                .await
+                .map(|()| None)
+            } else if matches!(prior, Value::Null) {
+                res.create(
+                    &ctx,
+                    CreateRequest {
+                        config,
+                        planned_state: planned,
+                        planned_private: private,
+                    },
+                )
+                .await
+                .map(Some)
+            } else {
+                res.update(
+                    &ctx,
+                    UpdateRequest {
+                        config,
+                        prior_state: prior.clone(),
+                        planned_state: planned,
+                        planned_private: private,
+                    },
+                )
+                .await
+                .map(Some)
+            };
+            match result {
+                Ok(None) => {
+                    out.new_state = ok_or_push(encode_dynamic(&Value::Null, &ty), &mut diags);
+                }
+                Ok(Some(r)) => {
+                    diags.extend(r.diagnostics);
+                    let v = plan::null_write_only(block, &r.state);
+                    if let Some(p) = first_unknown(&v, &AttributePath::root()) {
+                        diags.push(
+                            Diagnostic::error(
+                                "Provider returned invalid result object after apply",
+                                format!("The value of {p} is still unknown after apply; this is a bug in the provider."),
+                            )
+                            .with_path(p),
+                        );
+                    } else {
+                        out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+                        out.private = r.private;
+                    }
+                }
+                Err(e) => {
+                    diags.extend(e);
+                    // Keep the prior state so Terraform does not lose track of the object.
+                    let v = plan::null_write_only(block, &prior);
+                    out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+                }
+            }
+        }
+        out.diagnostics = diagnostics_to_proto(&diags);
+        Ok(Response::new(out))
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut out = pb::import_resource_state::Response::default();
+        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            if let Some(r) = ok_or_push(res.import_state(&ctx, &req.id).await, &mut diags) {
+                diags.extend(r.diagnostics);
+                let v = plan::null_write_only(&schema.block, &r.state);
+                if let Some(state) =
+                    ok_or_push(encode_dynamic(&v, &schema.block.object_type()), &mut diags)
+                {
+                    out.imported_resources
+                        .push(pb::import_resource_state::ImportedResource {
+                            type_name: req.type_name.clone(),
+                            state: Some(state),
+                            private: r.private,
+                            identity: None,
+                        });
+                }
+            }
+        }
+        out.diagnostics = diagnostics_to_proto(&diags);
+        Ok(Response::new(out))
+    }
+
+    async fn move_resource_state(
+        &self,
+        request: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        let diags = Diagnostics::from(Diagnostic::error(
+            "Unable to move resource state",
+            format!(
+                "The resource type {} does not support moving state from {}.",
+                req.target_type_name, req.source_type_name
+            ),
+        ));
+        Ok(Response::new(pb::move_resource_state::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        _request: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        Err(unimplemented("Resource configuration generation"))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut out = pb::read_data_source::Response::default();
+        if let Some((ds, schema)) = ok_or_push(self.data_source(&req.type_name), &mut diags) {
+            let ty = schema.block.object_type();
+            if let Some(config) = ok_or_push(decode_dynamic(req.config.as_ref(), &ty), &mut diags) {
+                let ctx = self.ctx(req.client_capabilities.as_ref());
+                if let Some(r) = ok_or_push(ds.read(&ctx, config).await, &mut diags) {
+                    diags.extend(r.diagnostics);
+                    if let Some(p) = first_unknown(&r.state, &AttributePath::root()) {
+                        diags.push(
+                            Diagnostic::error(
+                                "Provider returned invalid data source result",
+                                format!(
+                                    "The value of {p} is unknown; this is a bug in the provider."
+                                ),
+                            )
+                            .with_path(p),
+                        );
+                    } else {
+                        out.state = ok_or_push(encode_dynamic(&r.state, &ty), &mut diags);
+                    }
+                }
+            }
+        }
+        out.diagnostics = diagnostics_to_proto(&diags);
+        Ok(Response::new(out))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _request: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        Err(unimplemented("Ephemeral resources"))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _request: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        Err(unimplemented("Ephemeral resources"))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _request: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        Err(unimplemented("Ephemeral resources"))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _request: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        Err(unimplemented("Ephemeral resources"))
+    }
+
+    async fn list_resource(
+        &self,
+        _request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<BoxStream<pb::list_resource::Event>>, Status> {
+        Err(unimplemented("List resources"))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        _request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        Err(unimplemented("List resources"))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = request.into_inner();
+        let fail = |text: String, arg: Option<i64>| {
+            Ok(Response::new(pb::call_function::Response {
+                result: None,
+                error: Some(pb::FunctionError {
+                    text,
+                    function_argument: arg,
+                }),
+            }))
+        };
+        let Some(f) = self.functions.get(&req.name) else {
+            return fail(
+                format!("This provider has no function {:?}.", req.name),
+                None,
+            );
+        };
+        let sig = f.signature();
+        let n = req.arguments.len();
+        if n < sig.parameters.len() || (sig.variadic.is_none() && n > sig.parameters.len()) {
+            return fail(
+                format!(
+                    "Function {} takes {} argument(s), got {n}.",
+                    req.name,
+                    sig.parameters.len()
+                ),
+                None,
+            );
+        }
+        let mut args = Vec::with_capacity(n);
+        for (i, dv) in req.arguments.iter().enumerate() {
+            let ty = sig
+                .parameters
+                .get(i)
+                .or(sig.variadic.as_ref())
+                .map(|p| p.ty.clone())
+                .unwrap_or(Type::Dynamic);
+            match decode_dynamic(Some(dv), &ty) {
+                Ok(v) => args.push(v),
+                Err(d) => return fail(format!("{}: {}", d.summary, d.detail), Some(i as i64)),
+            }
+        }
+        match f.call(&self.ctx(None), args).await {
+            Ok(v) => match encode_dynamic(&v, &sig.return_type) {
+                Ok(dv) => Ok(Response::new(pb::call_function::Response {
+                    result: Some(dv),
+                    error: None,
+                })),
+                Err(d) => fail(format!("{}: {}", d.summary, d.detail), None),
+            },
+            Err(e) => fail(e.text, e.argument),
+        }
+    }
+
+    async fn validate_state_store_config(
+        &self,
+        _request: Request<pb::validate_state_store::Request>,
+    ) -> Result<Response<pb::validate_state_store::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn configure_state_store(
+        &self,
+        _request: Request<pb::configure_state_store::Request>,
+    ) -> Result<Response<pb::configure_state_store::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn read_state_bytes(
+        &self,
+        _request: Request<pb::read_state_bytes::Request>,
+    ) -> Result<Response<BoxStream<pb::read_state_bytes::Response>>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        _request: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Result<Response<pb::write_state_bytes::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn lock_state(
+        &self,
+        _request: Request<pb::lock_state::Request>,
+    ) -> Result<Response<pb::lock_state::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn unlock_state(
+        &self,
+        _request: Request<pb::unlock_state::Request>,
+    ) -> Result<Response<pb::unlock_state::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn get_states(
+        &self,
+        _request: Request<pb::get_states::Request>,
+    ) -> Result<Response<pb::get_states::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn delete_state(
+        &self,
+        _request: Request<pb::delete_state::Request>,
+    ) -> Result<Response<pb::delete_state::Response>, Status> {
+        Err(unimplemented("State stores"))
+    }
+
+    async fn validate_action_config(
+        &self,
+        _request: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        Err(unimplemented("Actions"))
+    }
+
+    async fn plan_action(
+        &self,
+        _request: Request<pb::plan_action::Request>,
+    ) -> Result<Response<pb::plan_action::Response>, Status> {
+        Err(unimplemented("Actions"))
+    }
+
+    async fn invoke_action(
+        &self,
+        _request: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<BoxStream<pb::invoke_action::Event>>, Status> {
+        Err(unimplemented("Actions"))
+    }
+
+    async fn stop_provider(
+        &self,
+        _request: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        tracing::info!("StopProvider received: cancelling in-flight operations");
+        self.cancel.cancel();
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// TODO(merge): temporary codec shim, replaced by the values helper's
+// `framework::{msgpack, json, type_json}`. Minimal: no dynamic-typed values.
+// ---------------------------------------------------------------------------
+mod codec_tmp {
+    use std::collections::BTreeMap;
+
+    use bigdecimal::{BigDecimal, FromPrimitive, ToPrimitive};
+
+    use crate::framework::value::{Number, Refinements, Type, Value};
+
+    /// Codec failure.
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    pub struct CodecError(String);
+
+    fn err(msg: impl Into<String>) -> CodecError {
+        CodecError(msg.into())
+    }
+
+    pub mod type_json {
+        use super::*;
+
+        fn to_json(ty: &Type) -> serde_json::Value {
+            use serde_json::Value as J;
+            match ty {
+                Type::Bool => J::from("bool"),
+                Type::Number => J::from("number"),
+                Type::String => J::from("string"),
+                Type::Dynamic => J::from("dynamic"),
+                Type::List(t) => J::Array(vec![J::from("list"), to_json(t)]),
+                Type::Set(t) => J::Array(vec![J::from("set"), to_json(t)]),
+                Type::Map(t) => J::Array(vec![J::from("map"), to_json(t)]),
+                Type::Tuple(ts) => J::Array(vec![
+                    J::from("tuple"),
+                    J::Array(ts.iter().map(to_json).collect()),
+                ]),
+                Type::Object { attrs, optional } => {
+                    let m = attrs.iter().map(|(k, t)| (k.clone(), to_json(t))).collect();
+                    let mut v = vec![J::from("object"), J::Object(m)];
+                    if !optional.is_empty() {
+                        v.push(J::Array(
+                            optional.iter().map(|s| J::from(s.as_str())).collect(),
+                        ));
+                    }
+                    J::Array(v)
+                }
+            }
+        }
+
+        /// Type → cty type JSON bytes.
+        pub fn encode(ty: &Type) -> Vec<u8> {
+            serde_json::to_vec(&to_json(ty)).unwrap_or_default()
+        }
+    }
+
+    pub mod msgpack {
+        use super::*;
+        use rmpv::Value as M;
+
+        fn number_to_m(n: &Number) -> M {
+            let d = &n.0;
+            if d.is_integer() {
+                if let Some(i) = d.to_i64() {
+                    return M::from(i);
+                }
+            }
+            if let Some(f) = d.to_f64() {
+                if BigDecimal::from_f64(f).is_some_and(|b| &b == d) {
+                    return M::F64(f);
+                }
+            }
+            M::from(d.to_string())
+        }
+
+        fn to_m(v: &Value, ty: &Type) -> Result<M, CodecError> {
+            Ok(match (v, ty) {
+                (Value::Null, _) => M::Nil,
+                (Value::Unknown(_), _) => M::Ext(0, vec![0]),
+                (Value::Bool(b), Type::Bool) => M::Boolean(*b),
+                (Value::Number(n), Type::Number) => number_to_m(n),
+                (Value::String(s), Type::String) => M::from(s.as_str()),
+                (Value::List(i), Type::List(t)) | (Value::Set(i), Type::Set(t)) => {
+                    M::Array(i.iter().map(|e| to_m(e, t)).collect::<Result<_, _>>()?)
+                }
+                (Value::Map(m), Type::Map(t)) => M::Map(
+                    m.iter()
+                        .map(|(k, e)| Ok((M::from(k.as_str()), to_m(e, t)?)))
+                        .collect::<Result<_, CodecError>>()?,
+                ),
+                (Value::Object(m), Type::Object { attrs, .. }) => {
+                    if m.len() != attrs.len() {
+                        return Err(err(
+                            "object value does not have every attribute of its type",
+                        ));
+                    }
+                    M::Map(
+                        attrs
+                            .iter()
+                            .map(|(k, t)| {
+                                let e = m.get(k).ok_or_else(|| {
+                                    err(format!("object is missing attribute {k}"))
+                                })?;
+                                Ok((M::from(k.as_str()), to_m(e, t)?))
+                            })
+                            .collect::<Result<_, CodecError>>()?,
+                    )
+                }
+                (Value::Tuple(i), Type::Tuple(ts)) if i.len() == ts.len() => M::Array(
+                    i.iter()
+                        .zip(ts)
+                        .map(|(e, t)| to_m(e, t))
+                        .collect::<Result<_, _>>()?,
+                ),
+                _ => return Err(err("value does not conform to its type")),
+            })
+        }
+
+        /// Value → msgpack.
+        pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
+            let m = to_m(v, ty)?;
+            let mut out = Vec::new();
+            rmpv::encode::write_value(&mut out, &m).map_err(|e| err(e.to_string()))?;
+            Ok(out)
+        }
+
+        fn from_m(m: &M, ty: &Type) -> Result<Value, CodecError> {
+            Ok(match (m, ty) {
+                (M::Nil, _) => Value::Null,
+                (M::Ext(0 | 12, _), _) => Value::Unknown(Refinements::default()),
+                (M::Boolean(b), Type::Bool) => Value::Bool(*b),
+                (M::Integer(i), Type::Number) => {
+                    let d = if let Some(x) = i.as_i64() {
+                        BigDecimal::from(x)
+                    } else if let Some(x) = i.as_u64() {
+                        BigDecimal::from(x)
+                    } else {
+                        return Err(err("bad integer"));
+                    };
+                    Value::Number(Number(d))
+                }
+                (M::F64(f), Type::Number) => Value::Number(Number(
+                    BigDecimal::from_f64(*f).ok_or_else(|| err("non-finite number"))?,
+                )),
+                (M::F32(f), Type::Number) => Value::Number(Number(
+                    BigDecimal::from_f32(*f).ok_or_else(|| err("non-finite number"))?,
+                )),
+                (M::String(s), Type::Number) => Value::Number(Number(
+                    s.as_str()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| err("bad number string"))?,
+                )),
+                (M::String(s), Type::String) => Value::String(
+                    s.as_str()
+                        .ok_or_else(|| err("string is not UTF-8"))?
+                        .to_string(),
+                ),
+                (M::Array(a), Type::List(t)) => {
+                    Value::List(a.iter().map(|e| from_m(e, t)).collect::<Result<_, _>>()?)
+                }
+                (M::Array(a), Type::Set(t)) => {
+                    Value::Set(a.iter().map(|e| from_m(e, t)).collect::<Result<_, _>>()?)
+                }
+                (M::Array(a), Type::Tuple(ts)) if a.len() == ts.len() => Value::Tuple(
+                    a.iter()
+                        .zip(ts)
+                        .map(|(e, t)| from_m(e, t))
+                        .collect::<Result<_, _>>()?,
+                ),
+                (M::Map(kv), Type::Map(t)) => {
+                    let mut out = BTreeMap::new();
+                    for (k, v) in kv {
+                        let k = k.as_str().ok_or_else(|| err("map key is not a string"))?;
+                        out.insert(k.to_string(), from_m(v, t)?);
+                    }
+                    Value::Map(out)
+                }
+                (M::Map(kv), Type::Object { attrs, .. }) => {
+                    let mut out = BTreeMap::new();
+                    for (k, v) in kv {
+                        let k = k
+                            .as_str()
+                            .ok_or_else(|| err("attribute name is not a string"))?;
+                        let t = attrs
+                            .get(k)
+                            .ok_or_else(|| err(format!("unsupported attribute {k:?}")))?;
+                        out.insert(k.to_string(), from_m(v, t)?);
+                    }
+                    if out.len() != attrs.len() {
+                        return Err(err("object is missing attributes"));
+                    }
+                    Value::Object(out)
+                }
+                _ => return Err(err("msgpack value does not conform to the expected type")),
+            })
+        }
+
+        /// msgpack → Value.
+        pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
+            let mut r = bytes;
+            let m = rmpv::decode::read_value(&mut r).map_err(|e| err(e.to_string()))?;
+            from_m(&m, ty)
+        }
+    }
+
+    pub mod json {
+        use super::*;
+        use serde_json::Value as J;
+
+        fn from_j(j: &J, ty: &Type) -> Result<Value, CodecError> {
+            Ok(match (j, ty) {
+                (J::Null, _) => Value::Null,
+                (J::Bool(b), Type::Bool) => Value::Bool(*b),
+                (J::Number(n), Type::Number) => Value::Number(Number(
+                    n.to_string().parse().map_err(|_| err("bad number"))?,
+                )),
+                (J::String(s), Type::Number) => {
+                    Value::Number(Number(s.parse().map_err(|_| err("bad number"))?))
+                }
+                (J::String(s), Type::String) => Value::String(s.clone()),
+                (J::Number(n), Type::String) => Value::String(n.to_string()),
+                (J::Bool(b), Type::String) => Value::String(b.to_string()),
+                (J::Array(a), Type::List(t)) => {
+                    Value::List(a.iter().map(|e| from_j(e, t)).collect::<Result<_, _>>()?)
+                }
+                (J::Array(a), Type::Set(t)) => {
+                    Value::Set(a.iter().map(|e| from_j(e, t)).collect::<Result<_, _>>()?)
+                }
+                (J::Array(a), Type::Tuple(ts)) if a.len() == ts.len() => Value::Tuple(
+                    a.iter()
+                        .zip(ts)
+                        .map(|(e, t)| from_j(e, t))
+                        .collect::<Result<_, _>>()?,
+                ),
+                (J::Object(m), Type::Map(t)) => Value::Map(
+                    m.iter()
+                        .map(|(k, v)| Ok((k.clone(), from_j(v, t)?)))
+                        .collect::<Result<_, CodecError>>()?,
+                ),
+                (J::Object(m), Type::Object { attrs, .. }) => {
+                    let mut out = BTreeMap::new();
+                    for (k, v) in m {
+                        let t = attrs
+                            .get(k)
+                            .ok_or_else(|| err(format!("unsupported attribute {k:?}")))?;
+                        out.insert(k.clone(), from_j(v, t)?);
+                    }
+                    for k in attrs.keys() {
+                        out.entry(k.clone()).or_insert(Value::Null);
+                    }
+                    Value::Object(out)
+                }
+                _ => return Err(err("JSON value does not conform to the expected type")),
+            })
+        }
+
+        /// JSON → Value.
+        pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
+            let j: J = serde_json::from_slice(bytes).map_err(|e| err(e.to_string()))?;
+            from_j(&j, ty)
+        }
+    }
+}
