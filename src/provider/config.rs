@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::framework::traits::parse_duration;
+
 /// Values of the `cloud` block as written (`None` = not set).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawCloud {
@@ -204,43 +206,6 @@ fn parse_endpoint(value: &str, path: Vec<&'static str>, env: Option<&'static str
     Ok(url)
 }
 
-/// Parses a Go-style duration (`90s`, `1m30s`, `1.5h`, `500ms`) as Terraform users write them.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    let s = text.trim();
-    if s.is_empty() {
-        return None;
-    }
-    if s == "0" {
-        return Some(Duration::ZERO);
-    }
-    let mut total = 0f64;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        if num_len == 0 {
-            return None;
-        }
-        let number: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let factor = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += number * factor;
-    }
-    if !total.is_finite() || total > 1e9 {
-        return None;
-    }
-    Some(Duration::from_secs_f64(total))
-}
-
 fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, problems: &mut Vec<Problem>) -> Option<CloudSettings> {
     let empty = RawCloud::default();
     let block = raw.unwrap_or(&empty);
@@ -414,7 +379,7 @@ pub fn resolve(raw: &RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<
     let request_timeout = match &raw.request_timeout {
         None => DEFAULT_REQUEST_TIMEOUT,
         Some(t) => match parse_duration(t) {
-            Some(d) if !d.is_zero() => d,
+            Ok(d) if !d.is_zero() => d,
             _ => {
                 problems.push(Problem {
                     path: vec!["request_timeout"],
@@ -554,12 +519,5 @@ mod tests {
         let s = resolve(&RawConfig::default(), &env_of(&[])).unwrap();
         assert!(s.cloud.is_none() && s.elasticsearch.is_none());
         assert_eq!((s.request_timeout, s.max_retries), (DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_RETRIES));
-    }
-
-    #[test]
-    fn durations() {
-        for (text, want) in [("60s", Some(60.0)), ("1m30s", Some(90.0)), ("1.5h", Some(5400.0)), ("500ms", Some(0.5)), ("20m", Some(1200.0)), ("", None), ("5", None), ("5x", None), ("m", None)] {
-            assert_eq!(parse_duration(text).map(|d| d.as_secs_f64()), want, "{text}");
-        }
     }
 }
