@@ -1,25 +1,44 @@
-//! Compiles the protocol definitions in `proto/` with tonic-prost-build, using the
-//! vendored `protoc` so that no system protoc is needed.
-//! TODO(merge): minimal version written by the schema helper; the plugin helper's
-//! build.rs (which compiles every proto/*.proto) replaces it.
+//! Build script: generates Rust code (prost messages, tonic server and client) for every
+//! `*.proto` file in `proto/`.
+//!
+//! All files are compiled in one protoc run so that files sharing a protobuf package (the three
+//! go-plugin files all use package `plugin`) end up in one generated module per package
+//! (`OUT_DIR/<package>.rs`, pulled in with `tonic::include_proto!("<package>")`).
+//! `protoc` comes from the `protoc-bin-vendored` crate, so no system protoc is needed.
+
+use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let proto_dir = Path::new("proto");
+    println!("cargo:rerun-if-changed={}", proto_dir.display());
+
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(proto_dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "proto") {
+            println!("cargo:rerun-if-changed={}", path.display());
+            files.push(path);
+        }
+    }
+    // Stable order keeps the generated code reproducible.
+    files.sort();
+    if files.is_empty() {
+        return Ok(());
+    }
+
     let protoc = protoc_bin_vendored::protoc_bin_path()?;
-    // SAFETY: build scripts are single-threaded at this point.
+    // SAFETY: build scripts are single-threaded at this point; nothing else reads the
+    // environment concurrently.
     unsafe { std::env::set_var("PROTOC", protoc) };
-    println!("cargo:rerun-if-changed=proto/tfplugin6.proto");
+    let well_known = protoc_bin_vendored::include_path()?;
+
+    let includes = [proto_dir.to_path_buf(), well_known];
     tonic_prost_build::configure()
-        .build_client(true)
         .build_server(true)
-        // Same setting as the plugin helper's build.rs: unimplemented RPCs default to
-        // `Unimplemented`, streaming RPCs return `BoxStream`.
+        .build_client(true)
+        // Methods a service does not override answer `Unimplemented`, which Terraform
+        // tolerates for optional RPCs.
         .generate_default_stubs(true)
-        .compile_protos(
-            &[std::path::PathBuf::from("proto/tfplugin6.proto")],
-            &[
-                std::path::PathBuf::from("proto"),
-                protoc_bin_vendored::include_path()?,
-            ],
-        )?;
+        .compile_protos(&files, &includes)?;
     Ok(())
 }
