@@ -2,6 +2,7 @@
 //! are served by the simulator (`tests/simulator`) started in-process.
 
 mod harness;
+mod sim;
 
 mod provider_core;
 
