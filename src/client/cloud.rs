@@ -531,7 +531,8 @@ impl TrustSettings {
     }
 
     /// Insert `entry`, or update the entry with the same `account_id` in place (unknown fields
-    /// of the existing entry are kept).
+    /// of the existing entry are kept; a `name` of `None` keeps the existing name, `Some("")`
+    /// clears it).
     pub fn upsert_account(&mut self, entry: AccountTrust) -> Changed {
         match self
             .accounts
@@ -540,6 +541,9 @@ impl TrustSettings {
         {
             Some(existing) => {
                 let mut merged = entry;
+                if merged.name.is_none() {
+                    merged.name = existing.name.clone();
+                }
                 let mut extra = existing.extra.clone();
                 extra.extend(merged.extra);
                 merged.extra = extra;
@@ -1598,7 +1602,8 @@ mod tests {
         )
         .unwrap();
         type Edit = fn(&mut TrustSettings) -> Changed;
-        let cases: Vec<(&str, Edit, Changed, fn(&TrustSettings) -> bool)> = vec![
+        type Check = fn(&TrustSettings) -> bool;
+        let cases: Vec<(&str, Edit, Changed, Check)> = vec![
             (
                 "add account",
                 |t| {
@@ -1883,13 +1888,13 @@ mod tests {
             CloudAuth::ApiKey(Secret::new("k")),
         ))
         .unwrap();
-        assert_eq!(c.transport_base(), "https://example.com/");
+        assert_eq!(c.transport.base_str(), "https://example.com/");
         let c = CloudClient::new(CloudConfig::new(
             "https://example.com:12443",
             CloudAuth::ApiKey(Secret::new("k")),
         ))
         .unwrap();
-        assert_eq!(c.transport_base(), "https://example.com:12443/");
+        assert_eq!(c.transport.base_str(), "https://example.com:12443/");
         assert!(
             CloudClient::new(CloudConfig::new(
                 "https://example.com",
@@ -1897,12 +1902,5 @@ mod tests {
             ))
             .is_err()
         );
-    }
-}
-
-#[cfg(test)]
-impl CloudClient {
-    fn transport_base(&self) -> String {
-        self.transport.base_str()
     }
 }

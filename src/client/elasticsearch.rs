@@ -1137,7 +1137,7 @@ fn es_error(req: &Req, resp: &Resp) -> ClientError {
         method: req.method.to_string(),
         path: req.path.clone(),
         status: resp.status,
-        cause: parse_es_error(&resp.body),
+        cause: parse_es_error(&resp.body).map(Box::new),
     }
 }
 

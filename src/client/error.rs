@@ -71,7 +71,7 @@ pub enum ClientError {
         /// HTTP status.
         status: u16,
         /// Parsed `error` object; `None` when the body was not an ES error body.
-        cause: Option<EsErrorCause>,
+        cause: Option<Box<EsErrorCause>>,
     },
     /// A success response whose body could not be decoded.
     #[error("{method} {path}: unexpected response body: {message}")]
@@ -154,7 +154,7 @@ fn fmt_cloud(errors: &[CloudErrorItem]) -> String {
     }
 }
 
-fn fmt_es(cause: &Option<EsErrorCause>) -> String {
+fn fmt_es(cause: &Option<Box<EsErrorCause>>) -> String {
     match cause {
         None => String::new(),
         Some(c) => {
@@ -396,7 +396,8 @@ mod tests {
 
     #[test]
     fn es_errors_table() {
-        let cases: Vec<(&str, Option<(&str, &str, usize, bool)>)> = vec![
+        type Want = Option<(&'static str, &'static str, usize, bool)>;
+        let cases: Vec<(&str, Want)> = vec![
             (
                 r#"{"error":{"root_cause":[{"type":"illegal_argument_exception","reason":"r1"}],"type":"illegal_argument_exception","reason":"r1"},"status":400}"#,
                 Some(("illegal_argument_exception", "r1", 1, false)),
@@ -450,12 +451,12 @@ mod tests {
             method: "PUT".into(),
             path: "/_cluster/settings".into(),
             status: 400,
-            cause: Some(EsErrorCause {
+            cause: Some(Box::new(EsErrorCause {
                 error_type: "illegal_argument_exception".into(),
                 reason: "top".into(),
                 root_cause: vec![("parse_exception".into(), "inner".into())],
                 caused_by: None,
-            }),
+            })),
         };
         assert_eq!(
             e.to_string(),

@@ -69,7 +69,7 @@ impl RetryPolicy {
         }
         let retryable = match outcome {
             Outcome::Status(429, _) => true,
-            Outcome::Status(502 | 503 | 504, _) => idempotency == Idempotency::Idempotent,
+            Outcome::Status(502..=504, _) => idempotency == Idempotency::Idempotent,
             Outcome::Status(_, _) => false,
             Outcome::ConnectFailed => true,
             Outcome::TransportFailed => idempotency == Idempotency::Idempotent,
