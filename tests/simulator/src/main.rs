@@ -1,1 +1,130 @@
-fn main() {}
+//! `crosscluster-sim [--fixture FILE] [--ready-file PATH] [--plan-ms N] [--latency-ms N]`
+
+use crosscluster_sim::{Fixture, Options, start};
+use std::process::ExitCode;
+
+const USAGE: &str =
+    "usage: crosscluster-sim [--fixture FILE] [--ready-file PATH] [--plan-ms N] [--latency-ms N]";
+
+struct Args {
+    fixture: Option<String>,
+    ready_file: Option<String>,
+    opts: Options,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        fixture: None,
+        ready_file: None,
+        opts: Options::default(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (a.clone(), None),
+        };
+        if name == "-h" || name == "--help" {
+            return Err(USAGE.to_string());
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"))?,
+        };
+        let num = |v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{name}: not a non-negative integer: {v}"))
+        };
+        match name.as_str() {
+            "--fixture" => args.fixture = Some(value),
+            "--ready-file" => args.ready_file = Some(value),
+            "--plan-ms" => args.opts.plan_ms = num(&value)?,
+            "--latency-ms" => args.opts.latency_ms = num(&value)?,
+            _ => return Err(format!("unknown argument {name}\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn write_ready(path: &str, text: &str) -> std::io::Result<()> {
+    // Write a temp file beside the target, then rename: readers never see a partial file.
+    let tmp = format!("{path}.tmp-{}", std::process::id());
+    std::fs::write(&tmp, format!("{text}\n"))?;
+    std::fs::rename(&tmp, path)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let fixture = match &args.fixture {
+        None => Fixture::default_fixture(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => match Fixture::from_json(&text) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("crosscluster-sim: invalid fixture {path}: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            Err(e) => {
+                eprintln!("crosscluster-sim: cannot read fixture {path}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let running = match start(fixture, args.opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("crosscluster-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = match serde_json::to_string(&running.ready) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("crosscluster-sim: cannot encode the ready document: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(path) = &args.ready_file
+        && let Err(e) = write_ready(path, &text)
+    {
+        eprintln!("crosscluster-sim: cannot write the ready file {path}: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("{text}");
+    wait_for_signal().await;
+    running.shutdown().await;
+    if let Some(path) = &args.ready_file {
+        let _ = std::fs::remove_file(path);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,152 @@
+//! The fixture: organizations, deployments and their optional pre-existing state.
+//!
+//! The format is documented in `tests/simulator/README.md`; `fixtures/default.json` is the
+//! built-in default.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// The built-in default fixture (two organizations, four deployments).
+pub const DEFAULT_FIXTURE: &str = include_str!("../fixtures/default.json");
+
+/// A whole fixture file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// Elastic Cloud organizations.
+    pub organizations: Vec<OrgFixture>,
+    /// Deployments, each with one Elasticsearch resource.
+    pub deployments: Vec<DeploymentFixture>,
+    /// ECE-style environment trust relationships (`external[].trust_relationship_id`).
+    #[serde(default)]
+    pub trust_relationships: Vec<TrustRelationshipFixture>,
+}
+
+/// One organization.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgFixture {
+    /// Organization id (10 digits on Elastic Cloud).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Cloud API keys that authenticate as this organization (at least one).
+    pub api_keys: Vec<String>,
+    /// `GET /account` `trust.trust_all` (default true).
+    #[serde(default = "yes")]
+    pub trust_all: bool,
+    /// `GET /trusted-environments` body (default: three empty lists).
+    #[serde(default)]
+    pub trusted_environments: Option<Value>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One deployment (one Elasticsearch resource).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentFixture {
+    /// Deployment id (32 lowercase hex); derived from the name when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Deployment name.
+    pub name: String,
+    /// Owning organization id.
+    pub organization_id: String,
+    /// Elasticsearch version, e.g. "9.1.0".
+    pub version: String,
+    /// Elasticsearch resource ref_id (default `main-elasticsearch`).
+    #[serde(default)]
+    pub ref_id: Option<String>,
+    /// Elasticsearch cluster id (32 hex); derived when absent.
+    #[serde(default)]
+    pub cluster_id: Option<String>,
+    /// Region (default `eu-west-1`).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Endpoint host name (default `<cluster_id>.<region>.aws.found.io`).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Password of the `elastic` user; derived when absent.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Pre-existing `settings.trust` (default: trust the own organization).
+    #[serde(default)]
+    pub trust: Option<Value>,
+    /// Pre-existing keystore entries (setting name to value); already loaded by the node.
+    #[serde(default)]
+    pub keystore: Map<String, Value>,
+    /// Pre-existing cluster settings: `{"persistent": {...}, "transient": {...}}`.
+    #[serde(default)]
+    pub cluster_settings: Option<Value>,
+    /// Pre-existing roles (name to role body).
+    #[serde(default)]
+    pub roles: Map<String, Value>,
+    /// Pre-existing REST API keys usable with `Authorization: ApiKey`.
+    #[serde(default)]
+    pub rest_api_keys: Vec<RestKeyFixture>,
+}
+
+/// A REST API key that exists from the start.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestKeyFixture {
+    /// Key id.
+    pub id: String,
+    /// Key secret.
+    pub api_key: String,
+    /// Key name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Role descriptors limiting the key (empty: the owner's privileges).
+    #[serde(default)]
+    pub role_descriptors: Map<String, Value>,
+}
+
+/// An ECE trust relationship.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustRelationshipFixture {
+    /// Relationship id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Organizations whose deployments this environment covers (empty: all).
+    #[serde(default)]
+    pub account_ids: Vec<String>,
+    /// Trusted by default.
+    #[serde(default)]
+    pub trust_by_default: bool,
+}
+
+impl Fixture {
+    /// Parses a fixture from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The built-in default fixture.
+    pub fn default_fixture() -> Self {
+        // The embedded file is part of this crate and is checked by a unit test.
+        Self::from_json(DEFAULT_FIXTURE).unwrap_or(Fixture {
+            organizations: Vec::new(),
+            deployments: Vec::new(),
+            trust_relationships: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_fixture_parses() {
+        let f = Fixture::from_json(DEFAULT_FIXTURE).unwrap();
+        assert_eq!(f.organizations.len(), 2);
+        let names: Vec<_> = f.deployments.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["local", "old-local", "legacy", "remote"]);
+    }
+}

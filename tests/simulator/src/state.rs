@@ -1,0 +1,985 @@
+//! The simulated world: organizations, deployments, their Elasticsearch state, and the
+//! connection semantics that tie them together.
+
+use crate::fixture::{DeploymentFixture, Fixture};
+use crate::util::{self, Version};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The port of the Elastic Cloud proxy for the certificate (mTLS transport) model.
+pub const CERT_PORT: u16 = 9400;
+/// The port of the Elastic Cloud proxy for the API-key model (remote cluster server).
+pub const API_KEY_PORT: u16 = 9443;
+
+/// One organization.
+#[derive(Debug, Clone)]
+pub struct Org {
+    /// Organization id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Cloud API keys of this organization.
+    pub api_keys: Vec<String>,
+    /// Account-level `trust.trust_all`.
+    pub trust_all: bool,
+    /// `GET /trusted-environments` body.
+    pub trusted_environments: Value,
+}
+
+/// An ECE trust relationship (what `external[].trust_relationship_id` points at).
+#[derive(Debug, Clone)]
+pub struct TrustRel {
+    /// Relationship id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Organizations covered (empty: all).
+    pub account_ids: Vec<String>,
+    /// Trusted by default.
+    pub trust_by_default: bool,
+    /// Last modification time (epoch ms).
+    pub modified_ms: i64,
+}
+
+/// A keystore entry.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    /// The value (a string, or an object stored as JSON text).
+    pub value: Value,
+    /// Whether the secret is a file.
+    pub as_file: bool,
+}
+
+/// The kind of an Elasticsearch API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// An ordinary REST API key.
+    Rest,
+    /// A cross-cluster API key.
+    CrossCluster,
+}
+
+impl KeyKind {
+    /// The `type` field of the key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Rest => "rest",
+            KeyKind::CrossCluster => "cross_cluster",
+        }
+    }
+}
+
+/// An Elasticsearch API key.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    /// Key id.
+    pub id: String,
+    /// Key secret.
+    pub secret: String,
+    /// Key name.
+    pub name: String,
+    /// REST or cross-cluster.
+    pub kind: KeyKind,
+    /// Creation time (epoch ms).
+    pub creation_ms: i64,
+    /// Expiration time (epoch ms), if any.
+    pub expiration_ms: Option<i64>,
+    /// Invalidation time (epoch ms), if invalidated.
+    pub invalidation_ms: Option<i64>,
+    /// Metadata object.
+    pub metadata: Value,
+    /// Cross-cluster `access` (normalised), or null for REST keys.
+    pub access: Value,
+    /// Role descriptors (derived for cross-cluster keys, given for REST keys).
+    pub role_descriptors: Value,
+}
+
+impl ApiKey {
+    /// Whether the key is active at `now` (not invalidated, not expired).
+    pub fn active(&self, now: i64) -> bool {
+        self.invalidation_ms.is_none() && self.expiration_ms.is_none_or(|e| e > now)
+    }
+    /// The `encoded` credential: base64(id:secret).
+    pub fn encoded(&self) -> String {
+        util::b64(&format!("{}:{}", self.id, self.secret))
+    }
+}
+
+/// One recorded plan attempt.
+#[derive(Debug, Clone)]
+pub struct PlanAttempt {
+    /// Attempt id.
+    pub id: String,
+    /// Sequence number (for the attempt name).
+    pub seq: u64,
+    /// The plan.
+    pub plan: Value,
+    /// Start time (epoch ms).
+    pub start_ms: i64,
+    /// End time (epoch ms); None while pending.
+    pub end_ms: Option<i64>,
+    /// The action that started it.
+    pub action: String,
+}
+
+/// A pending plan change.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The attempt.
+    pub attempt: PlanAttempt,
+    /// When it completes (epoch ms).
+    pub complete_at_ms: i64,
+    /// The trust that becomes effective on completion.
+    pub trust: Value,
+    /// Whether the node restarts (reloading the keystore).
+    pub restart: bool,
+    /// The Elasticsearch version after completion.
+    pub version: String,
+}
+
+/// A Cloud `remote-clusters` entry.
+#[derive(Debug, Clone)]
+pub struct RemoteRef {
+    /// Remote deployment id.
+    pub deployment_id: String,
+    /// Remote Elasticsearch ref_id.
+    pub ref_id: String,
+    /// Alias.
+    pub alias: String,
+    /// skip_unavailable.
+    pub skip_unavailable: bool,
+}
+
+/// The Elasticsearch resource of a deployment, with the cluster's own state.
+#[derive(Debug, Clone)]
+pub struct Es {
+    /// ref_id, e.g. `main-elasticsearch`.
+    pub ref_id: String,
+    /// Cloud cluster id (32 hex).
+    pub cluster_id: String,
+    /// Region.
+    pub region: String,
+    /// Endpoint host name (server_name).
+    pub endpoint: String,
+    /// Elasticsearch version.
+    pub version: String,
+    /// Password of `elastic`.
+    pub password: String,
+    /// Base URL of the simulated Elasticsearch.
+    pub es_url: String,
+    /// Elasticsearch-internal cluster UUID.
+    pub cluster_uuid: String,
+    /// Current (completed) plan attempt.
+    pub current: PlanAttempt,
+    /// Older attempts.
+    pub history: Vec<PlanAttempt>,
+    /// Pending plan, if any.
+    pub pending: Option<Pending>,
+    /// Latest accepted trust (what GET shows).
+    pub trust: Value,
+    /// Trust in effect (used for connections).
+    pub applied_trust: Value,
+    /// Keystore (what the Cloud API stores).
+    pub keystore: BTreeMap<String, Secret>,
+    /// Secure settings loaded by the running node.
+    pub loaded: BTreeMap<String, String>,
+    /// Cloud remote-clusters list.
+    pub remote_clusters: Vec<RemoteRef>,
+    /// Persistent cluster settings (flat keys; values are strings or arrays of strings).
+    pub persistent: BTreeMap<String, Value>,
+    /// Transient cluster settings.
+    pub transient: BTreeMap<String, Value>,
+    /// API keys by id.
+    pub api_keys: BTreeMap<String, ApiKey>,
+    /// Roles by name.
+    pub roles: BTreeMap<String, Value>,
+    /// Restart counter (for the state dump).
+    pub restarts: u64,
+    /// Plan attempt counter.
+    pub attempts: u64,
+}
+
+/// A deployment.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    /// Deployment id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Owning organization.
+    pub org_id: String,
+    /// Creation time (epoch ms).
+    pub created_ms: i64,
+    /// Last modification time (epoch ms).
+    pub modified_ms: i64,
+    /// Resource version for optimistic concurrency (`x-cloud-resource-version`).
+    pub resource_version: u64,
+    /// The Elasticsearch resource.
+    pub es: Es,
+}
+
+impl Deployment {
+    /// Parsed Elasticsearch version.
+    pub fn version(&self) -> Version {
+        util::parse_version(&self.es.version)
+    }
+}
+
+/// Errors building the world from a fixture.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    /// A deployment names an organization that the fixture does not define.
+    #[error("deployment {0}: unknown organization {1}")]
+    UnknownOrganization(String, String),
+    /// Two deployments share an id.
+    #[error("duplicate deployment id {0}")]
+    DuplicateDeployment(String),
+    /// An organization has no API key.
+    #[error("organization {0} has no api_keys")]
+    NoApiKey(String),
+    /// A setting or role in the fixture is malformed.
+    #[error("deployment {0}: {1}")]
+    Invalid(String, String),
+}
+
+/// The whole simulated world.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    /// Organizations by id.
+    pub orgs: BTreeMap<String, Org>,
+    /// Deployments by id.
+    pub deployments: BTreeMap<String, Deployment>,
+    /// ECE trust relationships by id.
+    pub trust_relationships: BTreeMap<String, TrustRel>,
+}
+
+/// The default trust of a deployment: its own organization, all clusters.
+pub fn default_trust(org_id: &str) -> Value {
+    json!({
+        "accounts": [{"account_id": org_id, "trust_all": true, "name": "Default trust for own organization"}],
+        "external": [],
+        "direct": []
+    })
+}
+
+/// The initial plan of a deployment at `version`.
+pub fn initial_plan(version: &str) -> Value {
+    let v = util::parse_version(version);
+    let mut topo = json!({
+        "id": "hot_content",
+        "zone_count": 2,
+        "instance_configuration_id": "aws.es.datahot.c6gd",
+        "size": {"value": 4096, "resource": "memory"},
+        "elasticsearch": {"node_attributes": {"data": "hot"}}
+    });
+    if util::at_least(v, 7, 10) {
+        topo["node_roles"] = json!(["master", "ingest", "transform", "data_hot", "remote_cluster_client", "data_content"]);
+    } else {
+        topo["node_type"] = json!({"master": true, "data": true, "ingest": true, "ml": false});
+    }
+    json!({
+        "cluster_topology": [topo],
+        "elasticsearch": {"version": version},
+        "deployment_template": {"id": "aws-storage-optimized"},
+        "autoscaling_enabled": false
+    })
+}
+
+impl World {
+    /// Builds the world from a fixture; `es_urls` gives each deployment's Elasticsearch URL.
+    pub fn from_fixture(
+        fixture: &Fixture,
+        es_url: impl Fn(&str) -> String,
+    ) -> Result<Self, FixtureError> {
+        let now = util::now_ms();
+        let mut w = World::default();
+        for o in &fixture.organizations {
+            if o.api_keys.is_empty() {
+                return Err(FixtureError::NoApiKey(o.id.clone()));
+            }
+            w.orgs.insert(
+                o.id.clone(),
+                Org {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    api_keys: o.api_keys.clone(),
+                    trust_all: o.trust_all,
+                    trusted_environments: o.trusted_environments.clone().unwrap_or_else(
+                        || json!({"accounts": [], "external": [], "direct": []}),
+                    ),
+                },
+            );
+        }
+        for t in &fixture.trust_relationships {
+            w.trust_relationships.insert(
+                t.id.clone(),
+                TrustRel {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    account_ids: t.account_ids.clone(),
+                    trust_by_default: t.trust_by_default,
+                    modified_ms: now,
+                },
+            );
+        }
+        for d in &fixture.deployments {
+            let dep = Self::deployment_from(d, now, &es_url)?;
+            if !w.orgs.contains_key(&dep.org_id) {
+                return Err(FixtureError::UnknownOrganization(
+                    d.name.clone(),
+                    dep.org_id.clone(),
+                ));
+            }
+            if w.deployments.contains_key(&dep.id) {
+                return Err(FixtureError::DuplicateDeployment(dep.id.clone()));
+            }
+            w.deployments.insert(dep.id.clone(), dep);
+        }
+        Ok(w)
+    }
+
+    /// The id a fixture deployment gets (given or derived from its name).
+    pub fn fixture_id(d: &DeploymentFixture) -> String {
+        d.id
+            .clone()
+            .unwrap_or_else(|| util::hex32(&format!("deployment/{}", d.name)))
+    }
+
+    fn deployment_from(
+        d: &DeploymentFixture,
+        now: i64,
+        es_url: &impl Fn(&str) -> String,
+    ) -> Result<Deployment, FixtureError> {
+        let id = Self::fixture_id(d);
+        let cluster_id = d
+            .cluster_id
+            .clone()
+            .unwrap_or_else(|| util::hex32(&format!("cluster/{}", d.name)));
+        let region = d.region.clone().unwrap_or_else(|| "eu-west-1".to_string());
+        let endpoint = d
+            .endpoint
+            .clone()
+            .unwrap_or_else(|| format!("{cluster_id}.{region}.aws.found.io"));
+        let password = d
+            .password
+            .clone()
+            .unwrap_or_else(|| format!("sim-{}", &util::hex32(&format!("password/{}", d.name))[..20]));
+        let trust = match &d.trust {
+            Some(t) => normalize_trust(t, None).map_err(|e| FixtureError::Invalid(d.name.clone(), e.message))?,
+            None => default_trust(&d.organization_id),
+        };
+        let mut keystore = BTreeMap::new();
+        let mut loaded = BTreeMap::new();
+        for (k, v) in &d.keystore {
+            keystore.insert(
+                k.clone(),
+                Secret {
+                    value: v.clone(),
+                    as_file: v.is_object(),
+                },
+            );
+            loaded.insert(k.clone(), secret_text(v));
+        }
+        let mut persistent = BTreeMap::new();
+        let mut transient = BTreeMap::new();
+        if let Some(cs) = &d.cluster_settings {
+            for (scope, target) in [("persistent", &mut persistent), ("transient", &mut transient)] {
+                if let Some(obj) = cs.get(scope) {
+                    let mut flat = Vec::new();
+                    crate::settings::flatten("", obj, &mut flat);
+                    for (k, v) in flat {
+                        if !v.is_null() {
+                            target.insert(k, crate::settings::stringify(&v));
+                        }
+                    }
+                }
+            }
+        }
+        let mut api_keys = BTreeMap::new();
+        for k in &d.rest_api_keys {
+            api_keys.insert(
+                k.id.clone(),
+                ApiKey {
+                    id: k.id.clone(),
+                    secret: k.api_key.clone(),
+                    name: k.name.clone().unwrap_or_else(|| k.id.clone()),
+                    kind: KeyKind::Rest,
+                    creation_ms: now,
+                    expiration_ms: None,
+                    invalidation_ms: None,
+                    metadata: json!({}),
+                    access: Value::Null,
+                    role_descriptors: Value::Object(k.role_descriptors.clone()),
+                },
+            );
+        }
+        let roles = d.roles.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let current = PlanAttempt {
+            id: util::hex32(&format!("attempt/{id}/0")),
+            seq: 0,
+            plan: initial_plan(&d.version),
+            start_ms: now,
+            end_ms: Some(now),
+            action: "deployments.create-deployment".to_string(),
+        };
+        Ok(Deployment {
+            id: id.clone(),
+            name: d.name.clone(),
+            org_id: d.organization_id.clone(),
+            created_ms: now,
+            modified_ms: now,
+            resource_version: 1,
+            es: Es {
+                ref_id: d.ref_id.clone().unwrap_or_else(|| "main-elasticsearch".to_string()),
+                cluster_id: cluster_id.clone(),
+                region,
+                endpoint,
+                version: d.version.clone(),
+                password,
+                es_url: es_url(&id),
+                cluster_uuid: util::alnum(&format!("uuid/{cluster_id}"), 22),
+                current,
+                history: Vec::new(),
+                pending: None,
+                applied_trust: trust.clone(),
+                trust,
+                keystore,
+                loaded,
+                remote_clusters: Vec::new(),
+                persistent,
+                transient,
+                api_keys,
+                roles,
+                restarts: 0,
+                attempts: 0,
+            },
+        })
+    }
+
+    /// Completes every pending plan whose time has come.
+    pub fn settle(&mut self, now: i64) {
+        for d in self.deployments.values_mut() {
+            let due = d.es.pending.as_ref().is_some_and(|p| p.complete_at_ms <= now);
+            if !due {
+                continue;
+            }
+            if let Some(p) = d.es.pending.take() {
+                let mut attempt = p.attempt;
+                attempt.end_ms = Some(p.complete_at_ms.max(attempt.start_ms));
+                let old = std::mem::replace(&mut d.es.current, attempt);
+                d.es.history.push(old);
+                d.es.applied_trust = p.trust;
+                d.es.version = p.version;
+                if p.restart {
+                    d.es.loaded = loaded_from(&d.es.keystore);
+                    d.es.restarts += 1;
+                }
+            }
+        }
+    }
+
+    /// Starts (or replaces) the pending plan of a deployment.
+    pub fn start_plan(
+        &mut self,
+        dep_id: &str,
+        plan: Value,
+        restart: bool,
+        action: &str,
+        plan_ms: u64,
+    ) {
+        let now = util::now_ms();
+        let Some(d) = self.deployments.get_mut(dep_id) else {
+            return;
+        };
+        d.es.attempts += 1;
+        let seq = d.es.attempts;
+        let restart = restart || d.es.pending.as_ref().is_some_and(|p| p.restart);
+        let version = plan
+            .pointer("/elasticsearch/version")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| d.es.version.clone());
+        d.es.pending = Some(Pending {
+            attempt: PlanAttempt {
+                id: util::hex32(&format!("attempt/{}/{seq}/{}", d.id, util::fresh(8))),
+                seq,
+                plan,
+                start_ms: now,
+                end_ms: None,
+                action: action.to_string(),
+            },
+            complete_at_ms: now + plan_ms as i64,
+            trust: d.es.trust.clone(),
+            restart,
+            version,
+        });
+        self.settle(now);
+    }
+
+    /// The deployment whose endpoint is `host`.
+    pub fn by_endpoint(&self, host: &str) -> Option<&Deployment> {
+        self.deployments.values().find(|d| d.es.endpoint.eq_ignore_ascii_case(host))
+    }
+
+    /// Whether `a` (with its applied trust) trusts `b` for the certificate model.
+    pub fn trusts(&self, a: &Deployment, b: &Deployment) -> bool {
+        self.trust_value_trusts(&a.es.applied_trust, b)
+    }
+
+    /// Whether the trust object `trust` covers deployment `b`.
+    pub fn trust_value_trusts(&self, trust: &Value, b: &Deployment) -> bool {
+        let allowed = |e: &Value| {
+            e.get("trust_all").and_then(Value::as_bool).unwrap_or(false)
+                || e.get("trust_allowlist")
+                    .and_then(Value::as_array)
+                    .is_some_and(|l| l.iter().any(|c| c.as_str() == Some(b.es.cluster_id.as_str())))
+        };
+        let list = |name: &str| {
+            trust
+                .get(name)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        for e in list("accounts") {
+            if e.get("account_id").and_then(Value::as_str) == Some(b.org_id.as_str()) && allowed(&e) {
+                return true;
+            }
+        }
+        for e in list("direct") {
+            if e.get("type").and_then(Value::as_str) == Some("proxy") {
+                continue;
+            }
+            if e.get("scope_id").and_then(Value::as_str) == Some(b.org_id.as_str()) && allowed(&e) {
+                return true;
+            }
+            let names = e
+                .get("additional_node_names")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            if names.iter().any(|n| {
+                n.as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&b.es.endpoint) || n.contains(&b.es.cluster_id))
+            }) {
+                return true;
+            }
+        }
+        for e in list("external") {
+            let Some(rel) = e
+                .get("trust_relationship_id")
+                .and_then(Value::as_str)
+                .and_then(|id| self.trust_relationships.get(id))
+            else {
+                continue;
+            };
+            if (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id)) && allowed(&e) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Evaluates the connection of alias `alias` configured on deployment `local_id`.
+    pub fn connection(&self, local_id: &str, alias: &str, now: i64) -> Connection {
+        let Some(local) = self.deployments.get(local_id) else {
+            return Connection::down("the local deployment no longer exists");
+        };
+        let s = crate::settings::effective(&local.es);
+        let get = |k: &str| s.get(&format!("cluster.remote.{alias}.{k}")).cloned();
+        let mode = get("mode")
+            .and_then(|v| v.as_str().map(str::to_ascii_lowercase))
+            .unwrap_or_else(|| "sniff".to_string());
+        let creds_key = format!("cluster.remote.{alias}.credentials");
+        let creds_loaded = local.es.loaded.get(&creds_key).cloned();
+        if mode == "proxy" {
+            let Some(addr) = get("proxy_address").and_then(|v| v.as_str().map(str::to_string)) else {
+                return Connection::down("no proxy_address is configured");
+            };
+            let server_name = get("server_name").and_then(|v| v.as_str().map(str::to_string));
+            self.via_proxy(local, alias, &addr, server_name.as_deref(), creds_loaded, now)
+        } else {
+            let seeds: Vec<String> = get("seeds")
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            if let Some(proxy) = get("proxy").and_then(|v| v.as_str().map(str::to_string)) {
+                // Legacy sniff through a proxy: every connection goes to the proxy address and
+                // the TLS SNI is the proxy's host name.
+                let host = proxy.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_default();
+                return self.via_proxy(local, alias, &proxy, Some(&host), creds_loaded, now);
+            }
+            if seeds.is_empty() {
+                return Connection::down("no seeds are configured");
+            }
+            let host = seeds[0].rsplit_once(':').map(|(h, _)| h).unwrap_or("");
+            if self.by_endpoint(host).is_some() {
+                return Connection::down(format!(
+                    "sniff mode dials the seed nodes directly, and Elastic Cloud deployments are only reachable through their proxy: use mode proxy with proxy_address \"{host}:{CERT_PORT}\" (certificates) or \"{host}:{API_KEY_PORT}\" (API keys) and server_name \"{host}\""
+                ));
+            }
+            Connection::down(format!("unknown host [{host}]"))
+        }
+    }
+
+    fn via_proxy(
+        &self,
+        local: &Deployment,
+        alias: &str,
+        addr: &str,
+        server_name: Option<&str>,
+        creds: Option<String>,
+        now: i64,
+    ) -> Connection {
+        let (host, port) = match addr.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse::<u16>().unwrap_or(0)),
+            None => (addr, 0),
+        };
+        let Some(remote) = self.by_endpoint(host) else {
+            return Connection::down(format!(
+                "unknown host [{host}]: no deployment has this endpoint"
+            ));
+        };
+        match server_name {
+            None | Some("") => {
+                return Connection::down(format!(
+                    "server_name is not set: the Elastic Cloud proxy routes connections by TLS SNI, so set server_name to \"{host}\""
+                ));
+            }
+            Some(sn) if !sn.eq_ignore_ascii_case(&remote.es.endpoint) => {
+                return Connection::down(format!(
+                    "server_name [{sn}] does not match the proxy address host: the Elastic Cloud proxy cannot route it; set server_name to \"{host}\""
+                ));
+            }
+            _ => {}
+        }
+        let lv = local.version();
+        let rv = remote.version();
+        if !wire_compatible(lv, rv) {
+            return Connection::down(format!(
+                "remote cluster [{}] runs Elasticsearch {}, which is not wire-compatible with this cluster's {}",
+                remote.name, remote.es.version, local.es.version
+            ))
+            .with_remote(remote);
+        }
+        let creds_key = format!("cluster.remote.{alias}.credentials");
+        match port {
+            API_KEY_PORT => {
+                let Some(encoded) = creds else {
+                    if local.es.keystore.contains_key(&creds_key) {
+                        return Connection::down(format!(
+                            "the keystore holds [{creds_key}] but the running node has not loaded it: Elasticsearch {} does not reload the keystore automatically (8.14+ does); restart the Elasticsearch resource (POST .../_restart) or call POST /_nodes/reload_secure_settings",
+                            local.es.version
+                        ))
+                        .with_remote(remote);
+                    }
+                    return Connection::down(format!(
+                        "port {API_KEY_PORT} is the API-key model but no credentials are configured for [{alias}]: add a cross-cluster API key of the remote cluster to the keystore as [{creds_key}], or use port {CERT_PORT} for the certificate model"
+                    ))
+                    .with_remote(remote);
+                };
+                if !util::at_least(lv, 8, 10) || !util::at_least(rv, 8, 10) {
+                    return Connection::down(
+                        "the API-key model needs Elasticsearch 8.10 or later on both clusters",
+                    )
+                    .with_remote(remote);
+                }
+                match check_credentials(remote, &encoded, now) {
+                    Ok(()) => Connection::up(remote),
+                    Err(why) => Connection::down(format!(
+                        "remote cluster [{}] rejected the credentials in [{creds_key}]: {why}",
+                        remote.name
+                    ))
+                    .with_remote(remote),
+                }
+            }
+            CERT_PORT => {
+                if creds.is_some() {
+                    return Connection::down(format!(
+                        "credentials are configured for [{alias}] (API-key model) but port {CERT_PORT} is the certificate (transport) port: use port {API_KEY_PORT}"
+                    ))
+                    .with_remote(remote);
+                }
+                let there = self.trusts(local, remote);
+                let back = self.trusts(remote, local);
+                match (there, back) {
+                    (true, true) => Connection::up(remote),
+                    (false, _) => Connection::down(format!(
+                        "this deployment does not trust remote cluster [{}] (cluster id {}, organization {}): add a trusted environment for it",
+                        remote.name, remote.es.cluster_id, remote.org_id
+                    ))
+                    .with_remote(remote),
+                    (true, false) => Connection::down(format!(
+                        "remote cluster [{}] does not trust this deployment (cluster id {}, organization {}): the certificate model needs trust on both sides",
+                        remote.name, local.es.cluster_id, local.org_id
+                    ))
+                    .with_remote(remote),
+                }
+            }
+            p => Connection::down(format!(
+                "port {p} is not served by the Elastic Cloud proxy: use {CERT_PORT} for the certificate model or {API_KEY_PORT} for the API-key model"
+            ))
+            .with_remote(remote),
+        }
+    }
+}
+
+/// Checks a cross-cluster credential against the remote's keys.
+fn check_credentials(remote: &Deployment, encoded: &str, now: i64) -> Result<(), String> {
+    let Some((id, secret)) = util::unb64(encoded).and_then(|t| {
+        t.split_once(':').map(|(a, b)| (a.to_string(), b.to_string()))
+    }) else {
+        return Err("the value is not an encoded API key".to_string());
+    };
+    let Some(key) = remote.es.api_keys.get(&id) else {
+        return Err(format!(
+            "API key [{id}] does not exist on this cluster (is it a key of another cluster?)"
+        ));
+    };
+    if key.secret != secret {
+        return Err(format!("the secret of API key [{id}] is wrong"));
+    }
+    if key.kind != KeyKind::CrossCluster {
+        return Err(format!("API key [{id}] is a REST key, not a cross-cluster API key"));
+    }
+    if key.invalidation_ms.is_some() {
+        return Err(format!("API key [{id}] has been invalidated"));
+    }
+    if key.expiration_ms.is_some_and(|e| e <= now) {
+        return Err(format!("API key [{id}] has expired"));
+    }
+    Ok(())
+}
+
+/// The minimum wire-compatible version of `v`.
+pub fn min_wire(v: Version) -> Version {
+    match v.0 {
+        9.. => (8, 19, 0),
+        8 => (7, 17, 0),
+        7 => (6, 8, 0),
+        m => (m.saturating_sub(1), 0, 0),
+    }
+}
+
+/// Whether two versions can talk over the transport protocol.
+pub fn wire_compatible(a: Version, b: Version) -> bool {
+    a >= min_wire(b) && b >= min_wire(a)
+}
+
+/// The connection status of a remote alias.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// Connected.
+    pub connected: bool,
+    /// Why not connected.
+    pub reason: Option<String>,
+    /// The remote deployment it reaches (when known).
+    pub remote_id: Option<String>,
+    /// The remote's Elasticsearch version.
+    pub remote_version: Option<String>,
+}
+
+impl Connection {
+    fn up(remote: &Deployment) -> Self {
+        Connection {
+            connected: true,
+            reason: None,
+            remote_id: Some(remote.id.clone()),
+            remote_version: Some(remote.es.version.clone()),
+        }
+    }
+    fn down(reason: impl Into<String>) -> Self {
+        Connection {
+            connected: false,
+            reason: Some(reason.into()),
+            remote_id: None,
+            remote_version: None,
+        }
+    }
+    fn with_remote(mut self, remote: &Deployment) -> Self {
+        self.remote_id = Some(remote.id.clone());
+        self.remote_version = Some(remote.es.version.clone());
+        self
+    }
+}
+
+/// The text form of a keystore value (objects are stored as JSON text).
+pub fn secret_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The loaded secure settings for a keystore.
+pub fn loaded_from(keystore: &BTreeMap<String, Secret>) -> BTreeMap<String, String> {
+    keystore
+        .iter()
+        .map(|(k, s)| (k.clone(), secret_text(&s.value)))
+        .collect()
+}
+
+/// A validation problem in a Cloud request body.
+#[derive(Debug, Clone)]
+pub struct BodyError {
+    /// Error code.
+    pub code: &'static str,
+    /// Message.
+    pub message: String,
+    /// Offending fields.
+    pub fields: Vec<String>,
+}
+
+fn body_error(field: String, message: String) -> BodyError {
+    BodyError {
+        code: "root.invalid_json_request",
+        message,
+        fields: vec![field],
+    }
+}
+
+/// Validates and normalises a written `settings.trust` object (all three lists present, direct
+/// `uid`s assigned, read-only fields dropped). `previous` keeps existing `uid`s stable.
+pub fn normalize_trust(trust: &Value, _previous: Option<&Value>) -> Result<Value, BodyError> {
+    let Some(obj) = trust.as_object() else {
+        return Err(body_error(
+            "settings.trust".into(),
+            "settings.trust must be an object".into(),
+        ));
+    };
+    let mut out = Map::new();
+    for list in ["accounts", "external", "direct"] {
+        let items = match obj.get(list) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a.clone(),
+            Some(_) => {
+                return Err(body_error(
+                    format!("settings.trust.{list}"),
+                    format!("settings.trust.{list} must be an array"),
+                ));
+            }
+        };
+        let mut norm = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let path = format!("settings.trust.{list}[{i}]");
+            let Value::Object(mut e) = item else {
+                return Err(body_error(path.clone(), format!("{path} must be an object")));
+            };
+            let required: &[&str] = match list {
+                "accounts" => &["account_id", "trust_all"],
+                "external" => &["trust_relationship_id", "trust_all"],
+                _ => &["name", "trust_all", "certificates"],
+            };
+            for r in required {
+                if e.get(*r).is_none_or(Value::is_null) {
+                    return Err(body_error(
+                        format!("{path}.{r}"),
+                        format!("JSON request does not comply with schema: missing required field [{r}] in [{path}]"),
+                    ));
+                }
+            }
+            if !e.get("trust_all").is_some_and(Value::is_boolean) {
+                return Err(body_error(format!("{path}.trust_all"), format!("{path}.trust_all must be a boolean")));
+            }
+            if let Some(al) = e.get("trust_allowlist")
+                && !al.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+            {
+                return Err(body_error(
+                    format!("{path}.trust_allowlist"),
+                    format!("{path}.trust_allowlist must be an array of strings"),
+                ));
+            }
+            if list == "external" {
+                e.remove("name");
+            }
+            if list == "direct" {
+                validate_direct(&mut e, &path)?;
+            }
+            norm.push(Value::Object(e));
+        }
+        out.insert(list.to_string(), Value::Array(norm));
+    }
+    Ok(Value::Object(out))
+}
+
+fn validate_direct(e: &mut Map<String, Value>, path: &str) -> Result<(), BodyError> {
+    let ty = e.get("type").and_then(Value::as_str).unwrap_or("generic").to_string();
+    if !["ECE", "ESS", "generic", "proxy"].contains(&ty.as_str()) {
+        return Err(body_error(
+            format!("{path}.type"),
+            format!("{path}.type [{ty}] is not one of [ECE, ESS, generic, proxy]"),
+        ));
+    }
+    let certs = e.get("certificates").and_then(Value::as_array).cloned().unwrap_or_default();
+    if certs.is_empty() {
+        return Err(body_error(
+            format!("{path}.certificates"),
+            format!("{path}.certificates must contain at least one certificate"),
+        ));
+    }
+    let mut clean = Vec::new();
+    for (i, c) in certs.iter().enumerate() {
+        let Some(pem) = c.get("pem").and_then(Value::as_str) else {
+            return Err(body_error(
+                format!("{path}.certificates[{i}].pem"),
+                format!("JSON request does not comply with schema: missing required field [pem] in [{path}.certificates[{i}]]"),
+            ));
+        };
+        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(body_error(
+                format!("{path}.certificates[{i}].pem"),
+                format!("{path}.certificates[{i}].pem is not a PEM certificate"),
+            ));
+        }
+        clean.push(json!({"pem": pem}));
+    }
+    e.insert("certificates".into(), Value::Array(clean));
+    let trust_all = e.get("trust_all").and_then(Value::as_bool).unwrap_or(false);
+    let allowlist = e.get("trust_allowlist").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+    let scope = e.get("scope_id").and_then(Value::as_str).map(str::to_string);
+    if let Some(s) = &scope
+        && (s.len() > 32 || !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    {
+        return Err(body_error(
+            format!("{path}.scope_id"),
+            format!("{path}.scope_id must be lowercase alphanumeric, at most 32 characters"),
+        ));
+    }
+    if ty == "proxy" {
+        if trust_all || allowlist || scope.is_some() || e.contains_key("additional_node_names") {
+            return Err(body_error(
+                path.to_string(),
+                format!("{path}: a direct trust of type [proxy] must have trust_all false and no trust_allowlist, scope_id or additional_node_names"),
+            ));
+        }
+    } else if (trust_all || allowlist) && scope.is_none() {
+        return Err(body_error(
+            format!("{path}.scope_id"),
+            format!("{path}.scope_id is required when trust_all is true or trust_allowlist is not empty"),
+        ));
+    } else if scope.is_none()
+        && !e
+            .get("additional_node_names")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    {
+        return Err(body_error(
+            format!("{path}.additional_node_names"),
+            format!("{path}.additional_node_names is required when scope_id is not set"),
+        ));
+    }
+    if let Some(names) = e.get("additional_node_names").and_then(Value::as_array)
+        && names.iter().any(|n| n.as_str().is_none_or(|s| s.contains('*')))
+    {
+        return Err(body_error(
+            format!("{path}.additional_node_names"),
+            format!("{path}.additional_node_names must be node names without wildcards"),
+        ));
+    }
+    if !e.contains_key("uid") {
+        e.insert("uid".into(), Value::String(util::fresh_uuid()));
+    }
+    Ok(())
+}
