@@ -180,7 +180,10 @@ async fn trust_update_waits_for_plan_and_preserves_other_entries() {
             .is_none_or(Value::is_null)
     );
     let after = dep.es_view(None).unwrap().trust.unwrap();
-    assert_eq!(after.direct, before.direct, "direct entry kept byte-for-byte");
+    assert_eq!(
+        after.direct, before.direct,
+        "direct entry kept byte-for-byte"
+    );
     for a in &before.accounts {
         assert!(after.accounts.contains(a), "account {a:?} kept");
     }
@@ -189,7 +192,10 @@ async fn trust_update_waits_for_plan_and_preserves_other_entries() {
         .iter()
         .find(|a| a.account_id == "2000000002")
         .unwrap();
-    assert_eq!(added.trust_allowlist.as_ref().unwrap(), &vec![remote.cluster_id.clone()]);
+    assert_eq!(
+        added.trust_allowlist.as_ref().unwrap(),
+        &vec![remote.cluster_id.clone()]
+    );
 
     // Same edit again: nothing sent.
     let out = c
@@ -253,7 +259,10 @@ async fn injected_409_and_429_are_retried() {
     assert_eq!(out.attempts, 2, "409 re-read and re-applied");
     let t = Instant::now();
     c.get_account(&cancel).await.unwrap();
-    assert!(t.elapsed() >= Duration::from_millis(900), "Retry-After honoured");
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "Retry-After honoured"
+    );
 }
 
 #[tokio::test]
@@ -261,7 +270,13 @@ async fn thirty_concurrent_trust_updates_on_one_deployment() {
     let sim = sim().await;
     let c = std::sync::Arc::new(client(&sim, "1000000001"));
     let (id, _) = sim.ready.deployment("local").unwrap();
-    control(&sim, reqwest::Method::POST, "/_sim/config", Some(json!({"plan_ms": 5}))).await;
+    control(
+        &sim,
+        reqwest::Method::POST,
+        "/_sim/config",
+        Some(json!({"plan_ms": 5})),
+    )
+    .await;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..30 {
@@ -291,7 +306,11 @@ async fn thirty_concurrent_trust_updates_on_one_deployment() {
         assert!(t.await.unwrap().unwrap().changed);
     }
     let dep = c
-        .get_deployment(id, &GetDeploymentParams::for_read(), &CancellationToken::new())
+        .get_deployment(
+            id,
+            &GetDeploymentParams::for_read(),
+            &CancellationToken::new(),
+        )
         .await
         .unwrap();
     let trust = dep.es_view(None).unwrap().trust.unwrap();
@@ -301,7 +320,10 @@ async fn thirty_concurrent_trust_updates_on_one_deployment() {
         .filter(|a| a.account_id.starts_with('9'))
         .count();
     assert_eq!(ours, 30);
-    eprintln!("30 serialised updates with plan waits: {:?}", started.elapsed());
+    eprintln!(
+        "30 serialised updates with plan waits: {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -320,13 +342,22 @@ async fn keystore_and_remote_clusters() {
     let raw = control(&sim, reqwest::Method::GET, "/_sim/requests", None).await;
     let get = c.get_keystore(id, &d.ref_id, &cancel).await.unwrap();
     assert!(get.secrets.contains_key(name));
-    assert!(!raw.to_string().contains("ZW5jb2RlZA=="), "sim log masks secrets");
+    assert!(
+        !raw.to_string().contains("ZW5jb2RlZA=="),
+        "sim log masks secrets"
+    );
     let ks = c
         .remove_keystore_secret(id, &d.ref_id, name, &cancel)
         .await
         .unwrap();
     assert!(!ks.secrets.contains_key(name));
-    assert!(!c.get_keystore(id, &d.ref_id, &cancel).await.unwrap().secrets.contains_key(name));
+    assert!(
+        !c.get_keystore(id, &d.ref_id, &cancel)
+            .await
+            .unwrap()
+            .secrets
+            .contains_key(name)
+    );
 
     let changed = c
         .update_remote_clusters(
@@ -351,7 +382,12 @@ async fn keystore_and_remote_clusters() {
     assert_eq!(old.deployment_id, old_id);
     assert_eq!(old.skip_unavailable, Some(true));
     let changed = c
-        .update_remote_clusters(id, &d.ref_id, |rr| Ok::<_, ClientError>(rr.remove("old")), &cancel)
+        .update_remote_clusters(
+            id,
+            &d.ref_id,
+            |rr| Ok::<_, ClientError>(rr.remove("old")),
+            &cancel,
+        )
         .await
         .unwrap();
     assert!(changed);
@@ -375,13 +411,17 @@ async fn keystore_and_remote_clusters() {
         )
         .await
         .unwrap_err();
-    assert!(e.has_cloud_code("deployments.resource_does_not_have_a_pending_plan"), "{e}");
+    assert!(
+        e.has_cloud_code("deployments.resource_does_not_have_a_pending_plan"),
+        "{e}"
+    );
 }
 
 /// Every Cloud request of a representative session passes `check-contract --spec cloud`.
 #[tokio::test]
 async fn cloud_requests_pass_the_contract() {
-    let tool = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
+    let tool =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
     if !tool.exists() {
         eprintln!("skipped: {} not found", tool.display());
         return;
@@ -408,21 +448,35 @@ async fn cloud_requests_pass_the_contract() {
     )
     .await
     .unwrap();
-    c.set_keystore_secret(id, &d.ref_id, "cluster.remote.x.credentials", Secret::new("a2V5"), &cancel)
-        .await
-        .unwrap();
+    c.set_keystore_secret(
+        id,
+        &d.ref_id,
+        "cluster.remote.x.credentials",
+        Secret::new("a2V5"),
+        &cancel,
+    )
+    .await
+    .unwrap();
     c.remove_keystore_secret(id, &d.ref_id, "cluster.remote.x.credentials", &cancel)
         .await
         .unwrap();
-    c.update_remote_clusters(id, &d.ref_id, |_| Ok::<_, ClientError>(Changed::Yes), &cancel)
-        .await
-        .unwrap();
+    c.update_remote_clusters(
+        id,
+        &d.ref_id,
+        |_| Ok::<_, ClientError>(Changed::Yes),
+        &cancel,
+    )
+    .await
+    .unwrap();
     c.list_organizations(&cancel).await.unwrap();
     c.get_account(&cancel).await.unwrap();
     c.get_trusted_environments(&cancel).await.unwrap();
     let http = reqwest::Client::new();
     let jsonl = http
-        .get(format!("{}/_sim/requests?target=cloud&format=jsonl", sim.ready.cloud_url))
+        .get(format!(
+            "{}/_sim/requests?target=cloud&format=jsonl",
+            sim.ready.cloud_url
+        ))
         .send()
         .await
         .unwrap()
@@ -439,7 +493,10 @@ async fn cloud_requests_pass_the_contract() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     if out.status.code() == Some(2) {
-        eprintln!("skipped: check-contract unusable: {stdout} {}", String::from_utf8_lossy(&out.stderr));
+        eprintln!(
+            "skipped: check-contract unusable: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         return;
     }
     eprintln!("{stdout}");

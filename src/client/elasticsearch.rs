@@ -383,9 +383,9 @@ pub struct CreateCrossClusterApiKey {
 /// Body of `PUT /_security/cross_cluster/api_key/{id}` (absent fields are left unchanged).
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateCrossClusterApiKey {
-    /// New access (replaces the old one).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access: Option<CrossClusterAccess>,
+    /// Access (replaces the old one). Required by the API contract, so always sent: pass the
+    /// current access to change only `metadata` or `expiration`.
+    pub access: CrossClusterAccess,
     /// New expiration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
@@ -604,6 +604,17 @@ pub fn remote_settings_diff(
         }
     }
     out
+}
+
+/// Keys that exist only from 7.7 on (`mode` and the proxy-mode settings).
+fn needs_proxy_mode(alias: &str, key: &str) -> bool {
+    let sub = key
+        .strip_prefix(&format!("cluster.remote.{alias}."))
+        .unwrap_or(key);
+    matches!(
+        sub,
+        "mode" | "proxy_address" | "server_name" | "proxy_socket_connections"
+    )
 }
 
 /// One alias of `GET /_remote/info`.
@@ -1017,8 +1028,8 @@ impl EsClient {
             persistent.insert(format!("cluster.remote.{alias}.{key}"), v.clone());
         }
         if persistent
-            .keys()
-            .any(|k| k.ends_with(".proxy_address") || k.ends_with(".server_name"))
+            .iter()
+            .any(|(k, v)| !v.is_null() && needs_proxy_mode(alias, k))
         {
             self.require(Feature::ProxyMode, cancel).await?;
         }
@@ -1258,12 +1269,13 @@ mod tests {
         assert!(!dbg.contains("sekret-part") && !dbg.contains("ZW5jb2RlZC1zZWNyZXQ="));
         assert_eq!(created.encoded.expose(), "ZW5jb2RlZC1zZWNyZXQ=");
         let upd = UpdateCrossClusterApiKey {
+            access: only_search.clone(),
             metadata: Some(json!({"env": "prod"})),
             ..Default::default()
         };
         assert_eq!(
             serde_json::to_value(&upd).unwrap(),
-            json!({"metadata": {"env": "prod"}})
+            json!({"access": {"search": [{"names": ["x"]}]}, "metadata": {"env": "prod"}})
         );
     }
 

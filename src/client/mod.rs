@@ -133,11 +133,32 @@ fn parse_pem_bundle(pem: &[u8], what: &str) -> Result<Vec<reqwest::Certificate>>
     Ok(certs)
 }
 
-/// Percent-encode one path segment (everything except RFC 3986 unreserved characters).
+/// Percent-encode one path segment: RFC 3986 `pchar` characters (unreserved, `:`, `@` and the
+/// sub-delimiters other than `+` and `&`) stay as they are, so patterns such as `alias:*` or
+/// `a,b` reach the server literally; everything else (`/`, `?`, `#`, `%`, space, non-ASCII) is
+/// escaped.
 pub(crate) fn seg(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b':'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -451,6 +472,8 @@ mod tests {
             ("a/b", "a%2Fb"),
             ("my role", "my%20role"),
             ("x?y#z", "x%3Fy%23z"),
+            ("rem:*,other:logs*", "rem:*,other:logs*"),
+            ("a+b&c%", "a%2Bb%26c%25"),
             ("é", "%C3%A9"),
         ];
         for (i, want) in cases {
