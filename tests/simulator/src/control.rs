@@ -60,6 +60,11 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                     },
                 }
             }
+            match b.get("wire_compat") {
+                None | Some(Value::Null) => {}
+                Some(Value::Bool(x)) => sim.world().wire_compat = *x,
+                Some(_) => return err(400, "wire_compat must be a boolean"),
+            }
             config_json(sim)
         }
         ("POST", ["deployments", key, rest @ ..]) => {
@@ -99,6 +104,7 @@ fn config_json(sim: &Sim) -> Reply {
         json!({
             "plan_ms": sim.plan_ms.load(Ordering::Relaxed),
             "latency_ms": sim.latency_ms.load(Ordering::Relaxed),
+            "wire_compat": sim.world().wire_compat,
         }),
     )
 }

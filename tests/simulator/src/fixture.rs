@@ -45,7 +45,7 @@ fn yes() -> bool {
 }
 
 /// One deployment (one Elasticsearch resource).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFixture {
     /// Deployment id (32 lowercase hex); derived from the name when absent.
@@ -90,7 +90,7 @@ pub struct DeploymentFixture {
 }
 
 /// A REST API key that exists from the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestKeyFixture {
     /// Key id.

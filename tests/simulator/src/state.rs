@@ -243,8 +243,10 @@ pub enum FixtureError {
 }
 
 /// The whole simulated world.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct World {
+    /// Enforce transport wire compatibility between clusters (as Elasticsearch does).
+    pub wire_compat: bool,
     /// Organizations by id.
     pub orgs: BTreeMap<String, Org>,
     /// Deployments by id.
@@ -292,7 +294,12 @@ impl World {
         es_url: impl Fn(&str) -> String,
     ) -> Result<Self, FixtureError> {
         let now = util::now_ms();
-        let mut w = World::default();
+        let mut w = World {
+            wire_compat: true,
+            orgs: BTreeMap::new(),
+            deployments: BTreeMap::new(),
+            trust_relationships: BTreeMap::new(),
+        };
         for o in &fixture.organizations {
             if o.api_keys.is_empty() {
                 return Err(FixtureError::NoApiKey(o.id.clone()));
@@ -657,7 +664,7 @@ impl World {
         }
         let lv = local.version();
         let rv = remote.version();
-        if !wire_compatible(lv, rv) {
+        if self.wire_compat && !wire_compatible(lv, rv) {
             return Connection::down(format!(
                 "remote cluster [{}] runs Elasticsearch {}, which is not wire-compatible with this cluster's {}",
                 remote.name, remote.es.version, local.es.version
