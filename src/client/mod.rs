@@ -1,1 +1,528 @@
-//! client layer.
+//! HTTP clients for the Elastic Cloud (ESS / ECE) API and the Elasticsearch API.
+//!
+//! This layer knows nothing of Terraform. It offers typed calls with:
+//! - one shared transport ([`HttpSettings`]): user agent, request timeout, custom CA (file or
+//!   PEM), `insecure`, the retry policy of [`retry`], cancellation through a
+//!   [`CancellationToken`] on every call;
+//! - `tracing` debug logs of method, path, status and duration only (never headers, never bodies);
+//! - errors as [`ClientError`], carrying status and the API's own codes/reasons, never secrets.
+
+pub mod cloud;
+pub mod elasticsearch;
+pub mod error;
+pub mod retry;
+
+pub use cloud::{CloudAuth, CloudClient, CloudConfig, DeploymentLocks};
+pub use elasticsearch::{EsAuth, EsClient, EsConfig, Version};
+pub use error::ClientError;
+pub use retry::{Idempotency, RetryPolicy};
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, Url};
+use tokio_util::sync::CancellationToken;
+
+use retry::{Decision, Outcome};
+
+/// Result of a client call.
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+/// User agent sent with every request.
+pub const USER_AGENT: &str = concat!(
+    "terraform-provider-crosscluster/",
+    env!("CARGO_PKG_VERSION")
+);
+
+/// A secret string (API key, password, encoded key): `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The secret itself; use only to put it on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+/// Transport settings shared by both clients.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Timeout of one HTTP attempt (connect + response body).
+    pub timeout: Duration,
+    /// PEM file with extra trusted CA certificates.
+    pub ca_file: Option<PathBuf>,
+    /// PEM text with extra trusted CA certificates.
+    pub ca_pem: Option<String>,
+    /// Accept any server certificate (testing only).
+    pub insecure: bool,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            timeout: Duration::from_secs(60),
+            ca_file: None,
+            ca_pem: None,
+            insecure: false,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl HttpSettings {
+    /// Build the underlying `reqwest` client.
+    fn build(&self) -> Result<reqwest::Client> {
+        let mut b = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(30)));
+        let mut certs = Vec::new();
+        if let Some(path) = &self.ca_file {
+            let pem = std::fs::read(path).map_err(|e| {
+                ClientError::Config(format!("cannot read CA file {}: {e}", path.display()))
+            })?;
+            certs.extend(parse_pem_bundle(
+                &pem,
+                &format!("CA file {}", path.display()),
+            )?);
+        }
+        if let Some(pem) = &self.ca_pem {
+            certs.extend(parse_pem_bundle(pem.as_bytes(), "CA PEM")?);
+        }
+        if !certs.is_empty() {
+            b = b.tls_certs_merge(certs);
+        }
+        if self.insecure {
+            b = b.tls_danger_accept_invalid_certs(true);
+        }
+        b.build()
+            .map_err(|e| ClientError::Config(format!("cannot build HTTP client: {e}")))
+    }
+}
+
+fn parse_pem_bundle(pem: &[u8], what: &str) -> Result<Vec<reqwest::Certificate>> {
+    let certs = reqwest::Certificate::from_pem_bundle(pem)
+        .map_err(|e| ClientError::Config(format!("{what}: invalid PEM: {e}")))?;
+    if certs.is_empty() {
+        return Err(ClientError::Config(format!(
+            "{what}: no certificate found in PEM"
+        )));
+    }
+    Ok(certs)
+}
+
+/// Percent-encode one path segment: RFC 3986 `pchar` characters (unreserved, `:`, `@` and the
+/// sub-delimiters other than `+` and `&`) stay as they are, so patterns such as `alias:*` or
+/// `a,b` reach the server literally; everything else (`/`, `?`, `#`, `%`, space, non-ASCII) is
+/// escaped.
+pub(crate) fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b':'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Parse and normalise a base URL (scheme http/https, no query, no trailing slash).
+pub(crate) fn parse_base(url: &str, what: &str) -> Result<Url> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let u = Url::parse(trimmed)
+        .map_err(|e| ClientError::Config(format!("{what}: invalid URL {trimmed:?}: {e}")))?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(ClientError::Config(format!(
+            "{what}: URL {trimmed:?} must start with http:// or https://"
+        )));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(ClientError::Config(format!(
+            "{what}: credentials in the URL are not supported; use the credential attributes"
+        )));
+    }
+    Ok(u)
+}
+
+/// One request as the transport sees it.
+#[derive(Debug)]
+pub(crate) struct Req {
+    pub method: Method,
+    /// Path after the base URL, already percent-encoded, starting with `/`.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    pub idempotency: Idempotency,
+}
+
+impl Req {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let idempotency = if method == Method::POST {
+            Idempotency::NonIdempotent
+        } else {
+            Idempotency::Idempotent
+        };
+        Req {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            idempotency,
+        }
+    }
+
+    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+        self.query.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    pub fn json(mut self, body: &impl serde::Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| ClientError::Unexpected(format!("cannot encode request body: {e}")))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotency = if yes {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NonIdempotent
+        };
+        self
+    }
+}
+
+/// A complete HTTP response.
+#[derive(Debug)]
+pub(crate) struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn decode<T: serde::de::DeserializeOwned>(&self, req: &Req) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| ClientError::Decode {
+            method: req.method.to_string(),
+            path: req.path.clone(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Shared sending machinery: endpoints, auth header, retries, cancellation, logs.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    bases: Vec<Url>,
+    current: AtomicUsize,
+    auth: Option<HeaderValue>,
+}
+
+impl Transport {
+    pub fn new(
+        settings: &HttpSettings,
+        bases: Vec<Url>,
+        auth: Option<HeaderValue>,
+    ) -> Result<Self> {
+        if bases.is_empty() {
+            return Err(ClientError::Config("no endpoint configured".into()));
+        }
+        Ok(Transport {
+            http: settings.build()?,
+            retry: settings.retry.clone(),
+            bases,
+            current: AtomicUsize::new(0),
+            auth,
+        })
+    }
+
+    #[cfg(test)]
+    pub fn base_str(&self) -> String {
+        self.bases
+            .iter()
+            .map(Url::as_str)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn url(&self, base: &Url, req: &Req) -> Result<Url> {
+        let s = format!("{}{}", base.as_str().trim_end_matches('/'), req.path);
+        let mut u =
+            Url::parse(&s).map_err(|e| ClientError::Config(format!("invalid request URL: {e}")))?;
+        if !req.query.is_empty() {
+            u.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        Ok(u)
+    }
+
+    /// Send `req`, retrying as the policy says, and return the final response whatever its status.
+    pub async fn send(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
+        let n = self.bases.len();
+        let mut attempt: u32 = 0;
+        let mut failed_endpoints = 0usize;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(ClientError::Cancelled);
+            }
+            let idx = self.current.load(Ordering::Relaxed) % n;
+            let url = self.url(&self.bases[idx], req)?;
+            let mut rb = self.http.request(req.method.clone(), url);
+            if let Some(auth) = &self.auth {
+                rb = rb.header(AUTHORIZATION, auth.clone());
+            }
+            if let Some(body) = &req.body {
+                rb = rb
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let started = Instant::now();
+            let result = tokio::select! {
+                _ = cancel.cancelled() => return Err(ClientError::Cancelled),
+                r = send_and_read(rb) => r,
+            };
+            let elapsed = started.elapsed().as_millis() as u64;
+            let (outcome, last) = match result {
+                Ok(resp) => {
+                    tracing::debug!(
+                        method = %req.method,
+                        path = %req.path,
+                        status = resp.status,
+                        duration_ms = elapsed,
+                        attempt,
+                        "http request"
+                    );
+                    let retry_after = resp
+                        .header("retry-after")
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                    (Outcome::Status(resp.status, retry_after), Ok(resp))
+                }
+                Err(e) => {
+                    let connect = e.is_connect();
+                    tracing::debug!(
+                        method = %req.method,
+                        path = %req.path,
+                        duration_ms = elapsed,
+                        attempt,
+                        connect_error = connect,
+                        timeout = e.is_timeout(),
+                        "http request failed"
+                    );
+                    let err = ClientError::Transport {
+                        method: req.method.to_string(),
+                        path: req.path.clone(),
+                        message: describe_reqwest_error(&e),
+                    };
+                    if connect {
+                        // Another endpoint may answer: move on at once, until each has failed.
+                        let _ = self.current.compare_exchange(
+                            idx,
+                            (idx + 1) % n,
+                            Ordering::Relaxed,
+                            Ordering::Relaxed,
+                        );
+                        failed_endpoints += 1;
+                        if failed_endpoints < n {
+                            continue;
+                        }
+                        (Outcome::ConnectFailed, Err(err))
+                    } else {
+                        (Outcome::TransportFailed, Err(err))
+                    }
+                }
+            };
+            failed_endpoints = 0;
+            match self.retry.decide(attempt, req.idempotency, outcome) {
+                Decision::Stop => return last,
+                Decision::RetryAfter(delay) => {
+                    tracing::debug!(
+                        method = %req.method,
+                        path = %req.path,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::select! {
+                        _ = cancel.cancelled() => return Err(ClientError::Cancelled),
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}
+
+async fn send_and_read(rb: reqwest::RequestBuilder) -> std::result::Result<Resp, reqwest::Error> {
+    let resp = rb.send().await?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await?.to_vec();
+    Ok(Resp {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Describe a reqwest error without its URL, following the source chain (TLS and I/O details).
+fn describe_reqwest_error(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let kind = if e.is_timeout() {
+        "request timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "reading the response failed"
+    } else {
+        "request failed"
+    };
+    let mut msg = kind.to_string();
+    let mut src = e.source();
+    let mut depth = 0;
+    while let Some(s) = src {
+        let text = s.to_string();
+        if !msg.contains(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+        src = s.source();
+        depth += 1;
+        if depth > 6 {
+            break;
+        }
+    }
+    msg
+}
+
+/// Build a sensitive `Authorization` header value.
+pub(crate) fn auth_header(value: String) -> Result<HeaderValue> {
+    let mut hv = HeaderValue::from_str(&value).map_err(|_| {
+        ClientError::Config("credentials contain characters not allowed in an HTTP header".into())
+    })?;
+    hv.set_sensitive(true);
+    Ok(hv)
+}
+
+/// `Basic base64(user:password)`.
+pub(crate) fn basic_auth(username: &str, password: &str) -> Result<HeaderValue> {
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    auth_header(format!("Basic {token}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seg_encodes_reserved() {
+        let cases = [
+            ("abc-DEF_1.2~", "abc-DEF_1.2~"),
+            ("a/b", "a%2Fb"),
+            ("my role", "my%20role"),
+            ("x?y#z", "x%3Fy%23z"),
+            ("rem:*,other:logs*", "rem:*,other:logs*"),
+            ("a+b&c%", "a%2Bb%26c%25"),
+            ("é", "%C3%A9"),
+        ];
+        for (i, want) in cases {
+            assert_eq!(seg(i), want);
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            parse_base("https://h:9243/", "x").unwrap().as_str(),
+            "https://h:9243/"
+        );
+        assert_eq!(
+            parse_base("http://h/prefix/", "x").unwrap().as_str(),
+            "http://h/prefix"
+        );
+        assert!(parse_base("ftp://h", "x").is_err());
+        assert!(parse_base("not a url", "x").is_err());
+        let e = parse_base("https://u:secretpw@h", "x").unwrap_err();
+        assert!(!e.to_string().contains("secretpw"));
+    }
+
+    #[test]
+    fn auth_headers_are_sensitive() {
+        let h = basic_auth("elastic", "changeme").unwrap();
+        assert!(h.is_sensitive());
+        assert_eq!(h.to_str().unwrap(), "Basic ZWxhc3RpYzpjaGFuZ2VtZQ==");
+        assert!(!format!("{h:?}").contains("ZWxhc3RpYzpjaGFuZ2VtZQ"));
+        assert!(auth_header("ApiKey bad\nvalue".into()).is_err());
+    }
+
+    #[test]
+    fn ca_pem_must_contain_a_certificate() {
+        let s = HttpSettings {
+            ca_pem: Some("garbage".into()),
+            ..Default::default()
+        };
+        assert!(matches!(s.build(), Err(ClientError::Config(_))));
+        let s = HttpSettings {
+            ca_file: Some("/nonexistent/ca.pem".into()),
+            ..Default::default()
+        };
+        assert!(matches!(s.build(), Err(ClientError::Config(_))));
+    }
+
+    #[test]
+    fn user_agent_has_version() {
+        assert!(USER_AGENT.starts_with("terraform-provider-crosscluster/"));
+        assert!(USER_AGENT.ends_with(env!("CARGO_PKG_VERSION")));
+    }
+}

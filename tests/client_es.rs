@@ -1,0 +1,566 @@
+//! The Elasticsearch client against the in-process simulator: Elastic's API-key flow end to end
+//! (key on the remote, keystore on the local through the Cloud client, alias, connected),
+//! key update/get/invalidate, remote-cluster settings that touch only their alias, roles with
+//! remote privileges and their version gates, ApiKey-auth refusal, and the contract check.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crosscluster::client::elasticsearch::{
+    CreateCrossClusterApiKey, CrossClusterAccess, Feature, RemoteClusterPrivileges,
+    RemoteIndicesPrivileges, ReplicationAccess, Role, SearchAccess, UpdateCrossClusterApiKey,
+    remote_settings_diff,
+};
+use crosscluster::client::{
+    ClientError, CloudAuth, CloudClient, CloudConfig, EsAuth, EsClient, EsConfig, Secret,
+};
+use crosscluster_sim::{Fixture, Options, Running};
+use serde_json::{Map, Value, json};
+use tokio_util::sync::CancellationToken;
+
+async fn sim() -> Running {
+    crosscluster_sim::start(
+        Fixture::default_fixture(),
+        Options {
+            plan_ms: 20,
+            latency_ms: 0,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn es(sim: &Running, name: &str) -> EsClient {
+    let (_, d) = sim.ready.deployment(name).unwrap();
+    EsClient::new(EsConfig::new(
+        vec![d.es_url.clone()],
+        EsAuth::Basic {
+            username: d.username.clone(),
+            password: Secret::new(d.password.clone()),
+        },
+    ))
+    .unwrap()
+}
+
+fn search_access(names: &[&str]) -> CrossClusterAccess {
+    CrossClusterAccess {
+        search: vec![SearchAccess {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+fn map(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+#[tokio::test]
+async fn api_key_flow_connects_and_keys_round_trip() {
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let remote = es(&sim, "remote");
+    let local = es(&sim, "local");
+    let (local_id, local_d) = sim.ready.deployment("local").unwrap();
+    let (_, remote_d) = sim.ready.deployment("remote").unwrap();
+
+    assert_eq!(local.version(&cancel).await.unwrap().to_string(), "9.1.0");
+    let info = remote.info(&cancel).await.unwrap();
+    assert!(!info.cluster_uuid.is_empty());
+
+    // 1. Key on the remote.
+    let created = remote
+        .create_cross_cluster_api_key(
+            &CreateCrossClusterApiKey {
+                name: "ccs-local".into(),
+                access: search_access(&["logs*"]),
+                metadata: Some(json!({"team": "search"})),
+                ..Default::default()
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+    let key = remote
+        .get_api_key(&created.id, false, &cancel)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(key.name, "ccs-local");
+    assert_eq!(key.key_type.as_deref(), Some("cross_cluster"));
+    assert_eq!(
+        key.access.as_ref().unwrap().search[0].names,
+        vec!["logs*".to_string()]
+    );
+    assert_eq!(key.metadata, Some(json!({"team": "search"})));
+
+    // 2. Into the local keystore through the Cloud API (sealed delivery path).
+    let org = &sim.ready.organizations[&local_d.organization_id];
+    let cloud = CloudClient::new(CloudConfig::new(
+        &sim.ready.cloud_url,
+        CloudAuth::ApiKey(Secret::new(org.api_key.clone())),
+    ))
+    .unwrap();
+    cloud
+        .set_keystore_secret(
+            local_id,
+            &local_d.ref_id,
+            "cluster.remote.rem.credentials",
+            created.encoded.clone(),
+            &cancel,
+        )
+        .await
+        .unwrap();
+
+    // 3. Alias on the local, proxy mode on 9443.
+    let desired: BTreeMap<String, Value> = [
+        ("mode", json!("proxy")),
+        (
+            "proxy_address",
+            json!(format!("{}:9443", remote_d.endpoint)),
+        ),
+        ("server_name", json!(remote_d.endpoint)),
+        ("skip_unavailable", json!(true)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let current = local
+        .get_remote_cluster_settings("rem", &cancel)
+        .await
+        .unwrap();
+    assert!(current.is_empty());
+    let body = remote_settings_diff("rem", &current, &desired);
+    local
+        .put_remote_cluster("rem", &body, &cancel)
+        .await
+        .unwrap();
+    let current = local
+        .get_remote_cluster_settings("rem", &cancel)
+        .await
+        .unwrap();
+    assert!(
+        remote_settings_diff("rem", &current, &desired).is_empty(),
+        "{current:?}"
+    );
+
+    // 4. Connected, with credentials.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let info = loop {
+        let all = local.remote_info(&cancel).await.unwrap();
+        let i = all.get("rem").cloned().unwrap();
+        if i.connected || Instant::now() > deadline {
+            break i;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(info.connected, "{info:?}");
+    assert!(info.credentials_configured());
+    assert_eq!(info.mode, "proxy");
+    let resolved = local.resolve_cluster("rem:*", &cancel).await.unwrap();
+    assert!(resolved["rem"].connected, "{resolved:?}");
+
+    // Update access in place, then invalidate: the key reads as gone.
+    let updated = remote
+        .update_cross_cluster_api_key(
+            &created.id,
+            &UpdateCrossClusterApiKey {
+                access: CrossClusterAccess {
+                    replication: vec![ReplicationAccess {
+                        names: vec!["archive*".into()],
+                        ..Default::default()
+                    }],
+                    ..search_access(&["logs*", "metrics*"])
+                },
+                ..Default::default()
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+    assert!(updated);
+    let key = remote
+        .get_api_key(&created.id, true, &cancel)
+        .await
+        .unwrap()
+        .unwrap();
+    let access = key.access.unwrap();
+    assert_eq!(
+        access.search[0].names,
+        vec!["logs*".to_string(), "metrics*".to_string()]
+    );
+    assert_eq!(access.replication[0].names, vec!["archive*".to_string()]);
+    let inv = remote
+        .invalidate_api_keys(std::slice::from_ref(&created.id), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(inv.invalidated_api_keys, vec![created.id.clone()]);
+    let key = remote
+        .get_api_key(&created.id, false, &cancel)
+        .await
+        .unwrap();
+    assert!(key.is_none_or(|k| k.is_gone(i64::MAX)));
+    assert!(
+        remote
+            .get_api_key("no-such-id", false, &cancel)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let again = remote
+        .invalidate_api_keys(&["no-such-id".to_string()], &cancel)
+        .await
+        .unwrap();
+    assert_eq!(again.error_count, 0);
+}
+
+#[tokio::test]
+async fn remote_settings_only_touch_their_alias_and_mode_switch() {
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let local = es(&sim, "local");
+    local
+        .put_remote_cluster(
+            "a",
+            &map(json!({"mode": "proxy", "proxy_address": "h1:9400", "server_name": "h1"})),
+            &cancel,
+        )
+        .await
+        .unwrap();
+    local
+        .put_remote_cluster(
+            "ab",
+            &map(json!({"mode": "proxy", "proxy_address": "h2:9400"})),
+            &cancel,
+        )
+        .await
+        .unwrap();
+    // Switch a to sniff: the diff nulls the proxy keys in the same request.
+    let cur = local
+        .get_remote_cluster_settings("a", &cancel)
+        .await
+        .unwrap();
+    let want: BTreeMap<String, Value> = [("mode", json!("sniff")), ("seeds", json!(["h1:9300"]))]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    local
+        .put_remote_cluster("a", &remote_settings_diff("a", &cur, &want), &cancel)
+        .await
+        .unwrap();
+    let cur = local
+        .get_remote_cluster_settings("a", &cancel)
+        .await
+        .unwrap();
+    assert_eq!(cur.get("mode"), Some(&json!("sniff")));
+    assert!(!cur.contains_key("proxy_address"));
+    // A mode mismatch is an ES error with type and reason.
+    let e = local
+        .put_remote_cluster("a", &map(json!({"proxy_address": "h1:9400"})), &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(e.es_type(), Some("illegal_argument_exception"), "{e}");
+    assert!(
+        e.to_string().contains("cannot be used with the configured"),
+        "{e}"
+    );
+
+    assert!(local.remove_remote_cluster("a", &cancel).await.unwrap());
+    assert!(!local.remove_remote_cluster("a", &cancel).await.unwrap());
+    assert!(
+        local
+            .get_remote_cluster_settings("a", &cancel)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let ab = local
+        .get_remote_cluster_settings("ab", &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        ab.get("proxy_address"),
+        Some(&json!("h2:9400")),
+        "other alias untouched"
+    );
+    let all = local.get_cluster_settings(false, &cancel).await.unwrap();
+    assert!(
+        all.persistent
+            .keys()
+            .all(|k| !k.starts_with("cluster.remote.a."))
+    );
+}
+
+#[tokio::test]
+async fn roles_and_version_gates() {
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let local = es(&sim, "local");
+    let old = es(&sim, "old-local");
+    let legacy = es(&sim, "legacy");
+    let role = Role {
+        cluster: vec!["monitor".into()],
+        remote_indices: vec![RemoteIndicesPrivileges {
+            clusters: vec!["rem".into()],
+            names: vec!["logs*".into()],
+            privileges: vec!["read".into(), "read_cross_cluster".into()],
+            ..Default::default()
+        }],
+        remote_cluster: vec![RemoteClusterPrivileges {
+            clusters: vec!["rem".into()],
+            privileges: vec!["monitor_enrich".into()],
+            ..Default::default()
+        }],
+        description: Some("reads remote logs".into()),
+        ..Default::default()
+    };
+    assert!(
+        local
+            .put_role("remote-reader", &role, &cancel)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !local
+            .put_role("remote-reader", &role, &cancel)
+            .await
+            .unwrap(),
+        "update: created=false"
+    );
+    let back = local
+        .get_role("remote-reader", &cancel)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.remote_indices[0].names, role.remote_indices[0].names);
+    assert_eq!(
+        back.remote_indices[0].clusters,
+        role.remote_indices[0].clusters
+    );
+    assert_eq!(
+        back.remote_cluster[0].privileges,
+        role.remote_cluster[0].privileges
+    );
+    assert_eq!(back.description, role.description);
+    assert!(local.delete_role("remote-reader", &cancel).await.unwrap());
+    assert!(!local.delete_role("remote-reader", &cancel).await.unwrap());
+    assert!(
+        local
+            .get_role("remote-reader", &cancel)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let e = old.put_role("r", &role, &cancel).await.unwrap_err();
+    assert!(matches!(e, ClientError::VersionGate { .. }));
+    assert!(
+        e.to_string().contains("8.14.0") && e.to_string().contains("8.12.2"),
+        "{e}"
+    );
+    assert!(
+        old.require(Feature::CrossClusterApiKeys, &cancel)
+            .await
+            .is_ok()
+    );
+    assert!(
+        old.require(Feature::KeystoreAutoReload, &cancel)
+            .await
+            .is_err()
+    );
+    let e = legacy
+        .require(Feature::ProxyMode, &cancel)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("7.7.0"), "{e}");
+    let e = legacy
+        .create_cross_cluster_api_key(
+            &CreateCrossClusterApiKey {
+                name: "x".into(),
+                access: search_access(&["*"]),
+                ..Default::default()
+            },
+            &cancel,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::VersionGate { .. }), "{e}");
+    // 7.5 has no `mode` setting: gated before sending. The legacy sniff-through-proxy setup works.
+    let e = legacy
+        .put_remote_cluster(
+            "old",
+            &map(json!({"mode": "sniff", "seeds": ["x.found.io:1"]})),
+            &cancel,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::VersionGate { .. }), "{e}");
+    legacy
+        .put_remote_cluster(
+            "old",
+            &map(json!({"seeds": ["x.found.io:1"], "proxy": "x.found.io:9400"})),
+            &cancel,
+        )
+        .await
+        .unwrap();
+    let s = legacy
+        .get_remote_cluster_settings("old", &cancel)
+        .await
+        .unwrap();
+    assert_eq!(s.get("proxy"), Some(&json!("x.found.io:9400")));
+    let r = old.reload_secure_settings(None, &cancel).await.unwrap();
+    assert!(r.total >= 1 && r.failed == 0, "{r:?}");
+}
+
+#[tokio::test]
+async fn api_key_authentication_cannot_create_cross_cluster_keys() {
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let (_, d) = sim.ready.deployment("remote").unwrap();
+    // A REST API key made with basic auth (not something the client offers).
+    let http = reqwest::Client::new();
+    let v: Value = http
+        .post(format!("{}/_security/api_key", d.es_url))
+        .basic_auth(&d.username, Some(&d.password))
+        .json(&json!({"name": "rest"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let encoded = v["encoded"].as_str().unwrap().to_string();
+    let with_key = EsClient::new(EsConfig::new(
+        vec![d.es_url.clone()],
+        EsAuth::ApiKey(Secret::new(encoded.clone())),
+    ))
+    .unwrap();
+    let e = with_key
+        .create_cross_cluster_api_key(
+            &CreateCrossClusterApiKey {
+                name: "x".into(),
+                access: search_access(&["*"]),
+                ..Default::default()
+            },
+            &cancel,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(400));
+    assert!(
+        e.es_reason().unwrap().contains("An API key cannot be used"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains(&encoded));
+    // Wrong password: 401 security_exception, without the password in the message.
+    let bad = EsClient::new(EsConfig::new(
+        vec![d.es_url.clone()],
+        EsAuth::Basic {
+            username: "elastic".into(),
+            password: Secret::new("WRONG_PASSWORD_9"),
+        },
+    ))
+    .unwrap();
+    let e = bad.remote_info(&cancel).await.unwrap_err();
+    assert_eq!(e.status(), Some(401));
+    assert_eq!(e.es_type(), Some("security_exception"));
+    assert!(!e.to_string().contains("WRONG_PASSWORD_9"));
+}
+
+/// Every Elasticsearch request of a representative session passes `check-contract --spec es`.
+#[tokio::test]
+async fn es_requests_pass_the_contract() {
+    let tool =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
+    if !tool.exists() {
+        eprintln!("skipped: {} not found", tool.display());
+        return;
+    }
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let remote = es(&sim, "remote");
+    let local = es(&sim, "local");
+    remote.info(&cancel).await.unwrap();
+    let k = remote
+        .create_cross_cluster_api_key(
+            &CreateCrossClusterApiKey {
+                name: "k".into(),
+                access: search_access(&["logs*"]),
+                expiration: Some("30d".into()),
+                metadata: Some(json!({"a": "b"})),
+                ..Default::default()
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+    remote
+        .update_cross_cluster_api_key(
+            &k.id,
+            &UpdateCrossClusterApiKey {
+                access: search_access(&["logs*"]),
+                metadata: Some(json!({"a": "c"})),
+                ..Default::default()
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+    remote.get_api_key(&k.id, true, &cancel).await.unwrap();
+    remote
+        .invalidate_api_keys(std::slice::from_ref(&k.id), &cancel)
+        .await
+        .unwrap();
+    local
+        .put_remote_cluster("r", &map(json!({"mode": "proxy", "proxy_address": "h:9443", "server_name": "h", "proxy_socket_connections": 18})), &cancel)
+        .await
+        .unwrap();
+    local.remove_remote_cluster("r", &cancel).await.unwrap();
+    local.remote_info(&cancel).await.unwrap();
+    local.resolve_cluster("r*:*", &cancel).await.ok();
+    local.reload_secure_settings(None, &cancel).await.unwrap();
+    let role = Role {
+        cluster: vec!["monitor".into()],
+        remote_indices: vec![RemoteIndicesPrivileges {
+            clusters: vec!["r".into()],
+            names: vec!["x".into()],
+            privileges: vec!["read".into()],
+            query: Some(json!({"match_all": {}})),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    local.put_role("rr", &role, &cancel).await.unwrap();
+    local.get_role("rr", &cancel).await.unwrap();
+    local.delete_role("rr", &cancel).await.unwrap();
+    let jsonl = reqwest::Client::new()
+        .get(format!(
+            "{}/_sim/requests?target=es&format=jsonl",
+            sim.ready.cloud_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("requests.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+    let out = std::process::Command::new(&tool)
+        .args(["--spec", "es", "--requests"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.code() == Some(2) {
+        eprintln!(
+            "skipped: check-contract unusable: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    eprintln!("{stdout}");
+    assert!(out.status.success(), "contract problems:\n{stdout}");
+}
