@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::client::{CloudAuth, EsAuth, Secret};
 use crate::framework::traits::parse_duration;
 
 /// Values of the `cloud` block as written (`None` = not set).
@@ -45,26 +46,8 @@ pub struct RawConfig {
     pub max_retries: Option<i64>,
 }
 
-/// How the Cloud API authenticates.
-#[derive(Clone, PartialEq)]
-pub enum CloudAuth {
-    /// `Authorization: ApiKey <key>` (Elastic Cloud, ECE).
-    ApiKey(String),
-    /// ECE basic authentication.
-    Basic { username: String, password: String },
-}
-
-impl std::fmt::Debug for CloudAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CloudAuth::ApiKey(_) => f.write_str("ApiKey(..)"),
-            CloudAuth::Basic { username, .. } => write!(f, "Basic({username}, ..)"),
-        }
-    }
-}
-
 /// The resolved `cloud` connection.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CloudSettings {
     pub endpoint: Url,
     pub auth: CloudAuth,
@@ -72,29 +55,8 @@ pub struct CloudSettings {
     pub ca_file: Option<PathBuf>,
 }
 
-/// How an Elasticsearch cluster authenticates.
-#[derive(Clone, PartialEq)]
-pub enum EsAuth {
-    /// No credentials (a cluster without security, or behind a proxy that adds them).
-    None,
-    Basic { username: String, password: String },
-    ApiKey(String),
-    Bearer(String),
-}
-
-impl std::fmt::Debug for EsAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EsAuth::None => f.write_str("None"),
-            EsAuth::Basic { username, .. } => write!(f, "Basic({username}, ..)"),
-            EsAuth::ApiKey(_) => f.write_str("ApiKey(..)"),
-            EsAuth::Bearer(_) => f.write_str("Bearer(..)"),
-        }
-    }
-}
-
 /// The resolved `elasticsearch` connection.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct EsSettings {
     pub endpoints: Vec<Url>,
     pub auth: EsAuth,
@@ -104,7 +66,7 @@ pub struct EsSettings {
 }
 
 /// The whole resolved provider configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// `None` when neither the block nor any of its variables is set.
     pub cloud: Option<CloudSettings>,
@@ -226,7 +188,7 @@ fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, p
         None => Url::parse(DEFAULT_CLOUD_ENDPOINT).ok(),
     };
     let auth = match (api_key, username, password) {
-        (Some(key), None, None) => Some(CloudAuth::ApiKey(key.value)),
+        (Some(key), None, None) => Some(CloudAuth::ApiKey(Secret::new(key.value))),
         (Some(key), Some(user), _) | (Some(key), None, Some(user)) => {
             let (key_from, user_from) = (where_from(&["cloud", "api_key"], key.env), where_from(&["cloud", "username"], user.env));
             problems.push(Problem {
@@ -237,7 +199,7 @@ fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, p
             });
             None
         }
-        (None, Some(user), Some(pass)) => Some(CloudAuth::Basic { username: user.value, password: pass.value }),
+        (None, Some(user), Some(pass)) => Some(CloudAuth::Basic { username: user.value, password: Secret::new(pass.value) }),
         (None, Some(user), None) => {
             problems.push(Problem {
                 path: vec!["cloud", "password"],
@@ -327,12 +289,12 @@ fn resolve_elasticsearch(
         });
         None
     } else if let Some(k) = api_key {
-        Some(EsAuth::ApiKey(k.value))
+        Some(EsAuth::ApiKey(Secret::new(k.value)))
     } else if let Some(t) = bearer {
-        Some(EsAuth::Bearer(t.value))
+        Some(EsAuth::Bearer(Secret::new(t.value)))
     } else {
         match (username, password) {
-            (Some(u), Some(p)) => Some(EsAuth::Basic { username: u.value, password: p.value }),
+            (Some(u), Some(p)) => Some(EsAuth::Basic { username: u.value, password: Secret::new(p.value) }),
             (Some(u), None) => {
                 problems.push(Problem {
                     path: vec!["elasticsearch", "password"],
@@ -436,7 +398,7 @@ mod tests {
         let s = resolve(&cloud(Some("https://cloud.example.com"), Some("from-attr")), &env).unwrap();
         let c = s.cloud.unwrap();
         assert_eq!(c.endpoint.as_str(), "https://cloud.example.com/");
-        assert_eq!(c.auth, CloudAuth::ApiKey("from-attr".into()));
+        assert!(matches!(&c.auth, CloudAuth::ApiKey(k) if k.expose() == "from-attr"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::client::{CloudClient, CloudConfig, DeploymentLocks, EsClient, EsConfig, HttpSettings, RetryPolicy};
 use crate::framework::decode::ObjectReader;
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
@@ -21,11 +22,86 @@ pub const TYPE_NAME: &str = "crosscluster";
 /// The provider's version (the crate's).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// What `configure` hands to every resource and data source.
-#[derive(Debug, Clone)]
+/// What `configure` hands to every resource and data source: the settings and the API
+/// clients built from them (a client exists only when its block or variables are set).
+#[derive(Debug)]
 pub struct Configured {
     /// The resolved configuration.
     pub settings: Settings,
+    cloud: Option<CloudClient>,
+    elasticsearch: Option<EsClient>,
+}
+
+impl Configured {
+    /// Builds the clients of `settings`. Deployment locks are shared process-wide, so that
+    /// several provider instances (aliases) updating one deployment queue instead of racing.
+    pub fn new(settings: Settings) -> Result<Self, Diagnostics> {
+        let http = |insecure: bool, ca_file: Option<std::path::PathBuf>, ca_pem: Option<String>| HttpSettings {
+            timeout: settings.request_timeout,
+            ca_file,
+            ca_pem,
+            insecure,
+            retry: RetryPolicy { max_retries: settings.max_retries, ..RetryPolicy::default() },
+        };
+        let cloud = match &settings.cloud {
+            None => None,
+            Some(c) => {
+                let mut cfg = CloudConfig::new(c.endpoint.as_str().trim_end_matches('/'), c.auth.clone());
+                cfg.http = http(c.insecure, c.ca_file.clone(), None);
+                let client = CloudClient::with_locks(cfg, shared_locks()).map_err(|e| {
+                    Diagnostics::from(Diagnostic::attribute_error(
+                        AttributePath::root().attr("cloud"),
+                        "Cannot set up the Cloud API client",
+                        e.to_string(),
+                    ))
+                })?;
+                Some(client)
+            }
+        };
+        let elasticsearch = match &settings.elasticsearch {
+            None => None,
+            Some(es) => {
+                let endpoints = es.endpoints.iter().map(|u| u.as_str().trim_end_matches('/').to_string()).collect();
+                let mut cfg = EsConfig::new(endpoints, es.auth.clone());
+                cfg.http = http(es.insecure, es.ca_file.clone(), es.ca_pem.clone());
+                let client = EsClient::new(cfg).map_err(|e| {
+                    Diagnostics::from(Diagnostic::attribute_error(
+                        AttributePath::root().attr("elasticsearch"),
+                        "Cannot set up the Elasticsearch client",
+                        e.to_string(),
+                    ))
+                })?;
+                Some(client)
+            }
+        };
+        Ok(Self { settings, cloud, elasticsearch })
+    }
+
+    /// The Cloud API client, or a diagnostic saying how to configure it.
+    pub fn cloud(&self) -> Result<&CloudClient, Diagnostic> {
+        self.cloud.as_ref().ok_or_else(|| {
+            Diagnostic::error(
+                "Cloud API not configured",
+                "This resource uses the Elastic Cloud API: add a cloud block to the provider (endpoint and api_key, or username and password for ECE), or set EC_API_KEY (and EC_ENDPOINT for ECE).",
+            )
+        })
+    }
+
+    /// The Elasticsearch client, or a diagnostic saying how to configure it.
+    pub fn elasticsearch(&self) -> Result<&EsClient, Diagnostic> {
+        self.elasticsearch.as_ref().ok_or_else(|| {
+            Diagnostic::error(
+                "Elasticsearch not configured",
+                "This resource uses the Elasticsearch API: add an elasticsearch block to the provider (endpoints and credentials), or set ELASTICSEARCH_ENDPOINTS and ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD or ELASTICSEARCH_API_KEY.",
+            )
+        })
+    }
+}
+
+/// The process-wide per-deployment locks (see [`DeploymentLocks`]).
+fn shared_locks() -> DeploymentLocks {
+    static LOCKS: std::sync::OnceLock<DeploymentLocks> = std::sync::OnceLock::new();
+    LOCKS.get_or_init(DeploymentLocks::new).clone()
 }
 
 /// The `crosscluster` provider.
@@ -217,7 +293,10 @@ impl Provider for CrossclusterProvider {
                     max_retries = settings.max_retries,
                     "provider configured"
                 );
-                ConfigureResponse::with_data(Configured { settings })
+                match Configured::new(settings) {
+                    Ok(configured) => ConfigureResponse::with_data(configured),
+                    Err(diags) => ConfigureResponse::failed(diags),
+                }
             }
             Err(diags) => ConfigureResponse::failed(diags),
         }
