@@ -29,7 +29,9 @@ fn parse_args() -> Result<Args, String> {
         }
         let value = match inline {
             Some(v) => v,
-            None => it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"))?,
+            None => it
+                .next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))?,
         };
         let num = |v: &str| {
             v.parse::<u64>()
