@@ -27,6 +27,9 @@ fn parse_args() -> Result<Args, String> {
         if name == "-h" || name == "--help" {
             return Err(USAGE.to_string());
         }
+        if !["--fixture", "--ready-file", "--plan-ms", "--latency-ms"].contains(&name.as_str()) {
+            return Err(format!("unknown argument {name}\n{USAGE}"));
+        }
         let value = match inline {
             Some(v) => v,
             None => it
