@@ -8,8 +8,11 @@ use std::sync::atomic::Ordering;
 
 /// A `BasicFailedReply` with the code also in `x-cloud-error-codes`.
 pub fn error(status: u16, code: &str, message: &str) -> Reply {
-    Reply::json(status, json!({"errors": [{"code": code, "message": message}]}))
-        .with_header("x-cloud-error-codes", code)
+    Reply::json(
+        status,
+        json!({"errors": [{"code": code, "message": message}]}),
+    )
+    .with_header("x-cloud-error-codes", code)
 }
 
 fn error_fields(status: u16, code: &str, message: &str, fields: Vec<String>) -> Reply {
@@ -48,18 +51,30 @@ fn invalid(message: &str, field: &str) -> Reply {
 /// Handles one Cloud API request.
 pub fn handle(sim: &Sim, req: &Req) -> Reply {
     let Some(rest) = req.path.strip_prefix("/api/v1") else {
-        return error(404, "root.resource_not_found", "The requested resource could not be found");
+        return error(
+            404,
+            "root.resource_not_found",
+            "The requested resource could not be found",
+        );
     };
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let mut w = sim.world();
     // Authentication: `Authorization: ApiKey <key>`.
     let org_id = match req.header("authorization").and_then(|h| {
         let (scheme, key) = h.trim().split_once(' ')?;
-        scheme.eq_ignore_ascii_case("apikey").then(|| key.trim().to_string())
+        scheme
+            .eq_ignore_ascii_case("apikey")
+            .then(|| key.trim().to_string())
     }) {
-        Some(key) => match w.orgs.values().find(|o| o.api_keys.iter().any(|k| *k == key)) {
+        Some(key) => match w.orgs.values().find(|o| o.api_keys.contains(&key)) {
             Some(o) => o.id.clone(),
-            None => return error(401, "root.unauthorized", "The supplied authentication is invalid"),
+            None => {
+                return error(
+                    401,
+                    "root.unauthorized",
+                    "The supplied authentication is invalid",
+                );
+            }
         },
         None => {
             return error(
@@ -70,35 +85,65 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
         }
     };
     if req.bad_json {
-        return error(400, "root.invalid_json", "The request body is not valid JSON");
+        return error(
+            400,
+            "root.invalid_json",
+            "The request body is not valid JSON",
+        );
     }
     let plan_ms = sim.plan_ms.load(Ordering::Relaxed);
     let m = req.method.as_str();
     match (m, segs.as_slice()) {
         ("GET", ["organizations"]) => {
             let o = &w.orgs[&org_id];
-            Reply::json(200, json!({"organizations": [{"id": o.id, "name": o.name}]}))
+            Reply::json(
+                200,
+                json!({"organizations": [{"id": o.id, "name": o.name}]}),
+            )
         }
         ("GET", ["organizations", id]) => match w.orgs.get(*id) {
             Some(o) if o.id == org_id => Reply::json(200, json!({"id": o.id, "name": o.name})),
-            Some(_) => error(403, "organization.invalid_access", &format!("You do not have access to organization [{id}]")),
-            None => error(404, "organization.not_found", &format!("Organization [{id}] not found")),
+            Some(_) => error(
+                403,
+                "organization.invalid_access",
+                &format!("You do not have access to organization [{id}]"),
+            ),
+            None => error(
+                404,
+                "organization.not_found",
+                &format!("Organization [{id}] not found"),
+            ),
         },
         ("GET", ["account"]) => {
             let o = &w.orgs[&org_id];
-            Reply::json(200, json!({"id": o.id, "trust": {"trust_all": o.trust_all}}))
+            Reply::json(
+                200,
+                json!({"id": o.id, "trust": {"trust_all": o.trust_all}}),
+            )
         }
-        ("GET", ["trusted-environments"]) => Reply::json(200, w.orgs[&org_id].trusted_environments.clone()),
+        ("GET", ["trusted-environments"]) => {
+            Reply::json(200, w.orgs[&org_id].trusted_environments.clone())
+        }
         ("GET", ["platform", "configuration", "trust-relationships"]) => {
-            let list: Vec<Value> = w.trust_relationships.values().map(|t| trust_rel_json(t, true)).collect();
+            let list: Vec<Value> = w
+                .trust_relationships
+                .values()
+                .map(|t| trust_rel_json(t, true))
+                .collect();
             Reply::json(200, json!({"trust_relationships": list}))
         }
-        ("POST", ["platform", "configuration", "trust-relationships"]) => create_trust_rel(&mut w, req),
-        ("GET", ["platform", "configuration", "trust-relationships", id]) => match w.trust_relationships.get(*id) {
-            Some(t) => Reply::json(200, trust_rel_json(t, true)),
-            None => trust_rel_missing(id),
-        },
-        ("PUT", ["platform", "configuration", "trust-relationships", id]) => update_trust_rel(&mut w, id, req),
+        ("POST", ["platform", "configuration", "trust-relationships"]) => {
+            create_trust_rel(&mut w, req)
+        }
+        ("GET", ["platform", "configuration", "trust-relationships", id]) => {
+            match w.trust_relationships.get(*id) {
+                Some(t) => Reply::json(200, trust_rel_json(t, true)),
+                None => trust_rel_missing(id),
+            }
+        }
+        ("PUT", ["platform", "configuration", "trust-relationships", id]) => {
+            update_trust_rel(&mut w, id, req)
+        }
         ("DELETE", ["platform", "configuration", "trust-relationships", id]) => {
             if w.trust_relationships.remove(*id).is_some() {
                 Reply::json(200, json!({}))
@@ -113,12 +158,20 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
             }
             deployment_route(&mut w, id, tail, req, plan_ms, &org_id)
         }
-        _ => error(404, "root.resource_not_found", "The requested resource could not be found"),
+        _ => error(
+            404,
+            "root.resource_not_found",
+            "The requested resource could not be found",
+        ),
     }
 }
 
 fn trust_rel_missing(id: &str) -> Reply {
-    error(404, "trust_relationships.not_found", &format!("Trust relationship [{id}] not found"))
+    error(
+        404,
+        "trust_relationships.not_found",
+        &format!("Trust relationship [{id}] not found"),
+    )
 }
 
 fn trust_rel_json(t: &TrustRel, full: bool) -> Value {
@@ -135,15 +188,25 @@ fn create_trust_rel(w: &mut World, req: &Req) -> Reply {
     };
     for f in ["name", "public_ca_cert"] {
         if !b.get(f).is_some_and(Value::is_string) {
-            return invalid(&format!("JSON request does not comply with schema: missing required field [{f}]"), f);
+            return invalid(
+                &format!("JSON request does not comply with schema: missing required field [{f}]"),
+                f,
+            );
         }
     }
     let id = util::hex32(&util::fresh(16));
     let t = TrustRel {
         id: id.clone(),
-        name: b.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+        name: b
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
         account_ids: str_list(b.get("account_ids")),
-        trust_by_default: b.get("trust_by_default").and_then(Value::as_bool).unwrap_or(false),
+        trust_by_default: b
+            .get("trust_by_default")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         modified_ms: util::now_ms(),
     };
     let out = trust_rel_json(&t, false);
@@ -171,7 +234,11 @@ fn update_trust_rel(w: &mut World, id: &str, req: &Req) -> Reply {
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -183,10 +250,20 @@ fn version_headers(reply: Reply, d: &Deployment) -> Reply {
     reply
         .with_header("x-cloud-resource-version", d.resource_version.to_string())
         .with_header("x-cloud-resource-created", util::rfc3339(d.created_ms))
-        .with_header("x-cloud-resource-last-modified", util::rfc3339(d.modified_ms))
+        .with_header(
+            "x-cloud-resource-last-modified",
+            util::rfc3339(d.modified_ms),
+        )
 }
 
-fn deployment_route(w: &mut World, id: &str, tail: &[&str], req: &Req, plan_ms: u64, org_id: &str) -> Reply {
+fn deployment_route(
+    w: &mut World,
+    id: &str,
+    tail: &[&str],
+    req: &Req,
+    plan_ms: u64,
+    org_id: &str,
+) -> Reply {
     let m = req.method.as_str();
     match (m, tail) {
         ("GET", []) => {
@@ -209,23 +286,46 @@ fn deployment_route(w: &mut World, id: &str, tail: &[&str], req: &Req, plan_ms: 
                 ("PUT", ["remote-clusters"]) => put_remote_clusters(w, id, req, org_id),
                 ("POST", ["_restart"]) => {
                     let plan = w.deployments[id].es.current.plan.clone();
-                    let plan = w.deployments[id].es.pending.as_ref().map(|p| p.attempt.plan.clone()).unwrap_or(plan);
+                    let plan = w.deployments[id]
+                        .es
+                        .pending
+                        .as_ref()
+                        .map(|p| p.attempt.plan.clone())
+                        .unwrap_or(plan);
                     w.start_plan(id, plan, true, "elasticsearch.restart-es-cluster", plan_ms);
                     Reply::json(202, json!({}))
                 }
                 ("DELETE", ["plan", "pending"]) => cancel_pending(w, id, req),
-                _ => error(404, "root.resource_not_found", "The requested resource could not be found"),
+                _ => error(
+                    404,
+                    "root.resource_not_found",
+                    "The requested resource could not be found",
+                ),
             }
         }
         ("DELETE", [kind, ref_id, "plan", "pending"]) => {
-            let kinds = ["kibana", "apm", "appsearch", "enterprise_search", "integrations_server"];
+            let kinds = [
+                "kibana",
+                "apm",
+                "appsearch",
+                "enterprise_search",
+                "integrations_server",
+            ];
             if kinds.contains(kind) {
                 resource_not_found(id, kind, ref_id)
             } else {
-                error(404, "root.resource_not_found", "The requested resource could not be found")
+                error(
+                    404,
+                    "root.resource_not_found",
+                    "The requested resource could not be found",
+                )
             }
         }
-        _ => error(404, "root.resource_not_found", "The requested resource could not be found"),
+        _ => error(
+            404,
+            "root.resource_not_found",
+            "The requested resource could not be found",
+        ),
     }
 }
 
@@ -243,12 +343,21 @@ fn cancel_pending(w: &mut World, id: &str, req: &Req) -> Reply {
         None => error(
             400,
             "deployments.resource_does_not_have_a_pending_plan",
-            &format!("The elasticsearch resource [{}] of deployment [{id}] does not have a pending plan", d.es.ref_id),
+            &format!(
+                "The elasticsearch resource [{}] of deployment [{id}] does not have a pending plan",
+                d.es.ref_id
+            ),
         ),
     }
 }
 
-fn attempt_json(a: &PlanAttempt, pending: bool, logs: bool, clear_transient: bool, source: bool) -> Value {
+fn attempt_json(
+    a: &PlanAttempt,
+    pending: bool,
+    logs: bool,
+    clear_transient: bool,
+    source: bool,
+) -> Value {
     let mut plan = a.plan.clone();
     if clear_transient && let Some(o) = plan.as_object_mut() {
         o.remove("transient");
@@ -313,7 +422,11 @@ fn render_trust(w: &World, trust: &Value) -> Value {
         for e in direct {
             if let Some(certs) = e.get_mut("certificates").and_then(Value::as_array_mut) {
                 for c in certs {
-                    let pem = c.get("pem").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let pem = c
+                        .get("pem")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
                     let fp = util::hex32(&pem);
                     c["metadata"] = json!({
                         "fingerprint": fp.as_bytes().chunks(2).take(20).map(|p| String::from_utf8_lossy(p).to_uppercase()).collect::<Vec<_>>().join(":"),
@@ -369,7 +482,8 @@ fn es_json(w: &World, d: &Deployment, req: &Req) -> Value {
         "services_urls": [{"service": "elasticsearch", "url": es.es_url}]
     });
     if req.flag("show_metadata", false) {
-        metadata["raw"] = json!({"cluster_id": es.cluster_id, "deployment_id": d.id, "region": es.region});
+        metadata["raw"] =
+            json!({"cluster_id": es.cluster_id, "deployment_id": d.id, "region": es.region});
     }
     let instance = "instance-0000000000";
     let mut info = json!({
@@ -412,7 +526,13 @@ fn es_json(w: &World, d: &Deployment, req: &Req) -> Value {
 
 fn slug(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -431,14 +551,30 @@ fn deployment_json(w: &World, d: &Deployment, req: &Req) -> Value {
 
 fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply {
     let Some(body) = req.body.as_ref().and_then(Value::as_object) else {
-        return invalid("The request body is required and must be a JSON object", "body");
+        return invalid(
+            "The request body is required and must be a JSON object",
+            "body",
+        );
     };
     match body.get("prune_orphans") {
         Some(Value::Bool(_)) => {}
-        Some(_) => return invalid("JSON request does not comply with schema: [prune_orphans] must be a boolean", "prune_orphans"),
-        None => return invalid("JSON request does not comply with schema: missing required field [prune_orphans]", "prune_orphans"),
+        Some(_) => {
+            return invalid(
+                "JSON request does not comply with schema: [prune_orphans] must be a boolean",
+                "prune_orphans",
+            );
+        }
+        None => {
+            return invalid(
+                "JSON request does not comply with schema: missing required field [prune_orphans]",
+                "prune_orphans",
+            );
+        }
     }
-    let prune = body.get("prune_orphans").and_then(Value::as_bool).unwrap_or(false);
+    let prune = body
+        .get("prune_orphans")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let d = &w.deployments[id];
     if let Some(v) = req.q("version")
         && v != d.resource_version.to_string()
@@ -446,7 +582,10 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
         return error(
             409,
             "deployments.version_conflict",
-            &format!("The deployment version [{v}] does not match the current version [{}]: read the deployment again and retry", d.resource_version),
+            &format!(
+                "The deployment version [{v}] does not match the current version [{}]: read the deployment again and retry",
+                d.resource_version
+            ),
         );
     }
     let es_list = body
@@ -462,13 +601,23 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
         let path = format!("resources.elasticsearch[{i}]");
         for f in ["ref_id", "region", "plan"] {
             if e.get(f).is_none_or(Value::is_null) {
-                return invalid(&format!("JSON request does not comply with schema: missing required field [{f}] in [{path}]"), &format!("{path}.{f}"));
+                return invalid(
+                    &format!(
+                        "JSON request does not comply with schema: missing required field [{f}] in [{path}]"
+                    ),
+                    &format!("{path}.{f}"),
+                );
             }
         }
         let plan = &e["plan"];
         for f in ["cluster_topology", "elasticsearch"] {
             if plan.get(f).is_none_or(Value::is_null) {
-                return invalid(&format!("JSON request does not comply with schema: missing required field [{f}] in [{path}.plan]"), &format!("{path}.plan.{f}"));
+                return invalid(
+                    &format!(
+                        "JSON request does not comply with schema: missing required field [{f}] in [{path}.plan]"
+                    ),
+                    &format!("{path}.plan.{f}"),
+                );
             }
         }
         let ref_id = e["ref_id"].as_str().unwrap_or_default();
@@ -476,7 +625,9 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
             return error_fields(
                 400,
                 "deployments.restricted_parameter",
-                &format!("The simulator cannot add Elasticsearch resources: deployment [{id}] has no Elasticsearch resource [{ref_id}]"),
+                &format!(
+                    "The simulator cannot add Elasticsearch resources: deployment [{id}] has no Elasticsearch resource [{ref_id}]"
+                ),
                 vec![format!("{path}.ref_id")],
             );
         }
@@ -484,7 +635,10 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
             return error_fields(
                 400,
                 "deployments.restricted_parameter",
-                &format!("The region of Elasticsearch resource [{ref_id}] cannot be changed (it is [{}])", d.es.region),
+                &format!(
+                    "The region of Elasticsearch resource [{ref_id}] cannot be changed (it is [{}])",
+                    d.es.region
+                ),
                 vec![format!("{path}.region")],
             );
         }
@@ -495,7 +649,13 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
                 Some(t) => match state::normalize_trust(t, Some(&d.es.trust)) {
                     Ok(t) => new_trust = Some(t),
                     Err(e) => {
-                        let fields = e.fields.iter().map(|f| format!("{path}.settings.{}", f.trim_start_matches("settings."))).collect();
+                        let fields = e
+                            .fields
+                            .iter()
+                            .map(|f| {
+                                format!("{path}.settings.{}", f.trim_start_matches("settings."))
+                            })
+                            .collect();
                         return error_fields(400, e.code, &e.message, fields);
                     }
                 },
@@ -536,7 +696,7 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
             d.name = n.to_string();
         }
         if let Some(t) = new_trust {
-            d.es.trust = merge_uids(t, &d.es.trust);
+            d.es.trust = t;
         }
         if let Some(k) = &keystore_patch {
             apply_keystore(d, k);
@@ -551,11 +711,6 @@ fn update_deployment(w: &mut World, id: &str, req: &Req, plan_ms: u64) -> Reply 
     version_headers(Reply::json(200, response_of(d)), d)
 }
 
-/// Keeps direct-trust `uid`s that the writer sent back; fresh ones for new entries.
-fn merge_uids(new: Value, _old: &Value) -> Value {
-    new
-}
-
 fn keystore_json(d: &Deployment) -> Value {
     let mut secrets = Map::new();
     for (k, s) in &d.es.keystore {
@@ -566,22 +721,39 @@ fn keystore_json(d: &Deployment) -> Value {
 
 fn check_keystore_body(body: &Value) -> Result<(), Reply> {
     let Some(secrets) = body.get("secrets") else {
-        return Err(invalid("JSON request does not comply with schema: missing required field [secrets]", "secrets"));
+        return Err(invalid(
+            "JSON request does not comply with schema: missing required field [secrets]",
+            "secrets",
+        ));
     };
     let Some(secrets) = secrets.as_object() else {
-        return Err(invalid("JSON request does not comply with schema: [secrets] must be an object", "secrets"));
+        return Err(invalid(
+            "JSON request does not comply with schema: [secrets] must be an object",
+            "secrets",
+        ));
     };
     for (name, entry) in secrets {
         if !(entry.is_null() || entry.is_object()) {
-            return Err(invalid(&format!("JSON request does not comply with schema: [secrets.{name}] must be an object"), &format!("secrets.{name}")));
+            return Err(invalid(
+                &format!(
+                    "JSON request does not comply with schema: [secrets.{name}] must be an object"
+                ),
+                &format!("secrets.{name}"),
+            ));
         }
         if let Some(af) = entry.get("as_file")
             && !af.is_boolean()
         {
-            return Err(invalid(&format!("[secrets.{name}.as_file] must be a boolean"), &format!("secrets.{name}.as_file")));
+            return Err(invalid(
+                &format!("[secrets.{name}.as_file] must be a boolean"),
+                &format!("secrets.{name}.as_file"),
+            ));
         }
         if name.is_empty() || name.chars().any(|c| c.is_whitespace()) {
-            return Err(invalid(&format!("Invalid keystore setting name [{name}]"), &format!("secrets.{name}")));
+            return Err(invalid(
+                &format!("Invalid keystore setting name [{name}]"),
+                &format!("secrets.{name}"),
+            ));
         }
     }
     Ok(())
@@ -597,8 +769,17 @@ fn apply_keystore(d: &mut Deployment, body: &Value) {
                 d.es.keystore.remove(name);
             }
             Some(v) => {
-                let as_file = entry.get("as_file").and_then(Value::as_bool).unwrap_or(v.is_object());
-                d.es.keystore.insert(name.clone(), Secret { value: v.clone(), as_file });
+                let as_file = entry
+                    .get("as_file")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(v.is_object());
+                d.es.keystore.insert(
+                    name.clone(),
+                    Secret {
+                        value: v.clone(),
+                        as_file,
+                    },
+                );
             }
         }
     }
@@ -652,8 +833,16 @@ fn remote_clusters_json(w: &World, id: &str) -> Value {
 }
 
 fn put_remote_clusters(w: &mut World, id: &str, req: &Req, org_id: &str) -> Reply {
-    let Some(list) = req.body.as_ref().and_then(|b| b.get("resources")).and_then(Value::as_array) else {
-        return invalid("JSON request does not comply with schema: missing required field [resources]", "resources");
+    let Some(list) = req
+        .body
+        .as_ref()
+        .and_then(|b| b.get("resources"))
+        .and_then(Value::as_array)
+    else {
+        return invalid(
+            "JSON request does not comply with schema: missing required field [resources]",
+            "resources",
+        );
     };
     let mut refs = Vec::new();
     for (i, r) in list.iter().enumerate() {
@@ -663,15 +852,29 @@ fn put_remote_clusters(w: &mut World, id: &str, req: &Req, org_id: &str) -> Repl
                 invalid(&format!("JSON request does not comply with schema: missing required field [{f}] in [{path}]"), &format!("{path}.{f}"))
             })
         };
-        let (dep, ref_id, alias) = match (get("deployment_id"), get("elasticsearch_ref_id"), get("alias")) {
+        let (dep, ref_id, alias) = match (
+            get("deployment_id"),
+            get("elasticsearch_ref_id"),
+            get("alias"),
+        ) {
             (Ok(a), Ok(b), Ok(c)) => (a, b, c),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e,
         };
-        if alias.is_empty() || !alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return invalid(&format!("Invalid alias [{alias}]: only letters, digits, '-' and '_' are allowed"), &format!("{path}.alias"));
+        if alias.is_empty()
+            || !alias
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return invalid(
+                &format!("Invalid alias [{alias}]: only letters, digits, '-' and '_' are allowed"),
+                &format!("{path}.alias"),
+            );
         }
         if refs.iter().any(|x: &RemoteRef| x.alias == alias) {
-            return invalid(&format!("Duplicate alias [{alias}]"), &format!("{path}.alias"));
+            return invalid(
+                &format!("Duplicate alias [{alias}]"),
+                &format!("{path}.alias"),
+            );
         }
         match w.deployments.get(&dep) {
             Some(rd) if rd.org_id == org_id => {
@@ -681,13 +884,26 @@ fn put_remote_clusters(w: &mut World, id: &str, req: &Req, org_id: &str) -> Repl
             }
             _ => return not_found(&dep),
         }
-        let skip = r.get("skip_unavailable").and_then(Value::as_bool).unwrap_or(false);
-        refs.push(RemoteRef { deployment_id: dep, ref_id, alias, skip_unavailable: skip });
+        let skip = r
+            .get("skip_unavailable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        refs.push(RemoteRef {
+            deployment_id: dep,
+            ref_id,
+            alias,
+            skip_unavailable: skip,
+        });
     }
     // Translate into the local cluster's persistent settings, as the platform does.
     let endpoints: Vec<(RemoteRef, String)> = refs
         .iter()
-        .map(|r| (r.clone(), w.deployments[&r.deployment_id].es.endpoint.clone()))
+        .map(|r| {
+            (
+                r.clone(),
+                w.deployments[&r.deployment_id].es.endpoint.clone(),
+            )
+        })
         .collect();
     let Some(d) = w.deployments.get_mut(id) else {
         return not_found(id);
@@ -708,7 +924,10 @@ fn put_remote_clusters(w: &mut World, id: &str, req: &Req, org_id: &str) -> Repl
             set("proxy", json!(format!("{endpoint}:{}", state::CERT_PORT)));
         } else {
             set("mode", json!("proxy"));
-            set("proxy_address", json!(format!("{endpoint}:{}", state::CERT_PORT)));
+            set(
+                "proxy_address",
+                json!(format!("{endpoint}:{}", state::CERT_PORT)),
+            );
             set("server_name", json!(endpoint));
         }
         set("skip_unavailable", json!(r.skip_unavailable.to_string()));

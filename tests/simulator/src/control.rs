@@ -17,7 +17,10 @@ fn find(w: &World, key: &str) -> Option<String> {
     if w.deployments.contains_key(key) {
         return Some(key.to_string());
     }
-    w.deployments.values().find(|d| d.name == key).map(|d| d.id.clone())
+    w.deployments
+        .values()
+        .find(|d| d.name == key)
+        .map(|d| d.id.clone())
 }
 
 /// Handles one control request.
@@ -78,14 +81,22 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                     Reply::json(200, json!({"deleted": id}))
                 }
                 ["complete_plan"] => {
-                    if let Some(p) = w.deployments.get_mut(&id).and_then(|d| d.es.pending.as_mut()) {
+                    if let Some(p) = w
+                        .deployments
+                        .get_mut(&id)
+                        .and_then(|d| d.es.pending.as_mut())
+                    {
                         p.complete_at_ms = util::now_ms();
                     }
                     w.settle(util::now_ms());
                     Reply::json(200, json!({"acknowledged": true}))
                 }
                 ["api_keys", key_id, "expire"] => {
-                    let Some(k) = w.deployments.get_mut(&id).and_then(|d| d.es.api_keys.get_mut(*key_id)) else {
+                    let Some(k) = w
+                        .deployments
+                        .get_mut(&id)
+                        .and_then(|d| d.es.api_keys.get_mut(*key_id))
+                    else {
                         return err(404, &format!("no API key [{key_id}]"));
                     };
                     k.expiration_ms = Some(util::now_ms() - 1);
@@ -151,7 +162,16 @@ fn parse_fault(v: &Value, id: u64) -> Result<Fault, String> {
     };
     for k in o.keys() {
         if ![
-            "method", "path", "target", "status", "retry_after", "delay_ms", "count", "reset", "code", "message",
+            "method",
+            "path",
+            "target",
+            "status",
+            "retry_after",
+            "delay_ms",
+            "count",
+            "reset",
+            "code",
+            "message",
         ]
         .contains(&k.as_str())
         {
@@ -193,9 +213,16 @@ fn add_faults(sim: &Sim, req: &Req) -> Reply {
     let body = req.body.clone().unwrap_or(Value::Null);
     let rules: Vec<Value> = match &body {
         Value::Array(a) => a.clone(),
-        Value::Object(o) if o.contains_key("rules") => o["rules"].as_array().cloned().unwrap_or_default(),
+        Value::Object(o) if o.contains_key("rules") => {
+            o["rules"].as_array().cloned().unwrap_or_default()
+        }
         Value::Object(_) => vec![body.clone()],
-        _ => return err(400, "body must be a fault rule, an array of rules or {\"rules\": [...]}"),
+        _ => {
+            return err(
+                400,
+                "body must be a fault rule, an array of rules or {\"rules\": [...]}",
+            );
+        }
     };
     let mut parsed = Vec::new();
     for r in &rules {
@@ -268,7 +295,12 @@ fn state_json(w: &World) -> Value {
     let orgs: Map<String, Value> = w
         .orgs
         .values()
-        .map(|o| (o.id.clone(), json!({"name": o.name, "trust_all": o.trust_all})))
+        .map(|o| {
+            (
+                o.id.clone(),
+                json!({"name": o.name, "trust_all": o.trust_all}),
+            )
+        })
         .collect();
     json!({"organizations": orgs, "deployments": deps})
 }

@@ -75,7 +75,10 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
     let (scheme, cred) = h.trim().split_once(' ').unwrap_or((h, ""));
     let generic = "unable to authenticate with provided credentials and anonymous access is not allowed for this request";
     if scheme.eq_ignore_ascii_case("basic") {
-        let Some((user, pass)) = util::unb64(cred).and_then(|t| t.split_once(':').map(|(a, b)| (a.to_string(), b.to_string()))) else {
+        let Some((user, pass)) = util::unb64(cred).and_then(|t| {
+            t.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        }) else {
             return Err(unauthorized(generic));
         };
         if user == "elastic" && pass == d.es.password {
@@ -87,7 +90,10 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
         )));
     }
     if scheme.eq_ignore_ascii_case("apikey") {
-        let Some((id, secret)) = util::unb64(cred).and_then(|t| t.split_once(':').map(|(a, b)| (a.to_string(), b.to_string()))) else {
+        let Some((id, secret)) = util::unb64(cred).and_then(|t| {
+            t.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        }) else {
             return Err(unauthorized(generic));
         };
         if let Some(k) = d.es.api_keys.get(&id)
@@ -95,12 +101,21 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
             && k.secret == secret
             && k.active(now)
         {
-            let privs = k.role_descriptors.as_object().filter(|m| !m.is_empty()).map(|m| {
-                m.values()
-                    .flat_map(|r| r.get("cluster").and_then(Value::as_array).cloned().unwrap_or_default())
-                    .filter_map(|p| p.as_str().map(str::to_string))
-                    .collect()
-            });
+            let privs = k
+                .role_descriptors
+                .as_object()
+                .filter(|m| !m.is_empty())
+                .map(|m| {
+                    m.values()
+                        .flat_map(|r| {
+                            r.get("cluster")
+                                .and_then(Value::as_array)
+                                .cloned()
+                                .unwrap_or_default()
+                        })
+                        .filter_map(|p| p.as_str().map(str::to_string))
+                        .collect()
+                });
             return Ok(Caller::Key(id, privs));
         }
         return Err(unauthorized(generic));
@@ -113,7 +128,10 @@ fn authorize(caller: &Caller, action: &str, granted_by: &[&str]) -> Result<(), R
     let Caller::Key(id, Some(privs)) = caller else {
         return Ok(());
     };
-    if privs.iter().any(|p| p == "all" || granted_by.contains(&p.as_str())) {
+    if privs
+        .iter()
+        .any(|p| p == "all" || granted_by.contains(&p.as_str()))
+    {
         return Ok(());
     }
     Err(error(
@@ -121,7 +139,12 @@ fn authorize(caller: &Caller, action: &str, granted_by: &[&str]) -> Result<(), R
         "security_exception",
         &format!(
             "action [{action}] is unauthorized for API key id [{id}] of user [elastic], this action is granted by the cluster privileges [{}]",
-            granted_by.iter().chain(["all"].iter()).copied().collect::<Vec<_>>().join(",")
+            granted_by
+                .iter()
+                .chain(["all"].iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(",")
         ),
     ))
 }
@@ -138,14 +161,24 @@ pub fn handle(sim: &Sim, dep_id: &str, req: &Req) -> Reply {
         Err(r) => return r,
     };
     if req.bad_json {
-        return error(400, "x_content_parse_exception", "Failed to parse the request body: not valid JSON");
+        return error(
+            400,
+            "x_content_parse_exception",
+            "Failed to parse the request body: not valid JSON",
+        );
     }
     match route(&mut w, dep_id, &caller, req, now) {
         Ok(r) | Err(r) => r,
     }
 }
 
-fn route(w: &mut World, dep_id: &str, caller: &Caller, req: &Req, now: i64) -> Result<Reply, Reply> {
+fn route(
+    w: &mut World,
+    dep_id: &str,
+    caller: &Caller,
+    req: &Req,
+    now: i64,
+) -> Result<Reply, Reply> {
     let caller = caller.clone();
     let v = w.deployments[dep_id].version();
     let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
@@ -163,7 +196,11 @@ fn route(w: &mut World, dep_id: &str, caller: &Caller, req: &Req, now: i64) -> R
             Ok(put_settings(w, dep_id, req))
         }
         ("GET", ["_remote", "info"]) => {
-            authorize(&caller, "cluster:monitor/remote/info", &["monitor", "manage"])?;
+            authorize(
+                &caller,
+                "cluster:monitor/remote/info",
+                &["monitor", "manage"],
+            )?;
             Ok(remote_info(w, dep_id, now))
         }
         ("GET", ["_resolve", "cluster", rest @ ..]) if rest.len() <= 1 => {
@@ -173,42 +210,84 @@ fn route(w: &mut World, dep_id: &str, caller: &Caller, req: &Req, now: i64) -> R
             }
             Ok(resolve_cluster(w, dep_id, rest.first().copied(), now))
         }
-        ("POST" | "PUT", ["_nodes", "reload_secure_settings"]) | ("POST" | "PUT", ["_nodes", _, "reload_secure_settings"]) => {
-            authorize(&caller, "cluster:admin/nodes/reload_secure_settings", &["manage"])?;
+        ("POST" | "PUT", ["_nodes", "reload_secure_settings"])
+        | ("POST" | "PUT", ["_nodes", _, "reload_secure_settings"]) => {
+            authorize(
+                &caller,
+                "cluster:admin/nodes/reload_secure_settings",
+                &["manage"],
+            )?;
             Ok(reload(w, dep_id))
         }
         ("POST" | "PUT", ["_security", "cross_cluster", "api_key"]) if util::at_least(v, 8, 10) => {
-            authorize(&caller, "cluster:admin/xpack/security/cross_cluster/api_key/create", &sec)?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/cross_cluster/api_key/create",
+                &sec,
+            )?;
             if matches!(caller, Caller::Key(..)) {
-                return Ok(bad("authentication via API key not supported: An API key cannot be used to create a cross-cluster API key"));
+                return Ok(bad(
+                    "authentication via API key not supported: An API key cannot be used to create a cross-cluster API key",
+                ));
             }
             Ok(create_ccs_key(w, dep_id, req, now))
         }
         ("PUT", ["_security", "cross_cluster", "api_key", id]) if util::at_least(v, 8, 10) => {
-            authorize(&caller, "cluster:admin/xpack/security/cross_cluster/api_key/update", &sec)?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/cross_cluster/api_key/update",
+                &sec,
+            )?;
             if matches!(caller, Caller::Key(..)) {
-                return Ok(bad("authentication via API key not supported: An API key cannot be used to update a cross-cluster API key"));
+                return Ok(bad(
+                    "authentication via API key not supported: An API key cannot be used to update a cross-cluster API key",
+                ));
             }
             Ok(update_ccs_key(w, dep_id, id, req, now))
         }
         ("POST" | "PUT", ["_security", "api_key"]) => {
-            authorize(&caller, "cluster:admin/xpack/security/api_key/create", &["manage_api_key", "manage_own_api_key", "manage_security"])?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/api_key/create",
+                &["manage_api_key", "manage_own_api_key", "manage_security"],
+            )?;
             Ok(create_rest_key(w, dep_id, req, now))
         }
         ("GET", ["_security", "api_key"]) => {
-            authorize(&caller, "cluster:admin/xpack/security/api_key/get", &["manage_api_key", "manage_own_api_key", "read_security", "manage_security"])?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/api_key/get",
+                &[
+                    "manage_api_key",
+                    "manage_own_api_key",
+                    "read_security",
+                    "manage_security",
+                ],
+            )?;
             Ok(get_keys(&w.deployments[dep_id], req, now))
         }
         ("DELETE", ["_security", "api_key"]) => {
-            authorize(&caller, "cluster:admin/xpack/security/api_key/invalidate", &["manage_api_key", "manage_own_api_key", "manage_security"])?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/api_key/invalidate",
+                &["manage_api_key", "manage_own_api_key", "manage_security"],
+            )?;
             Ok(invalidate(w, dep_id, req, &caller, now))
         }
         ("GET", ["_security", "role"]) => {
-            authorize(&caller, "cluster:admin/xpack/security/role/get", &["read_security", "manage_security"])?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/role/get",
+                &["read_security", "manage_security"],
+            )?;
             Ok(get_roles(&w.deployments[dep_id], None))
         }
         ("GET", ["_security", "role", names]) => {
-            authorize(&caller, "cluster:admin/xpack/security/role/get", &["read_security", "manage_security"])?;
+            authorize(
+                &caller,
+                "cluster:admin/xpack/security/role/get",
+                &["read_security", "manage_security"],
+            )?;
             Ok(get_roles(&w.deployments[dep_id], Some(names)))
         }
         ("PUT" | "POST", ["_security", "role", name]) => {
@@ -221,7 +300,10 @@ fn route(w: &mut World, dep_id: &str, caller: &Caller, req: &Req, now: i64) -> R
                 return Ok(no_handler(req));
             };
             let found = d.es.roles.remove(*name).is_some();
-            Ok(Reply::json(if found { 200 } else { 404 }, json!({"found": found})))
+            Ok(Reply::json(
+                if found { 200 } else { 404 },
+                json!({"found": found}),
+            ))
         }
         _ => Ok(no_handler(req)),
     }
@@ -315,11 +397,17 @@ fn enabled_aliases(d: &Deployment) -> Vec<(String, bool)> {
         .into_iter()
         .filter_map(|a| {
             let get = |k: &str| eff.get(&format!("cluster.remote.{a}.{k}"));
-            let proxy = get("mode").and_then(Value::as_str).is_some_and(|m| m.eq_ignore_ascii_case("proxy"));
+            let proxy = get("mode")
+                .and_then(Value::as_str)
+                .is_some_and(|m| m.eq_ignore_ascii_case("proxy"));
             let enabled = if proxy {
-                get("proxy_address").and_then(Value::as_str).is_some_and(|s| !s.is_empty())
+                get("proxy_address")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.is_empty())
             } else {
-                get("seeds").and_then(Value::as_array).is_some_and(|s| !s.is_empty())
+                get("seeds")
+                    .and_then(Value::as_array)
+                    .is_some_and(|s| !s.is_empty())
             };
             enabled.then_some((a, proxy))
         })
@@ -344,22 +432,44 @@ fn remote_info(w: &World, dep_id: &str, now: i64) -> Reply {
         let mut e = Map::new();
         e.insert("connected".into(), json!(conn.connected));
         if proxy {
-            let sockets: u64 = get("proxy_socket_connections").and_then(|v| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(18);
+            let sockets: u64 = get("proxy_socket_connections")
+                .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+                .unwrap_or(18);
             e.insert("mode".into(), json!("proxy"));
-            e.insert("proxy_address".into(), get("proxy_address").unwrap_or(json!("")));
-            e.insert("server_name".into(), get("server_name").unwrap_or(json!("")));
-            e.insert("num_proxy_sockets_connected".into(), json!(if conn.connected { sockets } else { 0 }));
+            e.insert(
+                "proxy_address".into(),
+                get("proxy_address").unwrap_or(json!("")),
+            );
+            e.insert(
+                "server_name".into(),
+                get("server_name").unwrap_or(json!("")),
+            );
+            e.insert(
+                "num_proxy_sockets_connected".into(),
+                json!(if conn.connected { sockets } else { 0 }),
+            );
             e.insert("max_proxy_socket_connections".into(), json!(sockets));
         } else {
-            let conns: u64 = get("node_connections").and_then(|v| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(3);
+            let conns: u64 = get("node_connections")
+                .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+                .unwrap_or(3);
             e.insert("mode".into(), json!("sniff"));
             e.insert("seeds".into(), get("seeds").unwrap_or(json!([])));
-            e.insert("num_nodes_connected".into(), json!(if conn.connected { 1 } else { 0 }));
+            e.insert(
+                "num_nodes_connected".into(),
+                json!(if conn.connected { 1 } else { 0 }),
+            );
             e.insert("max_connections_per_cluster".into(), json!(conns));
         }
         e.insert("initial_connect_timeout".into(), json!("30s"));
-        e.insert("skip_unavailable".into(), json!(skip_unavailable(d, &alias)));
-        if d.es.loaded.contains_key(&format!("cluster.remote.{alias}.credentials")) {
+        e.insert(
+            "skip_unavailable".into(),
+            json!(skip_unavailable(d, &alias)),
+        );
+        if d.es
+            .loaded
+            .contains_key(&format!("cluster.remote.{alias}.credentials"))
+        {
             e.insert("cluster_credentials".into(), json!("::es_redacted::"));
         }
         out.insert(alias, Value::Object(e));
@@ -387,13 +497,22 @@ fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Rep
                 let mut v = version_obj(rd);
                 if let Some(o) = v.as_object_mut() {
                     o.retain(|k, _| {
-                        ["number", "build_flavor", "minimum_wire_compatibility_version", "minimum_index_compatibility_version"].contains(&k.as_str())
+                        [
+                            "number",
+                            "build_flavor",
+                            "minimum_wire_compatibility_version",
+                            "minimum_index_compatibility_version",
+                        ]
+                        .contains(&k.as_str())
                     });
                 }
                 e.insert("version".into(), v);
             }
         } else {
-            e.insert("error".into(), json!(conn.reason.unwrap_or_else(|| "not connected".into())));
+            e.insert(
+                "error".into(),
+                json!(conn.reason.unwrap_or_else(|| "not connected".into())),
+            );
         }
         Value::Object(e)
     };
@@ -406,9 +525,17 @@ fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Rep
     for expr in name.split(',').filter(|e| !e.is_empty()) {
         match expr.split_once(':') {
             Some((cluster, index)) => {
-                let matched: Vec<&String> = aliases.iter().map(|(a, _)| a).filter(|a| util::simple_match(cluster, a)).collect();
+                let matched: Vec<&String> = aliases
+                    .iter()
+                    .map(|(a, _)| a)
+                    .filter(|a| util::simple_match(cluster, a))
+                    .collect();
                 if matched.is_empty() && !cluster.contains('*') {
-                    return error(404, "no_such_remote_cluster_exception", &format!("no such remote cluster: [{cluster}]"));
+                    return error(
+                        404,
+                        "no_such_remote_cluster_exception",
+                        &format!("no such remote cluster: [{cluster}]"),
+                    );
                 }
                 for a in matched {
                     out.insert(a.clone(), remote_entry(a, Some(index)));
@@ -422,7 +549,13 @@ fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Rep
                 let mut v = version_obj(d);
                 if let Some(o) = v.as_object_mut() {
                     o.retain(|k, _| {
-                        ["number", "build_flavor", "minimum_wire_compatibility_version", "minimum_index_compatibility_version"].contains(&k.as_str())
+                        [
+                            "number",
+                            "build_flavor",
+                            "minimum_wire_compatibility_version",
+                            "minimum_index_compatibility_version",
+                        ]
+                        .contains(&k.as_str())
                     });
                 }
                 e["version"] = v;
@@ -457,7 +590,9 @@ fn normalize_access(access: &Value, v: Version) -> Result<Value, String> {
     };
     for k in obj.keys() {
         if k != "search" && k != "replication" {
-            return Err(format!("[cross_cluster_api_key_request] unknown field [{k}]"));
+            return Err(format!(
+                "[cross_cluster_api_key_request] unknown field [{k}]"
+            ));
         }
     }
     let mut out = Map::new();
@@ -473,21 +608,37 @@ fn normalize_access(access: &Value, v: Version) -> Result<Value, String> {
                 return Err(format!("[{kind}] entries must be objects"));
             };
             let allowed: &[&str] = if kind == "search" {
-                &["names", "query", "field_security", "allow_restricted_indices"]
+                &[
+                    "names",
+                    "query",
+                    "field_security",
+                    "allow_restricted_indices",
+                ]
             } else {
-                &["names", "allow_restricted_indices", "query", "field_security"]
+                &[
+                    "names",
+                    "allow_restricted_indices",
+                    "query",
+                    "field_security",
+                ]
             };
             for k in e.keys() {
                 if !allowed.contains(&k.as_str()) {
-                    return Err(format!("failed to parse indices privileges: unknown field [{k}]"));
+                    return Err(format!(
+                        "failed to parse indices privileges: unknown field [{k}]"
+                    ));
                 }
             }
             let names = match e.get("names") {
                 Some(Value::String(s)) => vec![Value::String(s.clone())],
-                Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => a.clone(),
+                Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {
+                    a.clone()
+                }
                 _ => return Err("Required [names]".into()),
             };
-            if kind == "replication" && (e.contains_key("query") || e.contains_key("field_security")) {
+            if kind == "replication"
+                && (e.contains_key("query") || e.contains_key("field_security"))
+            {
                 return Err("replication does not support document or field level security".into());
             }
             if e.contains_key("query") || e.contains_key("field_security") {
@@ -502,7 +653,9 @@ fn normalize_access(access: &Value, v: Version) -> Result<Value, String> {
             }
             n.insert(
                 "allow_restricted_indices".into(),
-                e.get("allow_restricted_indices").cloned().unwrap_or(json!(false)),
+                e.get("allow_restricted_indices")
+                    .cloned()
+                    .unwrap_or(json!(false)),
             );
             norm.push(Value::Object(n));
         }
@@ -514,14 +667,25 @@ fn normalize_access(access: &Value, v: Version) -> Result<Value, String> {
         return Err("must specify non-empty access for either [search] or [replication]".into());
     }
     if has_dls && out.contains_key("replication") && util::at_least(v, 8, 14) {
-        return Err("search does not support document or field level security if replication is assigned".into());
+        return Err(
+            "search does not support document or field level security if replication is assigned"
+                .into(),
+        );
     }
     Ok(Value::Object(out))
 }
 
 fn role_descriptors(access: &Value, v: Version) -> Value {
-    let search = access.get("search").and_then(Value::as_array).cloned().unwrap_or_default();
-    let repl = access.get("replication").and_then(Value::as_array).cloned().unwrap_or_default();
+    let search = access
+        .get("search")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let repl = access
+        .get("replication")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut cluster = Vec::new();
     if !search.is_empty() {
         cluster.push("cross_cluster_search");
@@ -575,7 +739,11 @@ fn check_metadata(m: &Value) -> Result<(), Reply> {
             Ok(())
         }
         Value::Null => Ok(()),
-        _ => Err(error(400, "x_content_parse_exception", "[metadata] must be an object")),
+        _ => Err(error(
+            400,
+            "x_content_parse_exception",
+            "[metadata] must be an object",
+        )),
     }
 }
 
@@ -584,7 +752,11 @@ fn create_ccs_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         return error(400, "parse_exception", "request body is required");
     };
     let Some(obj) = body.as_object() else {
-        return error(400, "x_content_parse_exception", "request body must be an object");
+        return error(
+            400,
+            "x_content_parse_exception",
+            "request body must be an object",
+        );
     };
     let d = &w.deployments[dep_id];
     let v = d.version();
@@ -592,18 +764,30 @@ fn create_ccs_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         let ok = ["name", "access", "expiration", "metadata"].contains(&k.as_str())
             || (k == "certificate_identity" && util::at_least(v, 9, 3));
         if !ok {
-            return error(400, "x_content_parse_exception", &format!("[cross_cluster_api_key_request] unknown field [{k}]"));
+            return error(
+                400,
+                "x_content_parse_exception",
+                &format!("[cross_cluster_api_key_request] unknown field [{k}]"),
+            );
         }
     }
     let Some(name) = obj.get("name").and_then(Value::as_str) else {
         return bad("Required [name]");
     };
     if name.is_empty() || name.len() > 1024 || name.starts_with('_') {
-        return validation("api key name is required and must be between 1 and 1024 characters long, and cannot begin with an underscore");
+        return validation(
+            "api key name is required and must be between 1 and 1024 characters long, and cannot begin with an underscore",
+        );
     }
     let access = match obj.get("access") {
         None => return bad("Required [access]"),
-        Some(Value::Null) => return error(400, "x_content_parse_exception", "access doesn't support values of type: VALUE_NULL"),
+        Some(Value::Null) => {
+            return error(
+                400,
+                "x_content_parse_exception",
+                "access doesn't support values of type: VALUE_NULL",
+            );
+        }
         Some(a) => match normalize_access(a, v) {
             Ok(a) => a,
             Err(e) => return bad(&e),
@@ -625,11 +809,16 @@ fn create_ccs_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         creation_ms: now,
         expiration_ms: expiration,
         invalidation_ms: None,
-        metadata: if metadata.is_null() { json!({}) } else { metadata },
+        metadata: if metadata.is_null() {
+            json!({})
+        } else {
+            metadata
+        },
         role_descriptors: role_descriptors(&access, v),
         access,
     };
-    let mut out = json!({"id": key.id, "name": key.name, "api_key": key.secret, "encoded": key.encoded()});
+    let mut out =
+        json!({"id": key.id, "name": key.name, "api_key": key.secret, "encoded": key.encoded()});
     if let Some(e) = key.expiration_ms {
         out["expiration"] = json!(e);
     }
@@ -660,7 +849,8 @@ fn create_rest_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         access: Value::Null,
         role_descriptors: body.get("role_descriptors").cloned().unwrap_or(json!({})),
     };
-    let mut out = json!({"id": key.id, "name": key.name, "api_key": key.secret, "encoded": key.encoded()});
+    let mut out =
+        json!({"id": key.id, "name": key.name, "api_key": key.secret, "encoded": key.encoded()});
     if let Some(e) = key.expiration_ms {
         out["expiration"] = json!(e);
     }
@@ -675,7 +865,11 @@ fn update_ccs_key(w: &mut World, dep_id: &str, id: &str, req: &Req, now: i64) ->
         return error(400, "parse_exception", "request body is required");
     };
     let Some(obj) = body.as_object() else {
-        return error(400, "x_content_parse_exception", "request body must be an object");
+        return error(
+            400,
+            "x_content_parse_exception",
+            "request body must be an object",
+        );
     };
     let Some(d) = w.deployments.get_mut(dep_id) else {
         return error(404, "resource_not_found_exception", "deployment gone");
@@ -685,7 +879,11 @@ fn update_ccs_key(w: &mut World, dep_id: &str, id: &str, req: &Req, now: i64) ->
         let ok = ["access", "expiration", "metadata"].contains(&k.as_str())
             || (k == "certificate_identity" && util::at_least(v, 9, 3));
         if !ok {
-            return error(400, "x_content_parse_exception", &format!("[update_cross_cluster_api_key_request] unknown field [{k}]"));
+            return error(
+                400,
+                "x_content_parse_exception",
+                &format!("[update_cross_cluster_api_key_request] unknown field [{k}]"),
+            );
         }
     }
     if !obj.contains_key("access") && !obj.contains_key("metadata") {
@@ -709,10 +907,17 @@ fn update_ccs_key(w: &mut World, dep_id: &str, id: &str, req: &Req, now: i64) ->
         return r;
     }
     let Some(key) = d.es.api_keys.get_mut(id) else {
-        return error(404, "resource_not_found_exception", &format!("no API key owned by requesting user found for ID [{id}]"));
+        return error(
+            404,
+            "resource_not_found_exception",
+            &format!("no API key owned by requesting user found for ID [{id}]"),
+        );
     };
     if key.kind != KeyKind::CrossCluster {
-        return bad(&format!("cannot update API key of type [{}] while expected type is [cross_cluster]", key.kind.as_str()));
+        return bad(&format!(
+            "cannot update API key of type [{}] while expected type is [cross_cluster]",
+            key.kind.as_str()
+        ));
     }
     if key.invalidation_ms.is_some() {
         return bad(&format!("cannot update invalidated API key [{id}]"));
@@ -778,23 +983,30 @@ fn key_json(k: &ApiKey, v: Version, limited_by: bool) -> Value {
 fn get_keys(d: &Deployment, req: &Req, now: i64) -> Reply {
     let id = req.q("id");
     let name = req.q("name");
-    if (id.is_some() || name.is_some()) && (req.q("username").is_some() || req.q("realm_name").is_some()) {
-        return bad("username or realm name must not be specified when the api key id or api key name is specified");
+    if (id.is_some() || name.is_some())
+        && (req.q("username").is_some() || req.q("realm_name").is_some())
+    {
+        return bad(
+            "username or realm name must not be specified when the api key id or api key name is specified",
+        );
     }
     let active_only = req.flag("active_only", false);
     let limited = req.flag("with_limited_by", false);
     let v = d.version();
-    let keys: Vec<Value> = d
-        .es
-        .api_keys
-        .values()
-        .filter(|k| id.is_none_or(|i| i == k.id))
-        .filter(|k| name.is_none_or(|n| n == "*" || util::simple_match(n, &k.name)))
-        .filter(|_| req.q("username").is_none_or(|u| u == "elastic"))
-        .filter(|k| !active_only || k.active(now))
-        .map(|k| key_json(k, v, limited))
-        .collect();
-    let status = if keys.is_empty() && (id.is_some() || name.is_some()) { 404 } else { 200 };
+    let keys: Vec<Value> =
+        d.es.api_keys
+            .values()
+            .filter(|k| id.is_none_or(|i| i == k.id))
+            .filter(|k| name.is_none_or(|n| n == "*" || util::simple_match(n, &k.name)))
+            .filter(|_| req.q("username").is_none_or(|u| u == "elastic"))
+            .filter(|k| !active_only || k.active(now))
+            .map(|k| key_json(k, v, limited))
+            .collect();
+    let status = if keys.is_empty() && (id.is_some() || name.is_some()) {
+        404
+    } else {
+        200
+    };
     Reply::json(status, json!({"api_keys": keys}))
 }
 
@@ -803,15 +1015,25 @@ fn invalidate(w: &mut World, dep_id: &str, req: &Req, caller: &Caller, now: i64)
     let mut ids: Vec<String> = body
         .get("ids")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(i) = body.get("id").and_then(Value::as_str) {
         ids.push(i.to_string());
     }
     let name = body.get("name").and_then(Value::as_str).map(str::to_string);
     let owner = body.get("owner").and_then(Value::as_bool).unwrap_or(false);
-    let username = body.get("username").and_then(Value::as_str).map(str::to_string);
-    let realm = body.get("realm_name").and_then(Value::as_str).map(str::to_string);
+    let username = body
+        .get("username")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let realm = body
+        .get("realm_name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     if ids.is_empty() && name.is_none() && username.is_none() && realm.is_none() && !owner {
         return bad("One of [api key id, api key name, username, realm name] must be specified");
     }
@@ -886,7 +1108,15 @@ fn put_role(w: &mut World, dep_id: &str, name: &str, req: &Req) -> Reply {
         return error(404, "resource_not_found_exception", "deployment gone");
     };
     let v = d.version();
-    let mut allowed = vec!["cluster", "indices", "applications", "run_as", "metadata", "transient_metadata", "global"];
+    let mut allowed = vec![
+        "cluster",
+        "indices",
+        "applications",
+        "run_as",
+        "metadata",
+        "transient_metadata",
+        "global",
+    ];
     if util::at_least(v, 8, 10) {
         allowed.push("remote_indices");
     }
@@ -903,7 +1133,12 @@ fn put_role(w: &mut World, dep_id: &str, name: &str, req: &Req) -> Reply {
             );
         }
     }
-    let arr = |k: &str| body.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+    let arr = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     let mut indices = Vec::new();
     for e in arr("indices") {
         for f in ["names", "privileges"] {

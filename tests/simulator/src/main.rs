@@ -27,9 +27,14 @@ fn parse_args() -> Result<Args, String> {
         if name == "-h" || name == "--help" {
             return Err(USAGE.to_string());
         }
+        if !["--fixture", "--ready-file", "--plan-ms", "--latency-ms"].contains(&name.as_str()) {
+            return Err(format!("unknown argument {name}\n{USAGE}"));
+        }
         let value = match inline {
             Some(v) => v,
-            None => it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"))?,
+            None => it
+                .next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))?,
         };
         let num = |v: &str| {
             v.parse::<u64>()

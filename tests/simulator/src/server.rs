@@ -216,12 +216,17 @@ impl Sim {
     fn take_fault(&self, req: &Req, target: &Target) -> Option<Fault> {
         let mut faults = lock(&self.faults);
         let dep_name = match target {
-            Target::Es(id) => lock(&self.world).deployments.get(id).map(|d| d.name.clone()),
+            Target::Es(id) => lock(&self.world)
+                .deployments
+                .get(id)
+                .map(|d| d.name.clone()),
             Target::Cloud => None,
         };
         let idx = faults.iter().position(|f| {
             f.count > 0
-                && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
+                && f.method
+                    .as_ref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
                 && f.path.as_ref().is_none_or(|r| r.is_match(&req.path))
                 && f.target.as_ref().is_none_or(|t| match target {
                     Target::Cloud => t == "cloud",
@@ -237,7 +242,14 @@ impl Sim {
         Some(out)
     }
 
-    fn record(&self, target: &Target, req: &Req, status: Option<u16>, response: Option<&Value>, fault: Option<&Fault>) {
+    fn record(
+        &self,
+        target: &Target,
+        req: &Req,
+        status: Option<u16>,
+        response: Option<&Value>,
+        fault: Option<&Fault>,
+    ) {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let mut e = json!({
             "seq": seq,
@@ -350,7 +362,8 @@ fn to_response(reply: Reply, es: bool) -> Response<Full<Bytes>> {
             .unwrap_or_default(),
     };
     let mut resp = Response::new(Full::new(body));
-    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
     if let Some((ct, _)) = &reply.raw {
         if let Ok(v) = HeaderValue::from_str(ct) {
@@ -360,7 +373,10 @@ fn to_response(reply: Reply, es: bool) -> Response<Full<Bytes>> {
         h.insert("content-type", HeaderValue::from_static("application/json"));
     }
     if es {
-        h.insert("x-elastic-product", HeaderValue::from_static("Elasticsearch"));
+        h.insert(
+            "x-elastic-product",
+            HeaderValue::from_static("Elasticsearch"),
+        );
     }
     for (k, v) in reply.headers {
         if let (Ok(name), Ok(val)) = (
@@ -455,7 +471,13 @@ async fn handle(
         Target::Cloud => crate::cloud::handle(&sim, &req),
         Target::Es(id) => crate::es::handle(&sim, id, &req),
     };
-    sim.record(&target, &req, Some(reply.status), reply.body.as_ref(), fault.as_ref());
+    sim.record(
+        &target,
+        &req,
+        Some(reply.status),
+        reply.body.as_ref(),
+        fault.as_ref(),
+    );
     Ok(to_response(reply, es))
 }
 

@@ -125,8 +125,20 @@ fn iae(reason: String) -> SettingsError {
 
 /// Whether `suffix` is a per-alias remote setting known to version `v`.
 fn known_alias_suffix(suffix: &str, v: Version) -> bool {
-    let since_7_7 = ["mode", "proxy_address", "proxy_socket_connections", "server_name", "node_connections"];
-    let always = ["seeds", "proxy", "skip_unavailable", "transport.ping_schedule", "transport.compress"];
+    let since_7_7 = [
+        "mode",
+        "proxy_address",
+        "proxy_socket_connections",
+        "server_name",
+        "node_connections",
+    ];
+    let always = [
+        "seeds",
+        "proxy",
+        "skip_unavailable",
+        "transport.ping_schedule",
+        "transport.compress",
+    ];
     if always.contains(&suffix) {
         return true;
     }
@@ -159,14 +171,18 @@ const STATIC: &[&str] = &[
 
 fn check_key(scope: &str, key: &str, v: Version) -> Result<(), SettingsError> {
     if STATIC.contains(&key) {
-        return Err(iae(format!("{scope} setting [{key}], not dynamically updateable")));
+        return Err(iae(format!(
+            "{scope} setting [{key}], not dynamically updateable"
+        )));
     }
     if OTHER_DYNAMIC.contains(&key) || key.starts_with("logger.") {
         return Ok(());
     }
     if let Some((_, suffix)) = alias_of(key) {
         if suffix == "credentials" && util::at_least(v, 8, 10) {
-            return Err(iae(format!("{scope} setting [{key}], not dynamically updateable")));
+            return Err(iae(format!(
+                "{scope} setting [{key}], not dynamically updateable"
+            )));
         }
         if known_alias_suffix(suffix, v) {
             return Ok(());
@@ -214,7 +230,9 @@ fn validate_alias(
 ) -> Result<(), SettingsError> {
     let key = |k: &str| format!("cluster.remote.{alias}.{k}");
     let get = |k: &str| s.get(&key(k));
-    let mode_text = get("mode").map(as_text).unwrap_or_else(|| "sniff".to_string());
+    let mode_text = get("mode")
+        .map(as_text)
+        .unwrap_or_else(|| "sniff".to_string());
     let mode = mode_text.to_ascii_uppercase();
     if mode != "SNIFF" && mode != "PROXY" {
         return Err(iae(format!(
@@ -241,7 +259,9 @@ fn validate_alias(
     }
     let seeds: Vec<String> = match get("seeds") {
         Some(Value::Array(a)) => a.iter().map(as_text).collect(),
-        Some(Value::String(t)) if !t.is_empty() => t.split(',').map(|x| x.trim().to_string()).collect(),
+        Some(Value::String(t)) if !t.is_empty() => {
+            t.split(',').map(|x| x.trim().to_string()).collect()
+        }
         _ => Vec::new(),
     };
     for seed in &seeds {
@@ -345,7 +365,9 @@ pub fn apply(es: &mut Es, body: &Value) -> Result<Applied, SettingsError> {
         ("persistent", &mut new_p, &mut applied.persistent),
         ("transient", &mut new_t, &mut applied.transient),
     ] {
-        let Some(section) = obj.get(scope) else { continue };
+        let Some(section) = obj.get(scope) else {
+            continue;
+        };
         if section.is_null() {
             continue;
         }
@@ -396,9 +418,18 @@ pub fn apply(es: &mut Es, body: &Value) -> Result<Applied, SettingsError> {
 pub fn defaults(es: &Es) -> BTreeMap<String, Value> {
     let v = util::parse_version(&es.version);
     let mut d = BTreeMap::new();
-    d.insert("cluster.remote.initial_connect_timeout".into(), Value::String("30s".into()));
-    d.insert("cluster.remote.connections_per_cluster".into(), Value::String("3".into()));
-    d.insert("cluster.remote.node.attr".into(), Value::String(String::new()));
+    d.insert(
+        "cluster.remote.initial_connect_timeout".into(),
+        Value::String("30s".into()),
+    );
+    d.insert(
+        "cluster.remote.connections_per_cluster".into(),
+        Value::String("3".into()),
+    );
+    d.insert(
+        "cluster.remote.node.attr".into(),
+        Value::String(String::new()),
+    );
     let eff = effective(es);
     for alias in aliases(&eff) {
         let mut put = |k: &str, val: Value| {
@@ -407,7 +438,10 @@ pub fn defaults(es: &Es) -> BTreeMap<String, Value> {
                 d.insert(key, val);
             }
         };
-        put("skip_unavailable", Value::String(skip_default(v).to_string()));
+        put(
+            "skip_unavailable",
+            Value::String(skip_default(v).to_string()),
+        );
         put("transport.ping_schedule", Value::String("-1".into()));
         put("transport.compress", Value::String("false".into()));
         if util::at_least(v, 7, 7) {

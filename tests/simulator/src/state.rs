@@ -275,7 +275,14 @@ pub fn initial_plan(version: &str) -> Value {
         "elasticsearch": {"node_attributes": {"data": "hot"}}
     });
     if util::at_least(v, 7, 10) {
-        topo["node_roles"] = json!(["master", "ingest", "transform", "data_hot", "remote_cluster_client", "data_content"]);
+        topo["node_roles"] = json!([
+            "master",
+            "ingest",
+            "transform",
+            "data_hot",
+            "remote_cluster_client",
+            "data_content"
+        ]);
     } else {
         topo["node_type"] = json!({"master": true, "data": true, "ingest": true, "ml": false});
     }
@@ -311,9 +318,10 @@ impl World {
                     name: o.name.clone(),
                     api_keys: o.api_keys.clone(),
                     trust_all: o.trust_all,
-                    trusted_environments: o.trusted_environments.clone().unwrap_or_else(
-                        || json!({"accounts": [], "external": [], "direct": []}),
-                    ),
+                    trusted_environments: o
+                        .trusted_environments
+                        .clone()
+                        .unwrap_or_else(|| json!({"accounts": [], "external": [], "direct": []})),
                 },
             );
         }
@@ -347,8 +355,7 @@ impl World {
 
     /// The id a fixture deployment gets (given or derived from its name).
     pub fn fixture_id(d: &DeploymentFixture) -> String {
-        d.id
-            .clone()
+        d.id.clone()
             .unwrap_or_else(|| util::hex32(&format!("deployment/{}", d.name)))
     }
 
@@ -367,12 +374,15 @@ impl World {
             .endpoint
             .clone()
             .unwrap_or_else(|| format!("{cluster_id}.{region}.aws.found.io"));
-        let password = d
-            .password
-            .clone()
-            .unwrap_or_else(|| format!("sim-{}", &util::hex32(&format!("password/{}", d.name))[..20]));
+        let password = d.password.clone().unwrap_or_else(|| {
+            format!(
+                "sim-{}",
+                &util::hex32(&format!("password/{}", d.name))[..20]
+            )
+        });
         let trust = match &d.trust {
-            Some(t) => normalize_trust(t, None).map_err(|e| FixtureError::Invalid(d.name.clone(), e.message))?,
+            Some(t) => normalize_trust(t, None)
+                .map_err(|e| FixtureError::Invalid(d.name.clone(), e.message))?,
             None => default_trust(&d.organization_id),
         };
         let mut keystore = BTreeMap::new();
@@ -390,7 +400,10 @@ impl World {
         let mut persistent = BTreeMap::new();
         let mut transient = BTreeMap::new();
         if let Some(cs) = &d.cluster_settings {
-            for (scope, target) in [("persistent", &mut persistent), ("transient", &mut transient)] {
+            for (scope, target) in [
+                ("persistent", &mut persistent),
+                ("transient", &mut transient),
+            ] {
                 if let Some(obj) = cs.get(scope) {
                     let mut flat = Vec::new();
                     crate::settings::flatten("", obj, &mut flat);
@@ -420,7 +433,11 @@ impl World {
                 },
             );
         }
-        let roles = d.roles.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let roles = d
+            .roles
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let current = PlanAttempt {
             id: util::hex32(&format!("attempt/{id}/0")),
             seq: 0,
@@ -437,7 +454,10 @@ impl World {
             modified_ms: now,
             resource_version: 1,
             es: Es {
-                ref_id: d.ref_id.clone().unwrap_or_else(|| "main-elasticsearch".to_string()),
+                ref_id: d
+                    .ref_id
+                    .clone()
+                    .unwrap_or_else(|| "main-elasticsearch".to_string()),
                 cluster_id: cluster_id.clone(),
                 region,
                 endpoint,
@@ -466,7 +486,10 @@ impl World {
     /// Completes every pending plan whose time has come.
     pub fn settle(&mut self, now: i64) {
         for d in self.deployments.values_mut() {
-            let due = d.es.pending.as_ref().is_some_and(|p| p.complete_at_ms <= now);
+            let due =
+                d.es.pending
+                    .as_ref()
+                    .is_some_and(|p| p.complete_at_ms <= now);
             if !due {
                 continue;
             }
@@ -525,7 +548,9 @@ impl World {
 
     /// The deployment whose endpoint is `host`.
     pub fn by_endpoint(&self, host: &str) -> Option<&Deployment> {
-        self.deployments.values().find(|d| d.es.endpoint.eq_ignore_ascii_case(host))
+        self.deployments
+            .values()
+            .find(|d| d.es.endpoint.eq_ignore_ascii_case(host))
     }
 
     /// Whether `a` (with its applied trust) trusts `b` for the certificate model.
@@ -539,7 +564,10 @@ impl World {
             e.get("trust_all").and_then(Value::as_bool).unwrap_or(false)
                 || e.get("trust_allowlist")
                     .and_then(Value::as_array)
-                    .is_some_and(|l| l.iter().any(|c| c.as_str() == Some(b.es.cluster_id.as_str())))
+                    .is_some_and(|l| {
+                        l.iter()
+                            .any(|c| c.as_str() == Some(b.es.cluster_id.as_str()))
+                    })
         };
         let list = |name: &str| {
             trust
@@ -549,7 +577,8 @@ impl World {
                 .unwrap_or_default()
         };
         for e in list("accounts") {
-            if e.get("account_id").and_then(Value::as_str) == Some(b.org_id.as_str()) && allowed(&e) {
+            if e.get("account_id").and_then(Value::as_str) == Some(b.org_id.as_str()) && allowed(&e)
+            {
                 return true;
             }
         }
@@ -566,8 +595,9 @@ impl World {
                 .cloned()
                 .unwrap_or_default();
             if names.iter().any(|n| {
-                n.as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&b.es.endpoint) || n.contains(&b.es.cluster_id))
+                n.as_str().is_some_and(|n| {
+                    n.eq_ignore_ascii_case(&b.es.endpoint) || n.contains(&b.es.cluster_id)
+                })
             }) {
                 return true;
             }
@@ -600,11 +630,19 @@ impl World {
         let creds_key = format!("cluster.remote.{alias}.credentials");
         let creds_loaded = local.es.loaded.get(&creds_key).cloned();
         if mode == "proxy" {
-            let Some(addr) = get("proxy_address").and_then(|v| v.as_str().map(str::to_string)) else {
+            let Some(addr) = get("proxy_address").and_then(|v| v.as_str().map(str::to_string))
+            else {
                 return Connection::down("no proxy_address is configured");
             };
             let server_name = get("server_name").and_then(|v| v.as_str().map(str::to_string));
-            self.via_proxy(local, alias, &addr, server_name.as_deref(), creds_loaded, now)
+            self.via_proxy(
+                local,
+                alias,
+                &addr,
+                server_name.as_deref(),
+                creds_loaded,
+                now,
+            )
         } else {
             let seeds: Vec<String> = get("seeds")
                 .and_then(|v| v.as_array().cloned())
@@ -615,7 +653,10 @@ impl World {
             if let Some(proxy) = get("proxy").and_then(|v| v.as_str().map(str::to_string)) {
                 // Legacy sniff through a proxy: every connection goes to the proxy address and
                 // the TLS SNI is the proxy's host name.
-                let host = proxy.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_default();
+                let host = proxy
+                    .rsplit_once(':')
+                    .map(|(h, _)| h.to_string())
+                    .unwrap_or_default();
                 return self.via_proxy(local, alias, &proxy, Some(&host), creds_loaded, now);
             }
             if seeds.is_empty() {
@@ -736,7 +777,8 @@ impl World {
 /// Checks a cross-cluster credential against the remote's keys.
 fn check_credentials(remote: &Deployment, encoded: &str, now: i64) -> Result<(), String> {
     let Some((id, secret)) = util::unb64(encoded).and_then(|t| {
-        t.split_once(':').map(|(a, b)| (a.to_string(), b.to_string()))
+        t.split_once(':')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
     }) else {
         return Err("the value is not an encoded API key".to_string());
     };
@@ -749,7 +791,9 @@ fn check_credentials(remote: &Deployment, encoded: &str, now: i64) -> Result<(),
         return Err(format!("the secret of API key [{id}] is wrong"));
     }
     if key.kind != KeyKind::CrossCluster {
-        return Err(format!("API key [{id}] is a REST key, not a cross-cluster API key"));
+        return Err(format!(
+            "API key [{id}] is a REST key, not a cross-cluster API key"
+        ));
     }
     if key.invalidation_ms.is_some() {
         return Err(format!("API key [{id}] has been invalidated"));
@@ -872,7 +916,10 @@ pub fn normalize_trust(trust: &Value, _previous: Option<&Value>) -> Result<Value
         for (i, item) in items.into_iter().enumerate() {
             let path = format!("settings.trust.{list}[{i}]");
             let Value::Object(mut e) = item else {
-                return Err(body_error(path.clone(), format!("{path} must be an object")));
+                return Err(body_error(
+                    path.clone(),
+                    format!("{path} must be an object"),
+                ));
             };
             let required: &[&str] = match list {
                 "accounts" => &["account_id", "trust_all"],
@@ -883,15 +930,22 @@ pub fn normalize_trust(trust: &Value, _previous: Option<&Value>) -> Result<Value
                 if e.get(*r).is_none_or(Value::is_null) {
                     return Err(body_error(
                         format!("{path}.{r}"),
-                        format!("JSON request does not comply with schema: missing required field [{r}] in [{path}]"),
+                        format!(
+                            "JSON request does not comply with schema: missing required field [{r}] in [{path}]"
+                        ),
                     ));
                 }
             }
             if !e.get("trust_all").is_some_and(Value::is_boolean) {
-                return Err(body_error(format!("{path}.trust_all"), format!("{path}.trust_all must be a boolean")));
+                return Err(body_error(
+                    format!("{path}.trust_all"),
+                    format!("{path}.trust_all must be a boolean"),
+                ));
             }
             if let Some(al) = e.get("trust_allowlist")
-                && !al.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+                && !al
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(Value::is_string))
             {
                 return Err(body_error(
                     format!("{path}.trust_allowlist"),
@@ -912,14 +966,22 @@ pub fn normalize_trust(trust: &Value, _previous: Option<&Value>) -> Result<Value
 }
 
 fn validate_direct(e: &mut Map<String, Value>, path: &str) -> Result<(), BodyError> {
-    let ty = e.get("type").and_then(Value::as_str).unwrap_or("generic").to_string();
+    let ty = e
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("generic")
+        .to_string();
     if !["ECE", "ESS", "generic", "proxy"].contains(&ty.as_str()) {
         return Err(body_error(
             format!("{path}.type"),
             format!("{path}.type [{ty}] is not one of [ECE, ESS, generic, proxy]"),
         ));
     }
-    let certs = e.get("certificates").and_then(Value::as_array).cloned().unwrap_or_default();
+    let certs = e
+        .get("certificates")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if certs.is_empty() {
         return Err(body_error(
             format!("{path}.certificates"),
@@ -931,7 +993,9 @@ fn validate_direct(e: &mut Map<String, Value>, path: &str) -> Result<(), BodyErr
         let Some(pem) = c.get("pem").and_then(Value::as_str) else {
             return Err(body_error(
                 format!("{path}.certificates[{i}].pem"),
-                format!("JSON request does not comply with schema: missing required field [pem] in [{path}.certificates[{i}]]"),
+                format!(
+                    "JSON request does not comply with schema: missing required field [pem] in [{path}.certificates[{i}]]"
+                ),
             ));
         };
         if !pem.contains("-----BEGIN CERTIFICATE-----") {
@@ -944,10 +1008,19 @@ fn validate_direct(e: &mut Map<String, Value>, path: &str) -> Result<(), BodyErr
     }
     e.insert("certificates".into(), Value::Array(clean));
     let trust_all = e.get("trust_all").and_then(Value::as_bool).unwrap_or(false);
-    let allowlist = e.get("trust_allowlist").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
-    let scope = e.get("scope_id").and_then(Value::as_str).map(str::to_string);
+    let allowlist = e
+        .get("trust_allowlist")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    let scope = e
+        .get("scope_id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     if let Some(s) = &scope
-        && (s.len() > 32 || !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && (s.len() > 32
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
     {
         return Err(body_error(
             format!("{path}.scope_id"),
@@ -958,19 +1031,22 @@ fn validate_direct(e: &mut Map<String, Value>, path: &str) -> Result<(), BodyErr
         if trust_all || allowlist || scope.is_some() || e.contains_key("additional_node_names") {
             return Err(body_error(
                 path.to_string(),
-                format!("{path}: a direct trust of type [proxy] must have trust_all false and no trust_allowlist, scope_id or additional_node_names"),
+                format!(
+                    "{path}: a direct trust of type [proxy] must have trust_all false and no trust_allowlist, scope_id or additional_node_names"
+                ),
             ));
         }
     } else if (trust_all || allowlist) && scope.is_none() {
         return Err(body_error(
             format!("{path}.scope_id"),
-            format!("{path}.scope_id is required when trust_all is true or trust_allowlist is not empty"),
+            format!(
+                "{path}.scope_id is required when trust_all is true or trust_allowlist is not empty"
+            ),
         ));
     } else if scope.is_none()
-        && !e
-            .get("additional_node_names")
+        && e.get("additional_node_names")
             .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty())
+            .is_none_or(Vec::is_empty)
     {
         return Err(body_error(
             format!("{path}.additional_node_names"),
@@ -978,7 +1054,9 @@ fn validate_direct(e: &mut Map<String, Value>, path: &str) -> Result<(), BodyErr
         ));
     }
     if let Some(names) = e.get("additional_node_names").and_then(Value::as_array)
-        && names.iter().any(|n| n.as_str().is_none_or(|s| s.contains('*')))
+        && names
+            .iter()
+            .any(|n| n.as_str().is_none_or(|s| s.contains('*')))
     {
         return Err(body_error(
             format!("{path}.additional_node_names"),

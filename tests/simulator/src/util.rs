@@ -107,9 +107,7 @@ pub type Version = (u32, u32, u32);
 
 /// Parses "9.1.0" (extra suffixes such as "-SNAPSHOT" are ignored).
 pub fn parse_version(v: &str) -> Version {
-    let mut it = v
-        .split(['.', '-'])
-        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let mut it = v.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
     (
         it.next().unwrap_or(0),
         it.next().unwrap_or(0),
@@ -193,7 +191,10 @@ mod tests {
         assert_eq!(a, hex32("x"));
         assert_ne!(a, hex32("y"));
         assert_eq!(a.len(), 32);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         assert_eq!(alnum("k", 22).len(), 22);
     }
 
@@ -205,7 +206,10 @@ mod tests {
         assert_eq!(parse_duration_ms("5ms"), Some(5));
         assert_eq!(parse_duration_ms("5x"), None);
         assert!(simple_match("cluster.remote.a.*", "cluster.remote.a.mode"));
-        assert!(!simple_match("cluster.remote.a.*", "cluster.remote.ab.mode"));
+        assert!(!simple_match(
+            "cluster.remote.a.*",
+            "cluster.remote.ab.mode"
+        ));
         assert!(simple_match("*", "anything"));
         assert_eq!(parse_version("8.12.2"), (8, 12, 2));
     }

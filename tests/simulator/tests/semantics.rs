@@ -8,13 +8,18 @@ use std::time::{Duration, Instant};
 
 async fn connected(t: &T, local: &str, alias: &str) -> (bool, String) {
     let info = t.remote_info(local, alias).await;
-    let r = t.es(local, "GET", &format!("/_resolve/cluster/{alias}:*"), None).await;
+    let r = t
+        .es(local, "GET", &format!("/_resolve/cluster/{alias}:*"), None)
+        .await;
     if r.status == 400 {
         // Before 8.13 there is no _resolve/cluster: read the reason from the state dump.
         let st = t.ctl("GET", "/_sim/state", None).await.body;
         let c = &st["deployments"][t.id(local)]["connections"][alias];
         assert_eq!(info["connected"], c["connected"]);
-        return (c["connected"].as_bool().unwrap(), c["reason"].as_str().unwrap_or("").to_string());
+        return (
+            c["connected"].as_bool().unwrap(),
+            c["reason"].as_str().unwrap_or("").to_string(),
+        );
     }
     let res = r.body[alias].clone();
     assert_eq!(info["connected"], res["connected"], "{info} vs {res}");
@@ -30,11 +35,22 @@ async fn api_key_model() {
     let key = t.ccs_key("remote", "for-local").await;
     let enc = key["encoded"].as_str().unwrap();
     // No credentials on 9443.
-    assert_eq!(t.proxy_alias("local", "r", "remote", 9443).await.status, 200);
+    assert_eq!(
+        t.proxy_alias("local", "r", "remote", 9443).await.status,
+        200
+    );
     let (c, why) = connected(&t, "local", "r").await;
     assert!(!c);
-    assert!(why.contains("no credentials are configured for [r]"), "{why}");
-    assert!(t.remote_info("local", "r").await.get("cluster_credentials").is_none());
+    assert!(
+        why.contains("no credentials are configured for [r]"),
+        "{why}"
+    );
+    assert!(
+        t.remote_info("local", "r")
+            .await
+            .get("cluster_credentials")
+            .is_none()
+    );
     // Store the key (8.14+ reloads at once): connected, credentials shown.
     assert_eq!(t.store_key("local", "r", enc).await.status, 200);
     let (c, why) = connected(&t, "local", "r").await;
@@ -57,36 +73,68 @@ async fn api_key_model() {
     t.proxy_alias("local", "r", "remote", 9443).await;
     assert!(connected(&t, "local", "r").await.0);
     // Key invalidated.
-    t.es("remote", "DELETE", "/_security/api_key", Some(json!({"ids": [key["id"]]}))).await;
+    t.es(
+        "remote",
+        "DELETE",
+        "/_security/api_key",
+        Some(json!({"ids": [key["id"]]})),
+    )
+    .await;
     let (c, why) = connected(&t, "local", "r").await;
     assert!(!c && why.contains("has been invalidated"), "{why}");
     // Key expired.
     let k2 = t.ccs_key("remote", "k2").await;
-    t.store_key("local", "r", k2["encoded"].as_str().unwrap()).await;
+    t.store_key("local", "r", k2["encoded"].as_str().unwrap())
+        .await;
     assert!(connected(&t, "local", "r").await.0);
     let id2 = k2["id"].as_str().unwrap();
-    t.ctl("POST", &format!("/_sim/deployments/remote/api_keys/{id2}/expire"), None).await;
+    t.ctl(
+        "POST",
+        &format!("/_sim/deployments/remote/api_keys/{id2}/expire"),
+        None,
+    )
+    .await;
     let (c, why) = connected(&t, "local", "r").await;
     assert!(!c && why.contains("has expired"), "{why}");
     // A key from another cluster.
     let other = t.ccs_key("local-b", "wrong-cluster").await;
-    t.store_key("local", "r", other["encoded"].as_str().unwrap()).await;
+    t.store_key("local", "r", other["encoded"].as_str().unwrap())
+        .await;
     let (c, why) = connected(&t, "local", "r").await;
-    assert!(!c && why.contains("does not exist on this cluster"), "{why}");
+    assert!(
+        !c && why.contains("does not exist on this cluster"),
+        "{why}"
+    );
     // Removing the keystore entry disconnects.
     let k3 = t.ccs_key("remote", "k3").await;
-    t.store_key("local", "r", k3["encoded"].as_str().unwrap()).await;
+    t.store_key("local", "r", k3["encoded"].as_str().unwrap())
+        .await;
     assert!(connected(&t, "local", "r").await.0);
     let (id, d) = t.dep("local");
-    t.cloud("PATCH", &format!("/deployments/{id}/elasticsearch/{}/keystore", d.ref_id), "local", Some(json!({"secrets": {"cluster.remote.r.credentials": null}}))).await;
+    t.cloud(
+        "PATCH",
+        &format!("/deployments/{id}/elasticsearch/{}/keystore", d.ref_id),
+        "local",
+        Some(json!({"secrets": {"cluster.remote.r.credentials": null}})),
+    )
+    .await;
     assert!(!connected(&t, "local", "r").await.0);
     // Missing server_name and unknown host.
-    t.es("local", "PUT", "/_cluster/settings", Some(json!({"persistent": {"cluster.remote.r.server_name": null}}))).await;
+    t.es(
+        "local",
+        "PUT",
+        "/_cluster/settings",
+        Some(json!({"persistent": {"cluster.remote.r.server_name": null}})),
+    )
+    .await;
     let (c, why) = connected(&t, "local", "r").await;
     assert!(!c && why.contains("server_name is not set"), "{why}");
     t.es("local", "PUT", "/_cluster/settings", Some(json!({"persistent": {"cluster.remote.x.mode": "proxy", "cluster.remote.x.proxy_address": "nowhere.example.com:9443", "cluster.remote.x.server_name": "nowhere.example.com"}}))).await;
     let (c, why) = connected(&t, "local", "x").await;
-    assert!(!c && why.contains("unknown host [nowhere.example.com]"), "{why}");
+    assert!(
+        !c && why.contains("unknown host [nowhere.example.com]"),
+        "{why}"
+    );
 }
 
 #[tokio::test]
@@ -94,14 +142,27 @@ async fn api_key_model_before_8_14_needs_restart() {
     let t = T::extended(50).await;
     let key = t.ccs_key("old-remote", "for-old").await;
     t.proxy_alias("old-local", "r", "old-remote", 9443).await;
-    t.store_key("old-local", "r", key["encoded"].as_str().unwrap()).await;
+    t.store_key("old-local", "r", key["encoded"].as_str().unwrap())
+        .await;
     // Stored but not loaded: not connected, the reason says to restart.
     let (c, why) = connected(&t, "old-local", "r").await;
     assert!(!c);
     assert!(why.contains("restart the Elasticsearch resource"), "{why}");
-    assert!(t.remote_info("old-local", "r").await.get("cluster_credentials").is_none());
+    assert!(
+        t.remote_info("old-local", "r")
+            .await
+            .get("cluster_credentials")
+            .is_none()
+    );
     let (id, d) = t.dep("old-local");
-    let r = t.cloud("POST", &format!("/deployments/{id}/elasticsearch/{}/_restart", d.ref_id), "old-local", None).await;
+    let r = t
+        .cloud(
+            "POST",
+            &format!("/deployments/{id}/elasticsearch/{}/_restart", d.ref_id),
+            "old-local",
+            None,
+        )
+        .await;
     assert_eq!(r.status, 202);
     // The restart is a plan: loaded when it completes.
     assert!(!connected(&t, "old-local", "r").await.0);
@@ -110,17 +171,32 @@ async fn api_key_model_before_8_14_needs_restart() {
     assert!(c, "{why}");
     // A keystore change after the restart is again not picked up until the next restart.
     let k2 = t.ccs_key("old-remote", "k2").await;
-    t.es("old-remote", "DELETE", "/_security/api_key", Some(json!({"ids": [key["id"]]}))).await;
-    t.store_key("old-local", "r", k2["encoded"].as_str().unwrap()).await;
+    t.es(
+        "old-remote",
+        "DELETE",
+        "/_security/api_key",
+        Some(json!({"ids": [key["id"]]})),
+    )
+    .await;
+    t.store_key("old-local", "r", k2["encoded"].as_str().unwrap())
+        .await;
     let (c, why) = connected(&t, "old-local", "r").await;
-    assert!(!c && why.contains("has been invalidated"), "old key still loaded: {why}");
-    t.es("old-local", "POST", "/_nodes/reload_secure_settings", None).await;
-    assert!(connected(&t, "old-local", "r").await.0, "reload_secure_settings loads it");
+    assert!(
+        !c && why.contains("has been invalidated"),
+        "old key still loaded: {why}"
+    );
+    t.es("old-local", "POST", "/_nodes/reload_secure_settings", None)
+        .await;
+    assert!(
+        connected(&t, "old-local", "r").await.0,
+        "reload_secure_settings loads it"
+    );
     // Cross-version: a 9.1 cluster cannot talk to 8.12.
     t.proxy_alias("old-local", "new", "remote", 9443).await;
     let (c, why) = connected(&t, "old-local", "new").await;
     assert!(!c && why.contains("not wire-compatible"), "{why}");
-    t.ctl("POST", "/_sim/config", Some(json!({"wire_compat": false}))).await;
+    t.ctl("POST", "/_sim/config", Some(json!({"wire_compat": false})))
+        .await;
     let (_, why) = connected(&t, "old-local", "new").await;
     assert!(!why.contains("wire-compatible"), "{why}");
 }
@@ -132,11 +208,19 @@ async fn certificate_model() {
     t.proxy_alias("local", "b", "local-b", 9400).await;
     let (c, why) = connected(&t, "local", "b").await;
     assert!(c, "{why}");
-    assert!(t.remote_info("local", "b").await.get("cluster_credentials").is_none());
+    assert!(
+        t.remote_info("local", "b")
+            .await
+            .get("cluster_credentials")
+            .is_none()
+    );
     // Other organization: nobody trusts anybody yet.
     t.proxy_alias("local", "r", "remote", 9400).await;
     let (c, why) = connected(&t, "local", "r").await;
-    assert!(!c && why.contains("this deployment does not trust remote cluster [remote]"), "{why}");
+    assert!(
+        !c && why.contains("this deployment does not trust remote cluster [remote]"),
+        "{why}"
+    );
     // One-sided: local trusts the remote organization, the remote does not trust back.
     let org1 = t.dep("local").1.organization_id;
     let org2 = t.dep("remote").1.organization_id;
@@ -145,14 +229,23 @@ async fn certificate_model() {
     assert_eq!(t.put_trust("local", trust.clone()).await.status, 200);
     // Allowlist without the peer's cluster id.
     let (c, why) = connected(&t, "local", "r").await;
-    assert!(!c && why.contains("this deployment does not trust"), "{why}");
+    assert!(
+        !c && why.contains("this deployment does not trust"),
+        "{why}"
+    );
     trust["accounts"][1]["trust_allowlist"] = json!([t.dep("remote").1.cluster_id]);
     t.put_trust("local", trust.clone()).await;
     let (c, why) = connected(&t, "local", "r").await;
-    assert!(!c && why.contains("does not trust this deployment"), "{why}");
+    assert!(
+        !c && why.contains("does not trust this deployment"),
+        "{why}"
+    );
     // The remote trusts back: connected.
     let (mut rtrust, _) = t.trust("remote").await;
-    rtrust["accounts"].as_array_mut().unwrap().push(json!({"account_id": org1, "trust_all": true}));
+    rtrust["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"account_id": org1, "trust_all": true}));
     t.put_trust("remote", rtrust).await;
     let (c, why) = connected(&t, "local", "r").await;
     assert!(c, "{why}");
@@ -162,17 +255,30 @@ async fn certificate_model() {
     assert!(!c && why.contains("no credentials are configured"), "{why}");
     t.proxy_alias("local", "r", "remote", 9400).await;
     // Replacing local's trust without the remote's organization disconnects.
-    t.put_trust("local", json!({"accounts": [{"account_id": org1, "trust_all": true}]})).await;
+    t.put_trust(
+        "local",
+        json!({"accounts": [{"account_id": org1, "trust_all": true}]}),
+    )
+    .await;
     assert!(!connected(&t, "local", "r").await.0);
     // Direct trust by scope works as well.
     let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
     t.put_trust("local", json!({"accounts": [{"account_id": org1, "trust_all": true}], "direct": [{"name": "org2", "type": "ESS", "scope_id": org2, "trust_all": true, "certificates": [{"pem": pem}]}]})).await;
     assert!(connected(&t, "local", "r").await.0);
     // A pending plan does not apply trust until it completes.
-    t.ctl("POST", "/_sim/config", Some(json!({"plan_ms": 60000}))).await;
-    t.put_trust("local", json!({"accounts": [{"account_id": org1, "trust_all": true}]})).await;
-    assert!(connected(&t, "local", "r").await.0, "old trust still applied while pending");
-    t.ctl("POST", "/_sim/deployments/local/complete_plan", None).await;
+    t.ctl("POST", "/_sim/config", Some(json!({"plan_ms": 60000})))
+        .await;
+    t.put_trust(
+        "local",
+        json!({"accounts": [{"account_id": org1, "trust_all": true}]}),
+    )
+    .await;
+    assert!(
+        connected(&t, "local", "r").await.0,
+        "old trust still applied while pending"
+    );
+    t.ctl("POST", "/_sim/deployments/local/complete_plan", None)
+        .await;
     assert!(!connected(&t, "local", "r").await.0);
     // Wire compatibility: 9.1 cannot reach 7.5.
     t.proxy_alias("local", "leg", "legacy", 9400).await;
@@ -194,26 +300,45 @@ async fn legacy_sniff_through_proxy() {
     t.put_trust("legacy-b", json!({"accounts": []})).await;
     assert_eq!(t.remote_info("legacy", "lb").await["connected"], false);
     // Sniff without proxy cannot reach a Cloud deployment.
-    t.es("legacy", "PUT", "/_cluster/settings", Some(json!({"persistent": {"cluster.remote.lb.proxy": null}}))).await;
+    t.es(
+        "legacy",
+        "PUT",
+        "/_cluster/settings",
+        Some(json!({"persistent": {"cluster.remote.lb.proxy": null}})),
+    )
+    .await;
     let info = t.remote_info("legacy", "lb").await;
     assert_eq!(info["connected"], false);
     // 7.5 has no _resolve/cluster (8.13+); the reason is in the state dump instead.
     let r = t.es("legacy", "GET", "/_resolve/cluster/lb:*", None).await;
     assert_eq!(r.status, 400);
     let st = t.ctl("GET", "/_sim/state", None).await;
-    let why = st.body["deployments"][t.id("legacy")]["connections"]["lb"]["reason"].as_str().unwrap().to_string();
-    assert!(why.contains("sniff mode dials the seed nodes directly"), "{why}");
+    let why = st.body["deployments"][t.id("legacy")]["connections"]["lb"]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        why.contains("sniff mode dials the seed nodes directly"),
+        "{why}"
+    );
 }
 
 #[tokio::test]
 async fn resolve_cluster_shapes() {
     let t = T::extended(0).await;
     t.proxy_alias("local", "b", "local-b", 9400).await;
-    let r = t.es("local", "GET", "/_resolve/cluster/b:logs,b:*,idx", None).await;
+    let r = t
+        .es("local", "GET", "/_resolve/cluster/b:logs,b:*,idx", None)
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["b"]["connected"], true);
     assert_eq!(r.body["(local)"]["connected"], true);
-    assert!(r.body["(local)"]["error"].as_str().unwrap().contains("no such index [idx]"));
+    assert!(
+        r.body["(local)"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such index [idx]")
+    );
     let r = t.es("local", "GET", "/_resolve/cluster/nope:*", None).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.body["error"]["type"], "no_such_remote_cluster_exception");
@@ -231,21 +356,45 @@ async fn faults_then_normal_service() {
     let r = t.ctl("POST", "/_sim/faults", Some(json!({"method": "GET", "path": "^/api/v1/deployments/", "status": 429, "retry_after": 3, "count": 2}))).await;
     assert_eq!(r.status, 200);
     for _ in 0..2 {
-        let r = t.cloud("GET", &format!("/deployments/{id}"), "local", None).await;
+        let r = t
+            .cloud("GET", &format!("/deployments/{id}"), "local", None)
+            .await;
         assert_eq!(r.status, 429);
         assert_eq!(r.headers["retry-after"], "3");
         assert!(r.body["errors"][0]["code"].is_string());
     }
-    assert_eq!(t.cloud("GET", &format!("/deployments/{id}"), "local", None).await.status, 200);
+    assert_eq!(
+        t.cloud("GET", &format!("/deployments/{id}"), "local", None)
+            .await
+            .status,
+        200
+    );
     // 503 on one deployment's Elasticsearch.
-    t.ctl("POST", "/_sim/faults", Some(json!({"target": "local", "path": "^/_remote/info$", "status": 503, "count": 1}))).await;
-    assert_eq!(t.es("remote", "GET", "/_remote/info", None).await.status, 200, "other deployment unaffected");
+    t.ctl(
+        "POST",
+        "/_sim/faults",
+        Some(json!({"target": "local", "path": "^/_remote/info$", "status": 503, "count": 1})),
+    )
+    .await;
+    assert_eq!(
+        t.es("remote", "GET", "/_remote/info", None).await.status,
+        200,
+        "other deployment unaffected"
+    );
     let r = t.es("local", "GET", "/_remote/info", None).await;
     assert_eq!(r.status, 503);
     assert_eq!(r.body["status"], 503);
-    assert_eq!(t.es("local", "GET", "/_remote/info", None).await.status, 200);
+    assert_eq!(
+        t.es("local", "GET", "/_remote/info", None).await.status,
+        200
+    );
     // A delay.
-    t.ctl("POST", "/_sim/faults", Some(json!({"target": "es", "delay_ms": 300, "count": 1}))).await;
+    t.ctl(
+        "POST",
+        "/_sim/faults",
+        Some(json!({"target": "es", "delay_ms": 300, "count": 1})),
+    )
+    .await;
     let start = Instant::now();
     assert_eq!(t.es("local", "GET", "/", None).await.status, 200);
     assert!(start.elapsed() >= Duration::from_millis(300));
@@ -253,22 +402,58 @@ async fn faults_then_normal_service() {
     t.es("local", "GET", "/", None).await;
     assert!(start.elapsed() < Duration::from_millis(300));
     // A dropped connection.
-    t.ctl("POST", "/_sim/faults", Some(json!({"target": "cloud", "reset": true, "count": 1}))).await;
+    t.ctl(
+        "POST",
+        "/_sim/faults",
+        Some(json!({"target": "cloud", "reset": true, "count": 1})),
+    )
+    .await;
     let url = format!("{}/api/v1/account", t.sim.ready.cloud_url);
-    let err = t.http.get(&url).header("authorization", format!("ApiKey {}", t.key_for("local"))).send().await;
+    let err = t
+        .http
+        .get(&url)
+        .header("authorization", format!("ApiKey {}", t.key_for("local")))
+        .send()
+        .await;
     assert!(err.is_err(), "connection must be dropped");
     assert_eq!(t.cloud("GET", "/account", "local", None).await.status, 200);
     // Faults are listed and can be cleared.
-    t.ctl("POST", "/_sim/faults", Some(json!([{"status": 500, "count": 5}]))).await;
-    assert_eq!(t.ctl("GET", "/_sim/faults", None).await.body["faults"].as_array().unwrap().len(), 1);
+    t.ctl(
+        "POST",
+        "/_sim/faults",
+        Some(json!([{"status": 500, "count": 5}])),
+    )
+    .await;
+    assert_eq!(
+        t.ctl("GET", "/_sim/faults", None).await.body["faults"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     t.ctl("DELETE", "/_sim/faults", None).await;
     assert_eq!(t.cloud("GET", "/account", "local", None).await.status, 200);
-    assert_eq!(t.ctl("POST", "/_sim/faults", Some(json!({"count": 1}))).await.status, 400);
+    assert_eq!(
+        t.ctl("POST", "/_sim/faults", Some(json!({"count": 1})))
+            .await
+            .status,
+        400
+    );
     // The log records the faulted requests.
     let log = t.ctl("GET", "/_sim/requests?target=cloud", None).await.body;
-    let statuses: Vec<Value> = log.as_array().unwrap().iter().map(|e| e["status"].clone()).collect();
+    let statuses: Vec<Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].clone())
+        .collect();
     assert_eq!(&statuses[..3], &[json!(429), json!(429), json!(200)]);
-    assert!(log.as_array().unwrap().iter().any(|e| e["status"].is_null() && e["fault"].is_u64()));
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["status"].is_null() && e["fault"].is_u64())
+    );
 }
 
 #[tokio::test]
@@ -284,7 +469,8 @@ async fn fifty_concurrent_versioned_puts() {
         let mut body = base.clone();
         let path = format!("/deployments/{id}?version={version}");
         handles.push(tokio::spawn(async move {
-            body["resources"]["elasticsearch"][0]["settings"]["trust"] = json!({"accounts": [{"account_id": format!("{:010}", i), "trust_all": true}]});
+            body["resources"]["elasticsearch"][0]["settings"]["trust"] =
+                json!({"accounts": [{"account_id": format!("{:010}", i), "trust_all": true}]});
             t.cloud("PUT", &path, "local", Some(body)).await.status
         }));
     }
@@ -292,7 +478,11 @@ async fn fifty_concurrent_versioned_puts() {
     for h in handles {
         statuses.push(h.await.unwrap());
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
     assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 49);
     // Round 2: 50 read-modify-write loops adding one entry each; none may be lost.
     let mut handles = Vec::new();
@@ -303,9 +493,19 @@ async fn fifty_concurrent_versioned_puts() {
             let mut conflicts = 0;
             loop {
                 let (mut trust, v) = t.trust("local").await;
-                trust["accounts"].as_array_mut().unwrap().push(json!({"account_id": format!("9{:09}", i), "trust_all": true}));
+                trust["accounts"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"account_id": format!("9{:09}", i), "trust_all": true}));
                 let body = t.update_body("local", Some(trust)).await;
-                let r = t.cloud("PUT", &format!("/deployments/{id}?version={v}"), "local", Some(body)).await;
+                let r = t
+                    .cloud(
+                        "PUT",
+                        &format!("/deployments/{id}?version={v}"),
+                        "local",
+                        Some(body),
+                    )
+                    .await;
                 match r.status {
                     200 => return conflicts,
                     409 => conflicts += 1,
@@ -319,9 +519,17 @@ async fn fifty_concurrent_versioned_puts() {
         total_conflicts += h.await.unwrap();
     }
     let (trust, v) = t.trust("local").await;
-    let ids: Vec<&str> = trust["accounts"].as_array().unwrap().iter().map(|a| a["account_id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = trust["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
     for i in 0..50 {
-        assert!(ids.contains(&format!("9{:09}", i).as_str()), "entry {i} lost");
+        assert!(
+            ids.contains(&format!("9{:09}", i).as_str()),
+            "entry {i} lost"
+        );
     }
     assert_eq!(ids.len(), 51);
     // Versions: 1 initial, 1 winner of round 1, 50 round-2 writes.
@@ -336,31 +544,81 @@ async fn control_api_log_state_and_masking() {
     let secret = key["api_key"].as_str().unwrap().to_string();
     let enc = key["encoded"].as_str().unwrap().to_string();
     t.store_key("local", "r", &enc).await;
-    t.es("local", "POST", "/_nodes/reload_secure_settings", Some(json!({"secure_settings_password": "pw-secret"}))).await;
+    t.es(
+        "local",
+        "POST",
+        "/_nodes/reload_secure_settings",
+        Some(json!({"secure_settings_password": "pw-secret"})),
+    )
+    .await;
     let all = t.ctl("GET", "/_sim/requests", None).await.body;
     let text = all.to_string();
-    let secrets = [secret.clone(), enc.clone(), "pw-secret".to_string(), t.key_for("local"), t.dep("local").1.password];
+    let secrets = [
+        secret.clone(),
+        enc.clone(),
+        "pw-secret".to_string(),
+        t.key_for("local"),
+        t.dep("local").1.password,
+    ];
     for s in &secrets {
         assert!(!text.contains(s.as_str()), "secret leaked into the log");
     }
-    let create = all.as_array().unwrap().iter().find(|e| e["path"] == "/_security/cross_cluster/api_key").unwrap();
+    let create = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "/_security/cross_cluster/api_key")
+        .unwrap();
     assert_eq!(create["target"], json!(t.id("remote")));
     assert_eq!(create["response"]["api_key"], "::sim-masked::");
     assert_eq!(create["response"]["encoded"], "::sim-masked::");
     assert_eq!(create["status"], 200);
-    let patch = all.as_array().unwrap().iter().find(|e| e["method"] == "PATCH").unwrap();
+    let patch = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["method"] == "PATCH")
+        .unwrap();
     assert_eq!(patch["target"], "cloud");
-    assert!(patch["path"].as_str().unwrap().starts_with("/api/v1/deployments/"));
-    assert_eq!(patch["body"]["secrets"]["cluster.remote.r.credentials"]["value"], "::sim-masked::");
+    assert!(
+        patch["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("/api/v1/deployments/")
+    );
+    assert_eq!(
+        patch["body"]["secrets"]["cluster.remote.r.credentials"]["value"],
+        "::sim-masked::"
+    );
     assert!(patch["query"].is_object());
     // Filters and jsonl.
     let cloud = t.ctl("GET", "/_sim/requests?target=cloud", None).await.body;
-    assert!(cloud.as_array().unwrap().iter().all(|e| e["target"] == "cloud"));
+    assert!(
+        cloud
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["target"] == "cloud")
+    );
     let es = t.ctl("GET", "/_sim/requests?target=es", None).await.body;
-    assert_eq!(es.as_array().unwrap().len() + cloud.as_array().unwrap().len(), all.as_array().unwrap().len());
-    let by_name = t.ctl("GET", "/_sim/requests?target=remote", None).await.body;
+    assert_eq!(
+        es.as_array().unwrap().len() + cloud.as_array().unwrap().len(),
+        all.as_array().unwrap().len()
+    );
+    let by_name = t
+        .ctl("GET", "/_sim/requests?target=remote", None)
+        .await
+        .body;
     assert_eq!(by_name.as_array().unwrap().len(), 1);
-    let r = t.http.get(format!("{}/_sim/requests?format=jsonl", t.sim.ready.cloud_url)).send().await.unwrap();
+    let r = t
+        .http
+        .get(format!(
+            "{}/_sim/requests?format=jsonl",
+            t.sim.ready.cloud_url
+        ))
+        .send()
+        .await
+        .unwrap();
     let lines = r.text().await.unwrap();
     assert_eq!(lines.lines().count(), all.as_array().unwrap().len());
     for l in lines.lines() {
@@ -372,18 +630,40 @@ async fn control_api_log_state_and_masking() {
     // State dump: keystore key names, API keys without secrets.
     let st = t.ctl("GET", "/_sim/state", None).await.body;
     let local = &st["deployments"][t.id("local")];
-    assert_eq!(local["keystore_keys"], json!(["cluster.remote.r.credentials"]));
-    assert_eq!(st["deployments"][t.id("remote")]["api_keys"][0]["name"], "masked");
+    assert_eq!(
+        local["keystore_keys"],
+        json!(["cluster.remote.r.credentials"])
+    );
+    assert_eq!(
+        st["deployments"][t.id("remote")]["api_keys"][0]["name"],
+        "masked"
+    );
     assert!(!st.to_string().contains(&secret));
     // Config.
-    let r = t.ctl("POST", "/_sim/config", Some(json!({"plan_ms": 5, "latency_ms": 1}))).await;
+    let r = t
+        .ctl(
+            "POST",
+            "/_sim/config",
+            Some(json!({"plan_ms": 5, "latency_ms": 1})),
+        )
+        .await;
     assert_eq!(r.body["plan_ms"], 5);
     assert_eq!(r.body["latency_ms"], 1);
     // Out-of-band deletion: 404 on the Cloud API, "Unknown resource" on its Elasticsearch.
     let id = t.id("local");
-    assert_eq!(t.ctl("POST", &format!("/_sim/deployments/{id}/delete"), None).await.status, 200);
-    let r = t.cloud("GET", &format!("/deployments/{id}"), "local", None).await;
+    assert_eq!(
+        t.ctl("POST", &format!("/_sim/deployments/{id}/delete"), None)
+            .await
+            .status,
+        200
+    );
+    let r = t
+        .cloud("GET", &format!("/deployments/{id}"), "local", None)
+        .await;
     assert_eq!(r.status, 404);
     assert_eq!(t.es("local", "GET", "/", None).await.status, 404);
-    assert_eq!(t.ctl("GET", "/_sim/ready", None).await.body["cloud_url"], json!(t.sim.ready.cloud_url));
+    assert_eq!(
+        t.ctl("GET", "/_sim/ready", None).await.body["cloud_url"],
+        json!(t.sim.ready.cloud_url)
+    );
 }

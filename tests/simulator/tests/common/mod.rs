@@ -23,7 +23,14 @@ pub fn b64(s: &str) -> String {
 
 impl T {
     pub async fn new() -> T {
-        T::with(Fixture::default_fixture(), Options { plan_ms: 0, latency_ms: 0 }).await
+        T::with(
+            Fixture::default_fixture(),
+            Options {
+                plan_ms: 0,
+                latency_ms: 0,
+            },
+        )
+        .await
     }
 
     /// The default fixture plus `local-b` (9.1.0, organization 1), `old-remote` (8.18.0,
@@ -39,14 +46,25 @@ impl T {
             {"name": "legacy-b", "organization_id": org1, "version": "7.6.2"}
         ]);
         for e in extra.as_array().unwrap() {
-            f.deployments.push(serde_json::from_value(e.clone()).unwrap());
+            f.deployments
+                .push(serde_json::from_value(e.clone()).unwrap());
         }
-        T::with(f, Options { plan_ms, latency_ms: 0 }).await
+        T::with(
+            f,
+            Options {
+                plan_ms,
+                latency_ms: 0,
+            },
+        )
+        .await
     }
 
     pub async fn with(fixture: Fixture, opts: Options) -> T {
         let sim = start(fixture, opts).await.unwrap();
-        T { sim, http: reqwest::Client::new() }
+        T {
+            sim,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn dep(&self, name: &str) -> (String, ReadyDeployment) {
@@ -77,32 +95,57 @@ impl T {
             rb = rb.header("authorization", a);
         }
         if let Some(b) = body {
-            rb = rb.header("content-type", "application/json").body(b.to_string());
+            rb = rb
+                .header("content-type", "application/json")
+                .body(b.to_string());
         }
         let r = rb.send().await.unwrap();
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let text = r.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Resp { status, headers, body }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// A Cloud API call (path below /api/v1) authenticated as the organization of `as_dep`.
     pub async fn cloud(&self, method: &str, path: &str, as_dep: &str, body: Option<Value>) -> Resp {
         let url = format!("{}/api/v1{}", self.sim.ready.cloud_url, path);
-        self.send(method, url, Some(format!("ApiKey {}", self.key_for(as_dep))), body).await
+        self.send(
+            method,
+            url,
+            Some(format!("ApiKey {}", self.key_for(as_dep))),
+            body,
+        )
+        .await
     }
 
     /// An Elasticsearch call on deployment `name` as `elastic`.
     pub async fn es(&self, name: &str, method: &str, path: &str, body: Option<Value>) -> Resp {
         let d = self.dep(name).1;
         let auth = format!("Basic {}", b64(&format!("elastic:{}", d.password)));
-        self.send(method, format!("{}{}", d.es_url, path), Some(auth), body).await
+        self.send(method, format!("{}{}", d.es_url, path), Some(auth), body)
+            .await
     }
 
-    pub async fn es_as(&self, name: &str, method: &str, path: &str, auth: Option<String>, body: Option<Value>) -> Resp {
+    pub async fn es_as(
+        &self,
+        name: &str,
+        method: &str,
+        path: &str,
+        auth: Option<String>,
+        body: Option<Value>,
+    ) -> Resp {
         let d = self.dep(name).1;
-        self.send(method, format!("{}{}", d.es_url, path), auth, body).await
+        self.send(method, format!("{}{}", d.es_url, path), auth, body)
+            .await
     }
 
     pub async fn ctl(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
@@ -112,16 +155,37 @@ impl T {
 
     /// GET deployment with settings; returns (trust, version header).
     pub async fn trust(&self, name: &str) -> (Value, String) {
-        let r = self.cloud("GET", &format!("/deployments/{}?show_settings=true", self.id(name)), name, None).await;
+        let r = self
+            .cloud(
+                "GET",
+                &format!("/deployments/{}?show_settings=true", self.id(name)),
+                name,
+                None,
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
-        let v = r.headers["x-cloud-resource-version"].to_str().unwrap().to_string();
-        (r.body["resources"]["elasticsearch"][0]["info"]["settings"]["trust"].clone(), v)
+        let v = r.headers["x-cloud-resource-version"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        (
+            r.body["resources"]["elasticsearch"][0]["info"]["settings"]["trust"].clone(),
+            v,
+        )
     }
 
     /// Builds an update payload from a GET (the SDK's way) with `trust` replaced.
     pub async fn update_body(&self, name: &str, trust: Option<Value>) -> Value {
         let r = self
-            .cloud("GET", &format!("/deployments/{}?show_settings=true&show_plans=true&clear_transient=true", self.id(name)), name, None)
+            .cloud(
+                "GET",
+                &format!(
+                    "/deployments/{}?show_settings=true&show_plans=true&clear_transient=true",
+                    self.id(name)
+                ),
+                name,
+                None,
+            )
             .await;
         let es = &r.body["resources"]["elasticsearch"][0];
         let mut settings = json!({});
@@ -144,13 +208,24 @@ impl T {
     /// PUTs trust for deployment `name` (no version).
     pub async fn put_trust(&self, name: &str, trust: Value) -> Resp {
         let body = self.update_body(name, Some(trust)).await;
-        self.cloud("PUT", &format!("/deployments/{}", self.id(name)), name, Some(body)).await
+        self.cloud(
+            "PUT",
+            &format!("/deployments/{}", self.id(name)),
+            name,
+            Some(body),
+        )
+        .await
     }
 
     /// Creates a cross-cluster key on `name`; returns the create response.
     pub async fn ccs_key(&self, name: &str, key_name: &str) -> Value {
         let r = self
-            .es(name, "POST", "/_security/cross_cluster/api_key", Some(json!({"name": key_name, "access": {"search": [{"names": ["logs-*"]}]}})))
+            .es(
+                name,
+                "POST",
+                "/_security/cross_cluster/api_key",
+                Some(json!({"name": key_name, "access": {"search": [{"names": ["logs-*"]}]}})),
+            )
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.body
@@ -191,7 +266,9 @@ impl T {
 
     /// `_resolve/cluster/<alias>:*` entry.
     pub async fn resolve(&self, local: &str, alias: &str) -> Value {
-        let r = self.es(local, "GET", &format!("/_resolve/cluster/{alias}:*"), None).await;
+        let r = self
+            .es(local, "GET", &format!("/_resolve/cluster/{alias}:*"), None)
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.body[alias].clone()
     }
