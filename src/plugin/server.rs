@@ -110,6 +110,10 @@ async fn serve_managed(routes: Routes, opts: &ServeOptions) -> Result<(), Plugin
     handshake::check_magic_cookie(env_var(MAGIC_COOKIE_KEY).as_deref())?;
     handshake::negotiate_protocol(env_var(PROTOCOL_VERSIONS_ENV).as_deref())?;
     let ports = PortRange::from_env()?;
+    // Before the (slow-ish, first use of the crypto library) certificate generation, so
+    // that an early SIGINT is already ignored and an early SIGTERM still cleans up.
+    let shutdown = opts.shutdown.clone();
+    install_signal_handlers(&shutdown, false)?;
 
     let tls = match env_var(CLIENT_CERT_ENV).filter(|v| !v.trim().is_empty()) {
         Some(pem) => {
@@ -124,8 +128,6 @@ async fn serve_managed(routes: Routes, opts: &ServeOptions) -> Result<(), Plugin
         }
     };
 
-    let shutdown = opts.shutdown.clone();
-    install_signal_handlers(&shutdown, false)?;
     let listener = Arc::new(PluginListener::bind(ports).await?);
     let (acceptor, cert) = match tls {
         Some((a, c)) => (Some(a), Some(c)),
