@@ -102,17 +102,31 @@ struct Sourced<T> {
 }
 
 /// Picks the attribute when set, else the first set variable of `vars`.
-fn pick(attr: &Option<String>, vars: &[&'static str], env: &dyn Fn(&str) -> Option<String>) -> Option<Sourced<String>> {
+fn pick(
+    attr: &Option<String>,
+    vars: &[&'static str],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Sourced<String>> {
     if let Some(v) = attr {
-        return Some(Sourced { value: v.clone(), env: None });
+        return Some(Sourced {
+            value: v.clone(),
+            env: None,
+        });
     }
-    vars.iter()
-        .find_map(|var| env(var).filter(|v| !v.is_empty()).map(|value| Sourced { value, env: Some(*var) }))
+    vars.iter().find_map(|var| {
+        env(var).filter(|v| !v.is_empty()).map(|value| Sourced {
+            value,
+            env: Some(*var),
+        })
+    })
 }
 
 fn where_from(path: &[&'static str], env: Option<&'static str>) -> String {
     match env {
-        Some(var) => format!("the environment variable {var} (used because {} is not set)", path.join(".")),
+        Some(var) => format!(
+            "the environment variable {var} (used because {} is not set)",
+            path.join(".")
+        ),
         None => format!("the attribute {}", path.join(".")),
     }
 }
@@ -140,7 +154,10 @@ fn pick_bool(
         None => false,
         Some(v) => parse_bool(&v).unwrap_or_else(|| {
             problems.push(Problem {
-                detail: format!("{} must be true or false, got {v:?}.", where_from(&path, Some(var))),
+                detail: format!(
+                    "{} must be true or false, got {v:?}.",
+                    where_from(&path, Some(var))
+                ),
                 path,
                 env: Some(var),
                 summary: "Invalid boolean".into(),
@@ -151,16 +168,26 @@ fn pick_bool(
 }
 
 /// Parses an http(s) endpoint URL.
-fn parse_endpoint(value: &str, path: Vec<&'static str>, env: Option<&'static str>) -> Result<Url, Problem> {
+fn parse_endpoint(
+    value: &str,
+    path: Vec<&'static str>,
+    env: Option<&'static str>,
+) -> Result<Url, Problem> {
     let bad = |why: String| Problem {
         summary: "Invalid endpoint URL".into(),
-        detail: format!("{} must be an http:// or https:// URL such as https://api.elastic-cloud.com; {why}.", where_from(&path, env)),
+        detail: format!(
+            "{} must be an http:// or https:// URL such as https://api.elastic-cloud.com; {why}.",
+            where_from(&path, env)
+        ),
         path: path.clone(),
         env,
     };
     let url = Url::parse(value.trim()).map_err(|e| bad(format!("{value:?} is not a URL ({e})")))?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(bad(format!("the scheme {:?} is not supported", url.scheme())));
+        return Err(bad(format!(
+            "the scheme {:?} is not supported",
+            url.scheme()
+        )));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(bad(format!("{value:?} has no host")));
@@ -168,29 +195,50 @@ fn parse_endpoint(value: &str, path: Vec<&'static str>, env: Option<&'static str
     Ok(url)
 }
 
-fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, problems: &mut Vec<Problem>) -> Option<CloudSettings> {
+fn resolve_cloud(
+    raw: Option<&RawCloud>,
+    env: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<CloudSettings> {
     let empty = RawCloud::default();
     let block = raw.unwrap_or(&empty);
     let endpoint = pick(&block.endpoint, &["EC_ENDPOINT", "EC_HOST"], env);
     let api_key = pick(&block.api_key, &["EC_API_KEY"], env);
     let username = pick(&block.username, &["EC_USERNAME"], env);
     let password = pick(&block.password, &["EC_PASSWORD"], env);
-    let any_env = ["EC_ENDPOINT", "EC_HOST", "EC_API_KEY", "EC_USERNAME", "EC_PASSWORD"]
-        .iter()
-        .any(|v| env(v).is_some_and(|s| !s.is_empty()));
+    let any_env = [
+        "EC_ENDPOINT",
+        "EC_HOST",
+        "EC_API_KEY",
+        "EC_USERNAME",
+        "EC_PASSWORD",
+    ]
+    .iter()
+    .any(|v| env(v).is_some_and(|s| !s.is_empty()));
     if raw.is_none() && !any_env {
         return None;
     }
     let before = problems.len();
-    let insecure = pick_bool(block.insecure, vec!["cloud", "insecure"], "EC_INSECURE", env, problems);
+    let insecure = pick_bool(
+        block.insecure,
+        vec!["cloud", "insecure"],
+        "EC_INSECURE",
+        env,
+        problems,
+    );
     let endpoint = match endpoint {
-        Some(s) => parse_endpoint(&s.value, vec!["cloud", "endpoint"], s.env).map_err(|p| problems.push(p)).ok(),
+        Some(s) => parse_endpoint(&s.value, vec!["cloud", "endpoint"], s.env)
+            .map_err(|p| problems.push(p))
+            .ok(),
         None => Url::parse(DEFAULT_CLOUD_ENDPOINT).ok(),
     };
     let auth = match (api_key, username, password) {
         (Some(key), None, None) => Some(CloudAuth::ApiKey(Secret::new(key.value))),
         (Some(key), Some(user), _) | (Some(key), None, Some(user)) => {
-            let (key_from, user_from) = (where_from(&["cloud", "api_key"], key.env), where_from(&["cloud", "username"], user.env));
+            let (key_from, user_from) = (
+                where_from(&["cloud", "api_key"], key.env),
+                where_from(&["cloud", "username"], user.env),
+            );
             problems.push(Problem {
                 path: vec!["cloud", "api_key"],
                 env: key.env,
@@ -199,13 +247,19 @@ fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, p
             });
             None
         }
-        (None, Some(user), Some(pass)) => Some(CloudAuth::Basic { username: user.value, password: Secret::new(pass.value) }),
+        (None, Some(user), Some(pass)) => Some(CloudAuth::Basic {
+            username: user.value,
+            password: Secret::new(pass.value),
+        }),
         (None, Some(user), None) => {
             problems.push(Problem {
                 path: vec!["cloud", "password"],
                 env: None,
                 summary: "Missing Cloud password".into(),
-                detail: format!("{} is set but cloud.password (EC_PASSWORD) is not.", where_from(&["cloud", "username"], user.env)),
+                detail: format!(
+                    "{} is set but cloud.password (EC_PASSWORD) is not.",
+                    where_from(&["cloud", "username"], user.env)
+                ),
             });
             None
         }
@@ -214,7 +268,10 @@ fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, p
                 path: vec!["cloud", "username"],
                 env: None,
                 summary: "Missing Cloud username".into(),
-                detail: format!("{} is set but cloud.username (EC_USERNAME) is not.", where_from(&["cloud", "password"], pass.env)),
+                detail: format!(
+                    "{} is set but cloud.username (EC_USERNAME) is not.",
+                    where_from(&["cloud", "password"], pass.env)
+                ),
             });
             None
         }
@@ -232,7 +289,12 @@ fn resolve_cloud(raw: Option<&RawCloud>, env: &dyn Fn(&str) -> Option<String>, p
     if problems.len() > before {
         return None;
     }
-    Some(CloudSettings { endpoint: endpoint?, auth: auth?, insecure, ca_file })
+    Some(CloudSettings {
+        endpoint: endpoint?,
+        auth: auth?,
+        insecure,
+        ca_file,
+    })
 }
 
 fn resolve_elasticsearch(
@@ -257,7 +319,10 @@ fn resolve_elasticsearch(
         Some(list) => (list.clone(), None),
         None => match env("ELASTICSEARCH_ENDPOINTS").filter(|s| !s.trim().is_empty()) {
             Some(s) => (
-                s.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+                s.split(',')
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .collect(),
                 Some("ELASTICSEARCH_ENDPOINTS"),
             ),
             None => (Vec::new(), None),
@@ -273,13 +338,21 @@ fn resolve_elasticsearch(
     }
     let endpoints: Vec<Url> = endpoint_texts
         .iter()
-        .filter_map(|e| parse_endpoint(e, vec!["elasticsearch", "endpoints"], endpoints_env).map_err(|p| problems.push(p)).ok())
+        .filter_map(|e| {
+            parse_endpoint(e, vec!["elasticsearch", "endpoints"], endpoints_env)
+                .map_err(|p| problems.push(p))
+                .ok()
+        })
         .collect();
     let username = pick(&block.username, &["ELASTICSEARCH_USERNAME"], env);
     let password = pick(&block.password, &["ELASTICSEARCH_PASSWORD"], env);
     let api_key = pick(&block.api_key, &["ELASTICSEARCH_API_KEY"], env);
     let bearer = pick(&block.bearer_token, &["ELASTICSEARCH_BEARER_TOKEN"], env);
-    let kinds = [username.is_some() || password.is_some(), api_key.is_some(), bearer.is_some()];
+    let kinds = [
+        username.is_some() || password.is_some(),
+        api_key.is_some(),
+        bearer.is_some(),
+    ];
     let auth = if kinds.iter().filter(|k| **k).count() > 1 {
         problems.push(Problem {
             path: vec!["elasticsearch", "api_key"],
@@ -294,13 +367,19 @@ fn resolve_elasticsearch(
         Some(EsAuth::Bearer(Secret::new(t.value)))
     } else {
         match (username, password) {
-            (Some(u), Some(p)) => Some(EsAuth::Basic { username: u.value, password: Secret::new(p.value) }),
+            (Some(u), Some(p)) => Some(EsAuth::Basic {
+                username: u.value,
+                password: Secret::new(p.value),
+            }),
             (Some(u), None) => {
                 problems.push(Problem {
                     path: vec!["elasticsearch", "password"],
                     env: None,
                     summary: "Missing Elasticsearch password".into(),
-                    detail: format!("{} is set but elasticsearch.password (ELASTICSEARCH_PASSWORD) is not.", where_from(&["elasticsearch", "username"], u.env)),
+                    detail: format!(
+                        "{} is set but elasticsearch.password (ELASTICSEARCH_PASSWORD) is not.",
+                        where_from(&["elasticsearch", "username"], u.env)
+                    ),
                 });
                 None
             }
@@ -309,15 +388,25 @@ fn resolve_elasticsearch(
                     path: vec!["elasticsearch", "username"],
                     env: None,
                     summary: "Missing Elasticsearch username".into(),
-                    detail: format!("{} is set but elasticsearch.username (ELASTICSEARCH_USERNAME) is not.", where_from(&["elasticsearch", "password"], p.env)),
+                    detail: format!(
+                        "{} is set but elasticsearch.username (ELASTICSEARCH_USERNAME) is not.",
+                        where_from(&["elasticsearch", "password"], p.env)
+                    ),
                 });
                 None
             }
             (None, None) => Some(EsAuth::None),
         }
     };
-    let insecure = pick_bool(block.insecure, vec!["elasticsearch", "insecure"], "ELASTICSEARCH_INSECURE", env, problems);
-    let ca_file = pick(&block.ca_file, &["ELASTICSEARCH_CA_FILE"], env).map(|s| PathBuf::from(s.value));
+    let insecure = pick_bool(
+        block.insecure,
+        vec!["elasticsearch", "insecure"],
+        "ELASTICSEARCH_INSECURE",
+        env,
+        problems,
+    );
+    let ca_file =
+        pick(&block.ca_file, &["ELASTICSEARCH_CA_FILE"], env).map(|s| PathBuf::from(s.value));
     if ca_file.is_some() && block.ca_pem.is_some() {
         problems.push(Problem {
             path: vec!["elasticsearch", "ca_pem"],
@@ -329,12 +418,21 @@ fn resolve_elasticsearch(
     if problems.len() > before {
         return None;
     }
-    Some(EsSettings { endpoints, auth: auth?, insecure, ca_file, ca_pem: block.ca_pem.clone() })
+    Some(EsSettings {
+        endpoints,
+        auth: auth?,
+        insecure,
+        ca_file,
+        ca_pem: block.ca_pem.clone(),
+    })
 }
 
 /// Resolves the provider block against the environment. Every problem is reported, not only
 /// the first.
-pub fn resolve(raw: &RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, Vec<Problem>> {
+pub fn resolve(
+    raw: &RawConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, Vec<Problem>> {
     let mut problems = Vec::new();
     let cloud = resolve_cloud(raw.cloud.as_ref(), env, &mut problems);
     let elasticsearch = resolve_elasticsearch(raw.elasticsearch.as_ref(), env, &mut problems);
@@ -367,7 +465,12 @@ pub fn resolve(raw: &RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<
         }
     };
     if problems.is_empty() {
-        Ok(Settings { cloud, elasticsearch, request_timeout, max_retries })
+        Ok(Settings {
+            cloud,
+            elasticsearch,
+            request_timeout,
+            max_retries,
+        })
     } else {
         Err(problems)
     }
@@ -378,7 +481,12 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     fn cloud(endpoint: Option<&str>, api_key: Option<&str>) -> RawConfig {
@@ -395,7 +503,11 @@ mod tests {
     #[test]
     fn attribute_wins_over_environment() {
         let env = env_of(&[("EC_ENDPOINT", "not a url"), ("EC_API_KEY", "from-env")]);
-        let s = resolve(&cloud(Some("https://cloud.example.com"), Some("from-attr")), &env).unwrap();
+        let s = resolve(
+            &cloud(Some("https://cloud.example.com"), Some("from-attr")),
+            &env,
+        )
+        .unwrap();
         let c = s.cloud.unwrap();
         assert_eq!(c.endpoint.as_str(), "https://cloud.example.com/");
         assert!(matches!(&c.auth, CloudAuth::ApiKey(k) if k.expose() == "from-attr"));
@@ -407,26 +519,77 @@ mod tests {
         let s = resolve(&RawConfig::default(), &env).unwrap();
         assert_eq!(s.cloud.unwrap().endpoint.as_str(), "http://127.0.0.1:9/");
         // EC_ENDPOINT comes before EC_HOST.
-        let env = env_of(&[("EC_ENDPOINT", "http://a.example"), ("EC_HOST", "http://b.example"), ("EC_API_KEY", "k")]);
-        assert_eq!(resolve(&RawConfig::default(), &env).unwrap().cloud.unwrap().endpoint.host_str(), Some("a.example"));
+        let env = env_of(&[
+            ("EC_ENDPOINT", "http://a.example"),
+            ("EC_HOST", "http://b.example"),
+            ("EC_API_KEY", "k"),
+        ]);
+        assert_eq!(
+            resolve(&RawConfig::default(), &env)
+                .unwrap()
+                .cloud
+                .unwrap()
+                .endpoint
+                .host_str(),
+            Some("a.example")
+        );
     }
 
     #[test]
     fn problems_name_attribute_and_variable() {
-        let cases: &[(RawConfig, &'static [(&'static str, &'static str)], &[&str], Option<&str>, &str)] = &[
-            (cloud(Some("not-a-url"), Some("k")), &[], &["cloud", "endpoint"], None, "the attribute cloud.endpoint"),
-            (cloud(None, Some("k")), &[("EC_ENDPOINT", "ftp://x")], &["cloud", "endpoint"], Some("EC_ENDPOINT"), "EC_ENDPOINT"),
-            (cloud(Some("https://x"), None), &[], &["cloud", "api_key"], None, "cloud.api_key"),
+        let cases: &[(
+            RawConfig,
+            &'static [(&'static str, &'static str)],
+            &[&str],
+            Option<&str>,
+            &str,
+        )] = &[
             (
-                RawConfig { request_timeout: Some("soon".into()), ..Default::default() },
+                cloud(Some("not-a-url"), Some("k")),
+                &[],
+                &["cloud", "endpoint"],
+                None,
+                "the attribute cloud.endpoint",
+            ),
+            (
+                cloud(None, Some("k")),
+                &[("EC_ENDPOINT", "ftp://x")],
+                &["cloud", "endpoint"],
+                Some("EC_ENDPOINT"),
+                "EC_ENDPOINT",
+            ),
+            (
+                cloud(Some("https://x"), None),
+                &[],
+                &["cloud", "api_key"],
+                None,
+                "cloud.api_key",
+            ),
+            (
+                RawConfig {
+                    request_timeout: Some("soon".into()),
+                    ..Default::default()
+                },
                 &[],
                 &["request_timeout"],
                 None,
                 "request_timeout",
             ),
-            (RawConfig { max_retries: Some(-1), ..Default::default() }, &[], &["max_retries"], None, "max_retries"),
             (
-                RawConfig { elasticsearch: Some(RawElasticsearch::default()), ..Default::default() },
+                RawConfig {
+                    max_retries: Some(-1),
+                    ..Default::default()
+                },
+                &[],
+                &["max_retries"],
+                None,
+                "max_retries",
+            ),
+            (
+                RawConfig {
+                    elasticsearch: Some(RawElasticsearch::default()),
+                    ..Default::default()
+                },
                 &[],
                 &["elasticsearch", "endpoints"],
                 None,
@@ -434,7 +597,10 @@ mod tests {
             ),
             (
                 RawConfig::default(),
-                &[("ELASTICSEARCH_ENDPOINTS", "http://a:9200,::bad"), ("ELASTICSEARCH_USERNAME", "u")],
+                &[
+                    ("ELASTICSEARCH_ENDPOINTS", "http://a:9200,::bad"),
+                    ("ELASTICSEARCH_USERNAME", "u"),
+                ],
                 &["elasticsearch", "endpoints"],
                 Some("ELASTICSEARCH_ENDPOINTS"),
                 "ELASTICSEARCH_ENDPOINTS",
@@ -467,7 +633,11 @@ mod tests {
     #[test]
     fn secrets_never_in_problems_or_debug() {
         let raw = RawConfig {
-            cloud: Some(RawCloud { api_key: Some("SECRET-KEY".into()), username: Some("u".into()), ..Default::default() }),
+            cloud: Some(RawCloud {
+                api_key: Some("SECRET-KEY".into()),
+                username: Some("u".into()),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let problems = resolve(&raw, &env_of(&[])).unwrap_err();
@@ -480,6 +650,9 @@ mod tests {
     fn blocks_absent_without_variables() {
         let s = resolve(&RawConfig::default(), &env_of(&[])).unwrap();
         assert!(s.cloud.is_none() && s.elasticsearch.is_none());
-        assert_eq!((s.request_timeout, s.max_retries), (DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_RETRIES));
+        assert_eq!(
+            (s.request_timeout, s.max_retries),
+            (DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_RETRIES)
+        );
     }
 }

@@ -20,7 +20,10 @@ pub fn check_alias(alias: &str) -> Result<(), String> {
     if alias.is_empty() {
         return Err("the alias must not be empty".into());
     }
-    if let Some(c) = alias.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_')) {
+    if let Some(c) = alias
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
+    {
         return Err(format!(
             "the alias {alias:?} contains {c:?}; use only lowercase letters, digits, '-' and '_' (the alias must also name the remote cluster)"
         ));
@@ -54,8 +57,13 @@ pub fn proxy_address(endpoint: &str, model: &str) -> Result<String, String> {
             "the endpoint {endpoint:?} must be a bare host name without scheme, port or path (e.g. \"abc123.eu-west-1.aws.found.io\")"
         ));
     }
-    if !endpoint.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_') {
-        return Err(format!("the endpoint {endpoint:?} is not a valid host name"));
+    if !endpoint
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "the endpoint {endpoint:?} is not a valid host name"
+        ));
     }
     Ok(format!("{endpoint}:{port}"))
 }
@@ -95,7 +103,9 @@ impl Function for CredentialsSetting {
 
     async fn call(&self, _ctx: &CallContext, args: Vec<Value>) -> Result<Value, FunctionError> {
         let alias = string_arg(&args, 0)?;
-        credentials_setting(alias).map(Value::String).map_err(|e| FunctionError::argument(0, e))
+        credentials_setting(alias)
+            .map(Value::String)
+            .map_err(|e| FunctionError::argument(0, e))
     }
 }
 
@@ -125,10 +135,12 @@ impl Function for ProxyAddress {
     async fn call(&self, _ctx: &CallContext, args: Vec<Value>) -> Result<Value, FunctionError> {
         let endpoint = string_arg(&args, 0)?;
         let model = string_arg(&args, 1)?;
-        proxy_address(endpoint, model).map(Value::String).map_err(|e| {
-            let index = if e.contains("security model") { 1 } else { 0 };
-            FunctionError::argument(index, e)
-        })
+        proxy_address(endpoint, model)
+            .map(Value::String)
+            .map_err(|e| {
+                let index = if e.contains("security model") { 1 } else { 0 };
+                FunctionError::argument(index, e)
+            })
     }
 }
 
@@ -160,7 +172,11 @@ mod tests {
         let cases = [
             ("abc.found.io", "api_key", Ok("abc.found.io:9443")),
             ("abc.found.io", "certificate", Ok("abc.found.io:9400")),
-            ("abc.found.io", "cert", Err("unknown security model \"cert\"")),
+            (
+                "abc.found.io",
+                "cert",
+                Err("unknown security model \"cert\""),
+            ),
             ("https://abc.found.io", "api_key", Err("bare host name")),
             ("abc.found.io:9243", "api_key", Err("bare host name")),
             ("", "api_key", Err("must not be empty")),

@@ -5,4 +5,7 @@ pub mod config;
 pub mod functions;
 mod root;
 
-pub use root::{provider_schema, Configured, CrossclusterProvider, TYPE_NAME, VERSION};
+pub use root::{Configured, CrossclusterProvider, TYPE_NAME, VERSION, provider_schema};
+pub mod common;
+pub mod data_sources;
+pub mod resources;

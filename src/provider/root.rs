@@ -4,12 +4,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::client::{CloudClient, CloudConfig, DeploymentLocks, EsClient, EsConfig, HttpSettings, RetryPolicy};
+use crate::client::{
+    CloudClient, CloudConfig, DeploymentLocks, EsClient, EsConfig, HttpSettings, RetryPolicy,
+};
 use crate::framework::decode::ObjectReader;
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::traits::{
-    ConfigureRequest, ConfigureResponse, DataSource, Env, Function, Provider, ProviderMetadata, Resource,
+    ConfigureRequest, ConfigureResponse, DataSource, Env, Function, Provider, ProviderMetadata,
+    Resource,
 };
 use crate::framework::value::{Type, Value};
 
@@ -36,17 +39,23 @@ impl Configured {
     /// Builds the clients of `settings`. Deployment locks are shared process-wide, so that
     /// several provider instances (aliases) updating one deployment queue instead of racing.
     pub fn new(settings: Settings) -> Result<Self, Diagnostics> {
-        let http = |insecure: bool, ca_file: Option<std::path::PathBuf>, ca_pem: Option<String>| HttpSettings {
-            timeout: settings.request_timeout,
-            ca_file,
-            ca_pem,
-            insecure,
-            retry: RetryPolicy { max_retries: settings.max_retries, ..RetryPolicy::default() },
+        let http = |insecure: bool, ca_file: Option<std::path::PathBuf>, ca_pem: Option<String>| {
+            HttpSettings {
+                timeout: settings.request_timeout,
+                ca_file,
+                ca_pem,
+                insecure,
+                retry: RetryPolicy {
+                    max_retries: settings.max_retries,
+                    ..RetryPolicy::default()
+                },
+            }
         };
         let cloud = match &settings.cloud {
             None => None,
             Some(c) => {
-                let mut cfg = CloudConfig::new(c.endpoint.as_str().trim_end_matches('/'), c.auth.clone());
+                let mut cfg =
+                    CloudConfig::new(c.endpoint.as_str().trim_end_matches('/'), c.auth.clone());
                 cfg.http = http(c.insecure, c.ca_file.clone(), None);
                 let client = CloudClient::with_locks(cfg, shared_locks()).map_err(|e| {
                     Diagnostics::from(Diagnostic::attribute_error(
@@ -61,7 +70,11 @@ impl Configured {
         let elasticsearch = match &settings.elasticsearch {
             None => None,
             Some(es) => {
-                let endpoints = es.endpoints.iter().map(|u| u.as_str().trim_end_matches('/').to_string()).collect();
+                let endpoints = es
+                    .endpoints
+                    .iter()
+                    .map(|u| u.as_str().trim_end_matches('/').to_string())
+                    .collect();
                 let mut cfg = EsConfig::new(endpoints, es.auth.clone());
                 cfg.http = http(es.insecure, es.ca_file.clone(), es.ca_pem.clone());
                 let client = EsClient::new(cfg).map_err(|e| {
@@ -74,7 +87,11 @@ impl Configured {
                 Some(client)
             }
         };
-        Ok(Self { settings, cloud, elasticsearch })
+        Ok(Self {
+            settings,
+            cloud,
+            elasticsearch,
+        })
     }
 
     /// The Cloud API client, or a diagnostic saying how to configure it.
@@ -218,14 +235,23 @@ fn read_raw(config: &Value) -> Result<RawConfig, Diagnostic> {
             ca_file: b.opt_string("ca_file").map_err(|e| e.to_diagnostic())?,
         }),
     };
-    let elasticsearch = match root.opt_block("elasticsearch").map_err(|e| e.to_diagnostic())? {
+    let elasticsearch = match root
+        .opt_block("elasticsearch")
+        .map_err(|e| e.to_diagnostic())?
+    {
         None => None,
         Some(b) => Some(RawElasticsearch {
-            endpoints: if b.is_null("endpoints") { None } else { Some(b.string_list("endpoints").map_err(|e| e.to_diagnostic())?) },
+            endpoints: if b.is_null("endpoints") {
+                None
+            } else {
+                Some(b.string_list("endpoints").map_err(|e| e.to_diagnostic())?)
+            },
             username: b.opt_string("username").map_err(|e| e.to_diagnostic())?,
             password: b.opt_string("password").map_err(|e| e.to_diagnostic())?,
             api_key: b.opt_string("api_key").map_err(|e| e.to_diagnostic())?,
-            bearer_token: b.opt_string("bearer_token").map_err(|e| e.to_diagnostic())?,
+            bearer_token: b
+                .opt_string("bearer_token")
+                .map_err(|e| e.to_diagnostic())?,
             ca_file: b.opt_string("ca_file").map_err(|e| e.to_diagnostic())?,
             ca_pem: b.opt_string("ca_pem").map_err(|e| e.to_diagnostic())?,
             insecure: b.opt_bool("insecure").map_err(|e| e.to_diagnostic())?,
@@ -234,7 +260,9 @@ fn read_raw(config: &Value) -> Result<RawConfig, Diagnostic> {
     Ok(RawConfig {
         cloud,
         elasticsearch,
-        request_timeout: root.opt_string("request_timeout").map_err(|e| e.to_diagnostic())?,
+        request_timeout: root
+            .opt_string("request_timeout")
+            .map_err(|e| e.to_diagnostic())?,
         max_retries: root.opt_i64("max_retries").map_err(|e| e.to_diagnostic())?,
     })
 }
@@ -251,13 +279,17 @@ fn problem_to_diagnostic(p: Problem) -> Diagnostic {
 fn resolve(config: &Value, env: &Env) -> Result<Settings, Diagnostics> {
     let raw = read_raw(config).map_err(Diagnostics::from)?;
     let lookup = |name: &str| env.get(name).map(str::to_string);
-    config::resolve(&raw, &lookup).map_err(|problems| problems.into_iter().map(problem_to_diagnostic).collect())
+    config::resolve(&raw, &lookup)
+        .map_err(|problems| problems.into_iter().map(problem_to_diagnostic).collect())
 }
 
 #[async_trait]
 impl Provider for CrossclusterProvider {
     fn metadata(&self) -> ProviderMetadata {
-        ProviderMetadata { type_name: TYPE_NAME.to_string(), version: VERSION.to_string() }
+        ProviderMetadata {
+            type_name: TYPE_NAME.to_string(),
+            version: VERSION.to_string(),
+        }
     }
 
     fn schema(&self) -> Schema {
@@ -303,11 +335,13 @@ impl Provider for CrossclusterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        vec![]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![Arc::new(
+            super::data_sources::organization::OrganizationDataSource,
+        )]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {

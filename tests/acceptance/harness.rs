@@ -16,6 +16,14 @@ use std::time::{Duration, Instant};
 /// The provider's registry address, as `dev_overrides` and `required_providers` name it.
 pub const PROVIDER_SOURCE: &str = "registry.terraform.io/crosscluster/crosscluster";
 
+/// The `terraform` block every test configuration starts with.
+pub const REQUIRED_PROVIDERS: &str = r#"terraform {
+  required_providers {
+    crosscluster = { source = "crosscluster/crosscluster" }
+  }
+}
+"#;
+
 /// How long one Terraform command may run before the harness kills it and fails the test.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -45,14 +53,26 @@ impl Run {
     /// Fails the test, showing the whole output, unless the command exited 0.
     #[track_caller]
     pub fn success(self) -> Run {
-        assert_eq!(self.code, 0, "terraform {:?} failed:\n{}", self.args, self.text());
+        assert_eq!(
+            self.code,
+            0,
+            "terraform {:?} failed:\n{}",
+            self.args,
+            self.text()
+        );
         self
     }
 
     /// Fails the test unless the command exited non-zero; returns the run for message checks.
     #[track_caller]
     pub fn failure(self) -> Run {
-        assert_ne!(self.code, 0, "terraform {:?} unexpectedly succeeded:\n{}", self.args, self.text());
+        assert_ne!(
+            self.code,
+            0,
+            "terraform {:?} unexpectedly succeeded:\n{}",
+            self.args,
+            self.text()
+        );
         self
     }
 
@@ -74,7 +94,12 @@ impl Run {
     /// Asserts that the (flattened) output contains `needle`.
     #[track_caller]
     pub fn contains(self, needle: &str) -> Run {
-        assert!(self.flat().contains(needle), "expected {needle:?} in the output of terraform {:?}:\n{}", self.args, self.text());
+        assert!(
+            self.flat().contains(needle),
+            "expected {needle:?} in the output of terraform {:?}:\n{}",
+            self.args,
+            self.text()
+        );
         self
     }
 }
@@ -88,14 +113,23 @@ pub struct Workdir {
 impl Workdir {
     /// A new empty working directory.
     pub fn new() -> Workdir {
-        let dir = tempfile::Builder::new().prefix("tfacc-").tempdir().expect("temp dir");
-        let bin_dir = provider_binary().parent().expect("binary dir").to_path_buf();
+        let dir = tempfile::Builder::new()
+            .prefix("tfacc-")
+            .tempdir()
+            .expect("temp dir");
+        let bin_dir = provider_binary()
+            .parent()
+            .expect("binary dir")
+            .to_path_buf();
         let cli_config = format!(
             "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
             bin_dir.display()
         );
         std::fs::write(dir.path().join(".terraformrc"), cli_config).expect("cli config");
-        Workdir { dir, env: Vec::new() }
+        Workdir {
+            dir,
+            env: Vec::new(),
+        }
     }
 
     /// The directory's path.
@@ -143,9 +177,18 @@ impl Workdir {
             .env("CHECKPOINT_DISABLE", "1")
             .env("NO_COLOR", "1");
         for var in [
-            "EC_ENDPOINT", "EC_HOST", "EC_API_KEY", "EC_USERNAME", "EC_PASSWORD", "EC_INSECURE",
-            "ELASTICSEARCH_ENDPOINTS", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD",
-            "ELASTICSEARCH_API_KEY", "ELASTICSEARCH_BEARER_TOKEN", "ELASTICSEARCH_CA_FILE",
+            "EC_ENDPOINT",
+            "EC_HOST",
+            "EC_API_KEY",
+            "EC_USERNAME",
+            "EC_PASSWORD",
+            "EC_INSECURE",
+            "ELASTICSEARCH_ENDPOINTS",
+            "ELASTICSEARCH_USERNAME",
+            "ELASTICSEARCH_PASSWORD",
+            "ELASTICSEARCH_API_KEY",
+            "ELASTICSEARCH_BEARER_TOKEN",
+            "ELASTICSEARCH_CA_FILE",
             "ELASTICSEARCH_INSECURE",
         ] {
             cmd.env_remove(var);
@@ -155,7 +198,10 @@ impl Workdir {
         }
         let started = Instant::now();
         let mut child = cmd.spawn().unwrap_or_else(|e| {
-            panic!("cannot start terraform at {}: {e} (run `make terraform`)", terraform_path().display())
+            panic!(
+                "cannot start terraform at {}: {e} (run `make terraform`)",
+                terraform_path().display()
+            )
         });
         let mut out = child.stdout.take().expect("stdout");
         let mut err = child.stderr.take().expect("stderr");
@@ -232,19 +278,26 @@ impl Workdir {
 
     /// Saves a plan to `tfplan` and returns `terraform show -json tfplan`.
     pub fn plan_json(&self) -> serde_json::Value {
-        self.run(&["plan", "-input=false", "-no-color", "-out=tfplan"]).success();
-        let run = self.run(&["show", "-json", "-no-color", "tfplan"]).success();
+        self.run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
+            .success();
+        let run = self
+            .run(&["show", "-json", "-no-color", "tfplan"])
+            .success();
         serde_json::from_str(&run.stdout).expect("show -json output is JSON")
     }
 
     /// All outputs as `{name: value}` (`terraform output -json`).
     pub fn outputs(&self) -> serde_json::Value {
         let run = self.run(&["output", "-json", "-no-color"]).success();
-        let all: serde_json::Value = serde_json::from_str(&run.stdout).expect("output -json is JSON");
+        let all: serde_json::Value =
+            serde_json::from_str(&run.stdout).expect("output -json is JSON");
         let mut values = serde_json::Map::new();
         if let Some(map) = all.as_object() {
             for (k, v) in map {
-                values.insert(k.clone(), v.get("value").cloned().unwrap_or(serde_json::Value::Null));
+                values.insert(
+                    k.clone(),
+                    v.get("value").cloned().unwrap_or(serde_json::Value::Null),
+                );
             }
         }
         serde_json::Value::Object(values)

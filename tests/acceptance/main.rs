@@ -4,6 +4,7 @@
 mod harness;
 mod sim;
 
+mod organization;
 mod provider_core;
 
 use harness::Workdir;
@@ -14,7 +15,10 @@ fn terraform_is_available() {
     let run = Workdir::new().run(&["version", "-json"]).success();
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("version -json");
     let version = v["terraform_version"].as_str().unwrap_or_default();
-    assert!(version.starts_with("1."), "unexpected terraform version {version:?}");
+    assert!(
+        version.starts_with("1."),
+        "unexpected terraform version {version:?}"
+    );
     if std::env::var_os("TF_ACC_TERRAFORM_PATH").is_none() {
         assert_eq!(version, "1.15.5");
     }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crosscluster_sim::{Fixture, Options, Ready, ReadyDeployment, Running};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// A running simulator owned by one test.
 pub struct Sim {
@@ -23,7 +23,14 @@ impl Sim {
     /// The default fixture (organization 1: `local` 9.1.0, `old-local` 8.12.2, `legacy` 7.5.2;
     /// organization 2: `remote` 9.1.0) with fast plans. `name` names the request-log file.
     pub fn start(name: &str) -> Sim {
-        Sim::with(name, Fixture::default_fixture(), Options { plan_ms: 50, latency_ms: 0 })
+        Sim::with(
+            name,
+            Fixture::default_fixture(),
+            Options {
+                plan_ms: 50,
+                latency_ms: 0,
+            },
+        )
     }
 
     /// A simulator with an explicit fixture and options.
@@ -33,14 +40,25 @@ impl Sim {
             .enable_all()
             .build()
             .expect("tokio runtime");
-        let running = rt.block_on(crosscluster_sim::start(fixture, opts)).expect("simulator starts");
+        let running = rt
+            .block_on(crosscluster_sim::start(fixture, opts))
+            .expect("simulator starts");
         let ready = running.ready.clone();
-        Sim { rt, running: Some(running), http: reqwest::Client::new(), name: name.to_string(), ready }
+        Sim {
+            rt,
+            running: Some(running),
+            http: reqwest::Client::new(),
+            name: name.to_string(),
+            ready,
+        }
     }
 
     /// A deployment by name: its id and ready entry.
     pub fn dep(&self, name: &str) -> (String, ReadyDeployment) {
-        let (id, d) = self.ready.deployment(name).unwrap_or_else(|| panic!("no deployment named {name}"));
+        let (id, d) = self
+            .ready
+            .deployment(name)
+            .unwrap_or_else(|| panic!("no deployment named {name}"));
         (id.to_string(), d.clone())
     }
 
@@ -58,7 +76,12 @@ impl Sim {
     /// A `provider "crosscluster"` block (with optional alias) whose `cloud` connection is the
     /// organization of deployment `cloud_of` and whose `elasticsearch` connection is deployment
     /// `es_of` (either may be `None`).
-    pub fn provider_block(&self, alias: Option<&str>, cloud_of: Option<&str>, es_of: Option<&str>) -> String {
+    pub fn provider_block(
+        &self,
+        alias: Option<&str>,
+        cloud_of: Option<&str>,
+        es_of: Option<&str>,
+    ) -> String {
         let mut s = String::from("provider \"crosscluster\" {\n");
         if let Some(a) = alias {
             s.push_str(&format!("  alias = \"{a}\"\n"));
@@ -96,7 +119,10 @@ impl Sim {
             let resp = req.send().await.expect("control request");
             let status = resp.status();
             let body: Value = resp.json().await.unwrap_or(Value::Null);
-            assert!(status.is_success(), "control {path} answered {status}: {body}");
+            assert!(
+                status.is_success(),
+                "control {path} answered {status}: {body}"
+            );
             body
         })
     }
@@ -113,7 +139,11 @@ impl Sim {
         let deployments = &state["deployments"];
         match deployments {
             Value::Object(map) => map.get(&id).cloned().unwrap_or(Value::Null),
-            Value::Array(list) => list.iter().find(|d| d["id"] == id.as_str()).cloned().unwrap_or(Value::Null),
+            Value::Array(list) => list
+                .iter()
+                .find(|d| d["id"] == id.as_str())
+                .cloned()
+                .unwrap_or(Value::Null),
             _ => Value::Null,
         }
     }
@@ -137,7 +167,11 @@ impl Sim {
 
     /// Changes `plan_ms` / `latency_ms`.
     pub fn config(&self, plan_ms: Option<u64>, latency_ms: Option<u64>) {
-        self.control("POST", "/_sim/config", Some(json!({"plan_ms": plan_ms, "latency_ms": latency_ms})));
+        self.control(
+            "POST",
+            "/_sim/config",
+            Some(json!({"plan_ms": plan_ms, "latency_ms": latency_ms})),
+        );
     }
 
     /// Runs an async block on the simulator's runtime (for direct API calls in tests).
@@ -146,7 +180,13 @@ impl Sim {
     }
 
     /// A raw HTTP call; returns status and JSON body.
-    pub fn http(&self, method: &str, url: &str, auth: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    pub fn http(
+        &self,
+        method: &str,
+        url: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self.http.request(method, url);
         if let Some(a) = auth {
@@ -167,7 +207,10 @@ impl Sim {
         use base64::Engine as _;
         let d = self.dep(name).1;
         let raw = format!("{}:{}", d.username, d.password);
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
     }
 
     /// Writes the request log for the contract check.
