@@ -50,6 +50,7 @@ terraform: $(TERRAFORM)
 # --- Tests -------------------------------------------------------------------------------------
 test: $(TERRAFORM)
 	$(CARGO) build --workspace --all-targets
+	rm -rf target/contract-logs
 	$(CARGO) test --workspace --no-fail-fast
 	$(MAKE) --no-print-directory contract
 
