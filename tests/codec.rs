@@ -9,7 +9,7 @@ use crosscluster::framework::json::{decode_json, encode_json};
 use crosscluster::framework::msgpack::{decode, encode};
 use crosscluster::framework::type_json::{type_from_json_bytes, type_to_json_bytes};
 use crosscluster::framework::value::{
-    CodecError, MAX_DEPTH, Number, Path, Refinements, Type, Value,
+    AttributePath, CodecError, MAX_DEPTH, Number, Refinements, Type, Value,
 };
 
 fn hex(b: &[u8]) -> String {
@@ -849,7 +849,10 @@ fn errors_carry_paths() {
         ]),
     )]);
     let err = encode(&v, &ty).unwrap_err();
-    assert_eq!(err.path(), &Path::root().attr("outer").index(1).attr("n"));
+    assert_eq!(
+        err.path(),
+        &AttributePath::root().attr("outer").index(1).attr("n")
+    );
     assert_eq!(
         err.to_string(),
         "outer[1].n: number is required, found string"
@@ -858,16 +861,22 @@ fn errors_carry_paths() {
     // Decoding {"outer": [{"n": "x"}]} — a string that is not a number.
     let bytes = unhex("81a56f757465729181a16ea178");
     let err = decode(&bytes, &ty).unwrap_err();
-    assert_eq!(err.path(), &Path::root().attr("outer").index(0).attr("n"));
+    assert_eq!(
+        err.path(),
+        &AttributePath::root().attr("outer").index(0).attr("n")
+    );
     // Messages never echo string content.
     assert!(!err.to_string().contains("\"x\""));
 
     let err = decode_json(br#"{"outer":[{"n":true}]}"#, &ty).unwrap_err();
-    assert_eq!(err.path(), &Path::root().attr("outer").index(0).attr("n"));
+    assert_eq!(
+        err.path(),
+        &AttributePath::root().attr("outer").index(0).attr("n")
+    );
 
     let map_ty = Type::map(Type::Bool);
     let err = decode(&unhex("81a36b6579a178"), &map_ty).unwrap_err();
-    assert_eq!(err.path(), &Path::root().key("key"));
+    assert_eq!(err.path(), &AttributePath::root().key("key"));
 }
 
 #[test]

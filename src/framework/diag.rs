@@ -100,6 +100,9 @@ impl AttributePath {
 impl fmt::Display for AttributePath {
     /// Renders the path the way HCL would address it: `a.b[0]["key"]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.steps.is_empty() {
+            return f.write_str("(root)");
+        }
         for (i, step) in self.steps.iter().enumerate() {
             match step {
                 PathStep::Attr(name) if i == 0 => write!(f, "{name}")?,

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::type_json::{json_error_name, type_from_json, type_to_json};
-use super::value::{CodecError, MAX_DEPTH, Number, Path, PathStep, Type, Value};
+use super::value::{AttributePath, CodecError, MAX_DEPTH, Number, PathStep, Type, Value};
 
 /// Options for [`decode_json_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 /// Decodes JSON bytes as a value of type `ty` with options.
 pub fn decode_json_with(bytes: &[u8], ty: &Type, opts: JsonOptions) -> Result<Value, CodecError> {
     let json: Json = serde_json::from_slice(bytes).map_err(|e| CodecError::Malformed {
-        path: Path::root(),
+        path: AttributePath::root(),
         message: format!(
             "invalid JSON ({}) at line {} column {}",
             json_error_name(&e),
@@ -67,7 +67,7 @@ pub fn value_from_json_with(
 pub fn encode_json(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     let json = value_to_json(value, ty)?;
     serde_json::to_vec(&json).map_err(|e| CodecError::Malformed {
-        path: Path::root(),
+        path: AttributePath::root(),
         message: format!("cannot serialize JSON ({})", json_error_name(&e)),
     })
 }
@@ -83,7 +83,7 @@ fn number_json(n: &Number, path: &[PathStep]) -> Result<Json, CodecError> {
         .parse::<serde_json::Number>()
         .map(Json::Number)
         .map_err(|_| CodecError::Malformed {
-            path: Path(path.to_vec()),
+            path: AttributePath::from_steps(path.to_vec()),
             message: "number cannot be written as JSON".into(),
         })
 }
@@ -96,7 +96,7 @@ fn to_json(
 ) -> Result<Json, CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep {
-            path: Path(path.clone()),
+            path: AttributePath::from_steps(path.clone()),
             limit: MAX_DEPTH,
         });
     }
@@ -105,7 +105,7 @@ fn to_json(
             Value::Null => return Ok(Json::Null),
             Value::Unknown(_) => {
                 return Err(CodecError::UnknownInJson {
-                    path: Path(path.clone()),
+                    path: AttributePath::from_steps(path.clone()),
                 });
             }
             Value::Dynamic(Type::Dynamic, inner) => return to_json(inner, ty, path, depth + 1),
@@ -121,7 +121,7 @@ fn to_json(
         (_, Value::Dynamic(t, inner)) if t == ty => to_json(inner, ty, path, depth + 1),
         (_, Value::Null) => Ok(Json::Null),
         (_, Value::Unknown(_)) => Err(CodecError::UnknownInJson {
-            path: Path(path.clone()),
+            path: AttributePath::from_steps(path.clone()),
         }),
         (Type::Bool, Value::Bool(b)) => Ok(Json::Bool(*b)),
         (Type::Number, Value::Number(n)) => number_json(n, path),
@@ -129,7 +129,7 @@ fn to_json(
         (Type::List(et), Value::List(elems)) | (Type::Set(et), Value::Set(elems)) => {
             let mut out = Vec::with_capacity(elems.len());
             for (i, e) in elems.iter().enumerate() {
-                path.push(PathStep::Index(i as u64));
+                path.push(PathStep::Index(i as i64));
                 out.push(to_json(e, et, path, depth + 1)?);
                 path.pop();
             }
@@ -138,7 +138,7 @@ fn to_json(
         (Type::Tuple(ets), Value::Tuple(elems)) => {
             if ets.len() != elems.len() {
                 return Err(CodecError::Malformed {
-                    path: Path(path.clone()),
+                    path: AttributePath::from_steps(path.clone()),
                     message: format!(
                         "a tuple of {} elements is required, found {}",
                         ets.len(),
@@ -148,7 +148,7 @@ fn to_json(
             }
             let mut out = Vec::with_capacity(elems.len());
             for (i, (e, et)) in elems.iter().zip(ets).enumerate() {
-                path.push(PathStep::Index(i as u64));
+                path.push(PathStep::Index(i as i64));
                 out.push(to_json(e, et, path, depth + 1)?);
                 path.pop();
             }
@@ -166,7 +166,7 @@ fn to_json(
         (Type::Object { attrs, optional }, Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
                 return Err(CodecError::UnexpectedAttribute {
-                    path: Path(path.clone()),
+                    path: AttributePath::from_steps(path.clone()),
                     name: extra.clone(),
                 });
             }
@@ -183,7 +183,7 @@ fn to_json(
                     }
                     None => {
                         return Err(CodecError::MissingAttribute {
-                            path: Path(path.clone()),
+                            path: AttributePath::from_steps(path.clone()),
                             name: name.clone(),
                         });
                     }
@@ -192,7 +192,7 @@ fn to_json(
             Ok(Json::Object(out))
         }
         _ => Err(CodecError::TypeMismatch {
-            path: Path(path.clone()),
+            path: AttributePath::from_steps(path.clone()),
             expected: ty.to_string(),
             found: v.kind().to_string(),
         }),
@@ -218,14 +218,14 @@ struct JsonDecoder {
 impl JsonDecoder {
     fn malformed(&self, message: impl Into<String>) -> CodecError {
         CodecError::Malformed {
-            path: Path(self.path.clone()),
+            path: AttributePath::from_steps(self.path.clone()),
             message: message.into(),
         }
     }
 
     fn mismatch(&self, expected: &str, j: &Json) -> CodecError {
         CodecError::TypeMismatch {
-            path: Path(self.path.clone()),
+            path: AttributePath::from_steps(self.path.clone()),
             expected: expected.to_string(),
             found: json_kind(j).to_string(),
         }
@@ -234,7 +234,7 @@ impl JsonDecoder {
     fn value(&mut self, j: &Json, ty: &Type, depth: usize) -> Result<Value, CodecError> {
         if depth > MAX_DEPTH {
             return Err(CodecError::TooDeep {
-                path: Path(self.path.clone()),
+                path: AttributePath::from_steps(self.path.clone()),
                 limit: MAX_DEPTH,
             });
         }
@@ -294,7 +294,7 @@ impl JsonDecoder {
                 };
                 let mut elems = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    self.path.push(PathStep::Index(i as u64));
+                    self.path.push(PathStep::Index(i as i64));
                     elems.push(self.value(item, et, depth + 1)?);
                     self.path.pop();
                 }
@@ -317,7 +317,7 @@ impl JsonDecoder {
                 }
                 let mut elems = Vec::with_capacity(items.len());
                 for (i, (item, et)) in items.iter().zip(ets).enumerate() {
-                    self.path.push(PathStep::Index(i as u64));
+                    self.path.push(PathStep::Index(i as i64));
                     elems.push(self.value(item, et, depth + 1)?);
                     self.path.pop();
                 }
@@ -347,7 +347,7 @@ impl JsonDecoder {
                             continue;
                         }
                         return Err(CodecError::UnexpectedAttribute {
-                            path: Path(self.path.clone()),
+                            path: AttributePath::from_steps(self.path.clone()),
                             name: k.clone(),
                         });
                     };

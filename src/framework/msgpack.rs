@@ -18,7 +18,9 @@
 use std::collections::BTreeMap;
 
 use super::type_json::{type_from_json_bytes, type_to_json_bytes};
-use super::value::{CodecError, MAX_DEPTH, Number, Path, PathStep, Refinements, Type, Value};
+use super::value::{
+    AttributePath, CodecError, MAX_DEPTH, Number, PathStep, Refinements, Type, Value,
+};
 
 /// Extension type of a refined unknown value.
 const EXT_REFINED_UNKNOWN: i8 = 12;
@@ -278,7 +280,7 @@ struct Encoder {
 impl Encoder {
     fn mismatch(&self, ty: &Type, v: &Value) -> CodecError {
         CodecError::TypeMismatch {
-            path: Path(self.path.clone()),
+            path: AttributePath::from_steps(self.path.clone()),
             expected: ty.to_string(),
             found: v.kind().to_string(),
         }
@@ -287,7 +289,7 @@ impl Encoder {
     fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), CodecError> {
         if depth > MAX_DEPTH {
             return Err(CodecError::TooDeep {
-                path: Path(self.path.clone()),
+                path: AttributePath::from_steps(self.path.clone()),
                 limit: MAX_DEPTH,
             });
         }
@@ -342,7 +344,7 @@ impl Encoder {
             (Type::List(et), Value::List(elems)) | (Type::Set(et), Value::Set(elems)) => {
                 write_array_len(&mut self.out, elems.len());
                 for (i, e) in elems.iter().enumerate() {
-                    self.path.push(PathStep::Index(i as u64));
+                    self.path.push(PathStep::Index(i as i64));
                     self.value(e, et, depth + 1)?;
                     self.path.pop();
                 }
@@ -361,7 +363,7 @@ impl Encoder {
             (Type::Tuple(ets), Value::Tuple(elems)) => {
                 if ets.len() != elems.len() {
                     return Err(CodecError::Malformed {
-                        path: Path(self.path.clone()),
+                        path: AttributePath::from_steps(self.path.clone()),
                         message: format!(
                             "a tuple of {} elements is required, found {}",
                             ets.len(),
@@ -371,7 +373,7 @@ impl Encoder {
                 }
                 write_array_len(&mut self.out, elems.len());
                 for (i, (e, et)) in elems.iter().zip(ets).enumerate() {
-                    self.path.push(PathStep::Index(i as u64));
+                    self.path.push(PathStep::Index(i as i64));
                     self.value(e, et, depth + 1)?;
                     self.path.pop();
                 }
@@ -380,7 +382,7 @@ impl Encoder {
             (Type::Object { attrs, optional }, Value::Object(m)) => {
                 if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
                     return Err(CodecError::UnexpectedAttribute {
-                        path: Path(self.path.clone()),
+                        path: AttributePath::from_steps(self.path.clone()),
                         name: extra.clone(),
                     });
                 }
@@ -396,7 +398,7 @@ impl Encoder {
                         None if optional.contains(name) => write_nil(&mut self.out),
                         None => {
                             return Err(CodecError::MissingAttribute {
-                                path: Path(self.path.clone()),
+                                path: AttributePath::from_steps(self.path.clone()),
                                 name: name.clone(),
                             });
                         }
@@ -442,7 +444,7 @@ fn is_ext(m: u8) -> bool {
 impl<'a> Decoder<'a> {
     fn malformed(&self, message: impl Into<String>) -> CodecError {
         CodecError::Malformed {
-            path: Path(self.path.clone()),
+            path: AttributePath::from_steps(self.path.clone()),
             message: message.into(),
         }
     }
@@ -480,7 +482,7 @@ impl<'a> Decoder<'a> {
 
     fn expect_kind(&self, expected: &str, m: u8) -> CodecError {
         CodecError::TypeMismatch {
-            path: Path(self.path.clone()),
+            path: AttributePath::from_steps(self.path.clone()),
             expected: expected.to_string(),
             found: marker_kind(m).to_string(),
         }
@@ -655,7 +657,7 @@ impl<'a> Decoder<'a> {
     fn skip(&mut self, depth: usize) -> Result<(), CodecError> {
         if depth > MAX_DEPTH {
             return Err(CodecError::TooDeep {
-                path: Path(self.path.clone()),
+                path: AttributePath::from_steps(self.path.clone()),
                 limit: MAX_DEPTH,
             });
         }
@@ -868,7 +870,7 @@ impl<'a> Decoder<'a> {
     #[inline(never)]
     fn too_deep(&self) -> CodecError {
         CodecError::TooDeep {
-            path: Path(self.path.clone()),
+            path: AttributePath::from_steps(self.path.clone()),
             limit: MAX_DEPTH,
         }
     }
@@ -879,7 +881,7 @@ impl<'a> Decoder<'a> {
         // Every element takes at least one byte: never reserve more than that.
         let mut elems = Vec::with_capacity(n.min(self.remaining()));
         for i in 0..n {
-            self.path.push(PathStep::Index(i as u64));
+            self.path.push(PathStep::Index(i as i64));
             elems.push(self.value(et, depth + 1)?);
             self.path.pop();
         }
@@ -897,7 +899,7 @@ impl<'a> Decoder<'a> {
         }
         let mut elems = Vec::with_capacity(n);
         for (i, et) in ets.iter().enumerate() {
-            self.path.push(PathStep::Index(i as u64));
+            self.path.push(PathStep::Index(i as i64));
             elems.push(self.value(et, depth + 1)?);
             self.path.pop();
         }
@@ -914,7 +916,7 @@ impl<'a> Decoder<'a> {
                 .map_err(|_| self.malformed("map keys must be strings"))?;
             if m.contains_key(&k) {
                 return Err(CodecError::Malformed {
-                    path: Path(self.path.clone()).key(k),
+                    path: AttributePath::from_steps(self.path.clone()).key(k),
                     message: "duplicate map key".into(),
                 });
             }
@@ -942,13 +944,13 @@ impl<'a> Decoder<'a> {
                 .map_err(|_| self.malformed("object attribute names must be strings"))?;
             let Some(at) = attrs.get(&k) else {
                 return Err(CodecError::UnexpectedAttribute {
-                    path: Path(self.path.clone()),
+                    path: AttributePath::from_steps(self.path.clone()),
                     name: k,
                 });
             };
             if m.contains_key(&k) {
                 return Err(CodecError::Malformed {
-                    path: Path(self.path.clone()).attr(k),
+                    path: AttributePath::from_steps(self.path.clone()).attr(k),
                     message: "duplicate attribute".into(),
                 });
             }
@@ -964,7 +966,7 @@ impl<'a> Decoder<'a> {
                     m.insert(name.clone(), Value::Null);
                 } else {
                     return Err(CodecError::MissingAttribute {
-                        path: Path(self.path.clone()),
+                        path: AttributePath::from_steps(self.path.clone()),
                         name: name.clone(),
                     });
                 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-use super::value::{CodecError, MAX_DEPTH, Path, Type};
+use super::value::{AttributePath, CodecError, MAX_DEPTH, Type};
 
 /// The JSON form of `ty`.
 pub fn type_to_json(ty: &Type) -> Json {
@@ -64,7 +64,7 @@ pub fn type_from_json_bytes(bytes: &[u8]) -> Result<Type, CodecError> {
 
 fn invalid(message: impl Into<String>) -> CodecError {
     CodecError::InvalidType {
-        path: Path::root(),
+        path: AttributePath::root(),
         message: message.into(),
     }
 }

@@ -9,6 +9,8 @@ use std::str::FromStr;
 use bigdecimal::BigDecimal;
 use bigdecimal::num_bigint::{BigInt, Sign};
 
+pub use super::diag::{AttributePath, PathStep};
+
 /// A cty type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
@@ -97,73 +99,6 @@ pub enum Value {
 // Paths and errors
 // ---------------------------------------------------------------------------------------------
 
-/// One step of a [`Path`] into a value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PathStep {
-    /// An object attribute.
-    Attr(String),
-    /// A map element.
-    Key(String),
-    /// A list, set or tuple element, by position in the encoding.
-    Index(u64),
-}
-
-/// Where inside a value something happened, from the root.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Path(pub Vec<PathStep>);
-
-impl Path {
-    /// The root path (no steps).
-    pub fn root() -> Self {
-        Path(Vec::new())
-    }
-
-    /// This path with an attribute step appended.
-    pub fn attr(mut self, name: impl Into<String>) -> Self {
-        self.0.push(PathStep::Attr(name.into()));
-        self
-    }
-
-    /// This path with a map key step appended.
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.0.push(PathStep::Key(key.into()));
-        self
-    }
-
-    /// This path with an index step appended.
-    pub fn index(mut self, index: u64) -> Self {
-        self.0.push(PathStep::Index(index));
-        self
-    }
-
-    /// The steps of this path.
-    pub fn steps(&self) -> &[PathStep] {
-        &self.0
-    }
-
-    /// Whether this is the root path.
-    pub fn is_root(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Display for Path {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("(root)");
-        }
-        for (i, step) in self.0.iter().enumerate() {
-            match step {
-                PathStep::Attr(name) if i == 0 => write!(f, "{name}")?,
-                PathStep::Attr(name) => write!(f, ".{name}")?,
-                PathStep::Key(key) => write!(f, "[{key:?}]")?,
-                PathStep::Index(idx) => write!(f, "[{idx}]")?,
-            }
-        }
-        Ok(())
-    }
-}
-
 /// An error of the value layer: decoding, encoding or a conformance check, with the path inside
 /// the value where it happened. Messages never contain string contents of the value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -171,16 +106,16 @@ pub enum CodecError {
     /// An object lacks an attribute that its type requires.
     #[error("{path}: missing attribute \"{name}\"")]
     MissingAttribute {
-        /// Path of the object.
-        path: Path,
+        /// AttributePath of the object.
+        path: AttributePath,
         /// The missing attribute.
         name: String,
     },
     /// An object has an attribute that its type does not declare.
     #[error("{path}: unsupported attribute \"{name}\"")]
     UnexpectedAttribute {
-        /// Path of the object.
-        path: Path,
+        /// AttributePath of the object.
+        path: AttributePath,
         /// The unexpected attribute.
         name: String,
     },
@@ -188,7 +123,7 @@ pub enum CodecError {
     #[error("{path}: {expected} is required, found {found}")]
     TypeMismatch {
         /// Where.
-        path: Path,
+        path: AttributePath,
         /// What the type requires (a friendly type name).
         expected: String,
         /// What was found (a kind, never content).
@@ -198,7 +133,7 @@ pub enum CodecError {
     #[error("{path}: {message}")]
     Malformed {
         /// Where.
-        path: Path,
+        path: AttributePath,
         /// What is wrong.
         message: String,
     },
@@ -206,7 +141,7 @@ pub enum CodecError {
     #[error("{path}: nesting deeper than {limit} levels")]
     TooDeep {
         /// Where the limit was hit.
-        path: Path,
+        path: AttributePath,
         /// The limit.
         limit: usize,
     },
@@ -214,13 +149,13 @@ pub enum CodecError {
     #[error("{path}: value is not known, and JSON cannot represent unknown values")]
     UnknownInJson {
         /// Where.
-        path: Path,
+        path: AttributePath,
     },
     /// A type's JSON form is invalid.
     #[error("{path}: invalid type: {message}")]
     InvalidType {
         /// Where in the value the type appeared (root for a standalone type).
-        path: Path,
+        path: AttributePath,
         /// What is wrong.
         message: String,
     },
@@ -228,7 +163,7 @@ pub enum CodecError {
 
 impl CodecError {
     /// The path inside the value where the error happened.
-    pub fn path(&self) -> &Path {
+    pub fn path(&self) -> &AttributePath {
         match self {
             CodecError::MissingAttribute { path, .. }
             | CodecError::UnexpectedAttribute { path, .. }
@@ -252,8 +187,8 @@ impl CodecError {
             | CodecError::InvalidType { path, .. } => path,
         };
         let mut steps = prefix.to_vec();
-        steps.append(&mut path.0);
-        path.0 = steps;
+        steps.extend_from_slice(path.steps());
+        *path = AttributePath::from_steps(steps);
         self
     }
 }
@@ -947,7 +882,7 @@ impl From<i64> for Value {
 
 fn mismatch(path: &[PathStep], ty: &Type, v: &Value) -> CodecError {
     CodecError::TypeMismatch {
-        path: Path(path.to_vec()),
+        path: AttributePath::from_steps(path.to_vec()),
         expected: ty.to_string(),
         found: v.kind().to_string(),
     }
@@ -961,7 +896,7 @@ fn conforms_at(
 ) -> Result<(), CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep {
-            path: Path(path.clone()),
+            path: AttributePath::from_steps(path.clone()),
             limit: MAX_DEPTH,
         });
     }
@@ -975,7 +910,7 @@ fn conforms_at(
         | (Type::String, Value::String(_)) => Ok(()),
         (Type::List(et), Value::List(elems)) | (Type::Set(et), Value::Set(elems)) => {
             for (i, e) in elems.iter().enumerate() {
-                path.push(PathStep::Index(i as u64));
+                path.push(PathStep::Index(i as i64));
                 conforms_at(e, et, path, depth + 1)?;
                 path.pop();
             }
@@ -992,7 +927,7 @@ fn conforms_at(
         (Type::Tuple(ets), Value::Tuple(elems)) => {
             if ets.len() != elems.len() {
                 return Err(CodecError::Malformed {
-                    path: Path(path.clone()),
+                    path: AttributePath::from_steps(path.clone()),
                     message: format!(
                         "a tuple of {} elements is required, found {}",
                         ets.len(),
@@ -1001,7 +936,7 @@ fn conforms_at(
                 });
             }
             for (i, (e, et)) in elems.iter().zip(ets).enumerate() {
-                path.push(PathStep::Index(i as u64));
+                path.push(PathStep::Index(i as i64));
                 conforms_at(e, et, path, depth + 1)?;
                 path.pop();
             }
@@ -1010,7 +945,7 @@ fn conforms_at(
         (Type::Object { attrs, optional }, Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
                 return Err(CodecError::UnexpectedAttribute {
-                    path: Path(path.clone()),
+                    path: AttributePath::from_steps(path.clone()),
                     name: extra.clone(),
                 });
             }
@@ -1024,7 +959,7 @@ fn conforms_at(
                     None if optional.contains(name) => {}
                     None => {
                         return Err(CodecError::MissingAttribute {
-                            path: Path(path.clone()),
+                            path: AttributePath::from_steps(path.clone()),
                             name: name.clone(),
                         });
                     }
@@ -1051,7 +986,7 @@ fn unify(
             Some(f) if *f == t => {}
             Some(_) => {
                 return Err(CodecError::Malformed {
-                    path: Path(path.to_vec()),
+                    path: AttributePath::from_steps(path.to_vec()),
                     message: format!("cannot infer a {what} type: elements have different types"),
                 });
             }
@@ -1063,7 +998,7 @@ fn unify(
 fn infer_at(v: &Value, path: &mut Vec<PathStep>, depth: usize) -> Result<Type, CodecError> {
     if depth > MAX_DEPTH {
         return Err(CodecError::TooDeep {
-            path: Path(path.clone()),
+            path: AttributePath::from_steps(path.clone()),
             limit: MAX_DEPTH,
         });
     }
@@ -1076,7 +1011,7 @@ fn infer_at(v: &Value, path: &mut Vec<PathStep>, depth: usize) -> Result<Type, C
         Value::List(elems) | Value::Set(elems) | Value::Tuple(elems) => {
             let mut types = Vec::with_capacity(elems.len());
             for (i, e) in elems.iter().enumerate() {
-                path.push(PathStep::Index(i as u64));
+                path.push(PathStep::Index(i as i64));
                 types.push(infer_at(e, path, depth + 1)?);
                 path.pop();
             }
@@ -1225,7 +1160,10 @@ mod tests {
             ),
         ]);
         let err = bad.conforms(&ty).unwrap_err();
-        assert_eq!(err.path(), &Path::root().attr("tags").key("a").index(1));
+        assert_eq!(
+            err.path(),
+            &AttributePath::root().attr("tags").key("a").index(1)
+        );
         assert_eq!(
             err.to_string(),
             "tags[\"a\"][1]: number is required, found string"
