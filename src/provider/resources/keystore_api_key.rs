@@ -333,6 +333,11 @@ struct Target {
 impl Target {
     fn from_value(v: &Value) -> Result<Target, Diagnostics> {
         let r = ObjectReader::root(v)?;
+        let ref_id = if r.is_unknown("ref_id") {
+            None
+        } else {
+            r.opt_string("ref_id")?
+        };
         let reload_raw = r.opt_string("reload")?;
         let reload = Reload::parse(reload_raw.as_deref()).map_err(|e| {
             Diagnostics::from(Diagnostic::attribute_error(
@@ -343,7 +348,7 @@ impl Target {
         })?;
         Ok(Target {
             deployment_id: r.string("deployment_id")?,
-            ref_id: r.opt_string("ref_id")?,
+            ref_id,
             alias: r.string("alias")?,
             reload,
         })
