@@ -320,12 +320,23 @@ fn keystore_key_write_only_never_stored() {
     wd.config(&cfg(2));
     let plan = wd.plan_json().to_string();
     assert!(!plan.contains(secret2) && !plan.contains(secret1));
+    // With the provider's most verbose logging, the key still appears nowhere.
+    wd.env("TF_LOG_PROVIDER", "TRACE");
     let run = wd.apply().success();
     assert!(
         run.flat().contains("0 added, 1 changed, 0 destroyed"),
         "{}",
         run.text()
     );
+    assert!(
+        run.stderr.contains("/keystore"),
+        "no provider request log captured"
+    );
+    assert!(
+        !run.text().contains(secret2),
+        "the provider log holds the key"
+    );
+    wd.env("TF_LOG_PROVIDER", "");
     wd.assert_no_changes();
     assert_eq!(keystore_patches(&sim, "local").len(), 2);
     let state = wd.state_file();
