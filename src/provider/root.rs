@@ -335,7 +335,10 @@ impl Provider for CrossclusterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![]
+        vec![
+            Arc::new(super::resources::keystore_api_key::KeystoreApiKeyResource),
+            Arc::new(super::resources::deployment_remote_cluster::DeploymentRemoteClusterResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

@@ -4,6 +4,8 @@
 mod harness;
 mod sim;
 
+mod deployment_remote_cluster;
+mod keystore_api_key;
 mod organization;
 mod provider_core;
 

@@ -1,1 +1,3 @@
 //! Managed resources, one file each.
+pub mod deployment_remote_cluster;
+pub mod keystore_api_key;
