@@ -335,7 +335,7 @@ impl Provider for CrossclusterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![]
+        vec![Arc::new(super::resources::api_key::ApiKeyResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
