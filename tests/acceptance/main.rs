@@ -4,8 +4,10 @@
 mod harness;
 mod sim;
 
+mod api_key;
 mod organization;
 mod provider_core;
+mod remote_info;
 
 use harness::Workdir;
 

@@ -108,6 +108,22 @@ fn access_not_empty() -> Validator {
                 "access needs at least one search or replication block: Elasticsearch rejects a cross-cluster API key that grants nothing (\"must specify non-empty access for either [search] or [replication]\").",
             );
         }
+        // Elasticsearch (8.14+) rejects document/field level security next to replication.
+        if count("replication").is_some_and(|n| n > 0)
+            && let Some(Value::List(items)) = fields.get("search")
+        {
+            for (i, item) in items.iter().enumerate() {
+                for name in ["query", "field_security"] {
+                    if item.get_attr(name).is_some_and(|v| !v.is_null()) {
+                        diags.attribute_error(
+                            path.clone().attr("search").index(i as i64).attr(name),
+                            "Document or field level security with replication",
+                            "Elasticsearch rejects query and field_security in search access when the key also has replication access (\"search does not support document or field level security if replication is assigned\"): use two keys, or drop one of them.",
+                        );
+                    }
+                }
+            }
+        }
     })
 }
 
@@ -1320,5 +1336,26 @@ mod tests {
             &mut diags,
         );
         assert!(diags.is_empty(), "{diags}");
+        let mut diags = Diagnostics::new();
+        nb.block.validate(
+            &block_value(
+                vec![search_value(&["a"], Some("{}"))],
+                vec![Value::object([("names", string_list_value(["b"]))])],
+            ),
+            &AttributePath::root().attr("access"),
+            &mut diags,
+        );
+        assert_eq!(diags.len(), 1, "{diags}");
+        assert_eq!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .path
+                .as_ref()
+                .map(|p| p.to_string())
+                .as_deref(),
+            Some("access.search[0].query")
+        );
     }
 }
