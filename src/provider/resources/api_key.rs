@@ -206,7 +206,8 @@ pub fn schema() -> Schema {
                  invalidated or expired outside Terraform reads as gone and is created again. \
                  Destroy invalidates the key. Import with the key id: \
                  `terraform import crosscluster_api_key.x <key id>` (`encoded`, `api_key`, `expiration` \
-                 and `keystore` are not readable and stay null).\n\n\
+                 and `keystore` are not readable and stay null; a configuration with a `keystore` block \
+                 therefore plans a new, sealed key after import).\n\n\
                  **Sealed delivery**: with a `keystore` block, the new key goes straight into that \
                  Elastic Cloud deployment's keystore as `cluster.remote.<alias>.credentials` (via the \
                  `cloud` connection of the same provider instance; a deployment older than 8.14 is \
@@ -495,7 +496,7 @@ fn list_or_null(api: Option<&Vec<String>>, prior: &Value) -> Value {
     }
 }
 
-fn nth<'a>(list: &'a Value, i: usize) -> &'a Value {
+fn nth(list: &Value, i: usize) -> &Value {
     static NULL: Value = Value::Null;
     list.elements().and_then(|e| e.get(i)).unwrap_or(&NULL)
 }
