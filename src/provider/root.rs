@@ -338,13 +338,15 @@ impl Provider for CrossclusterProvider {
         vec![
             Arc::new(super::resources::keystore_api_key::KeystoreApiKeyResource),
             Arc::new(super::resources::deployment_remote_cluster::DeploymentRemoteClusterResource),
+            Arc::new(super::resources::api_key::ApiKeyResource),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(
-            super::data_sources::organization::OrganizationDataSource,
-        )]
+        vec![
+            Arc::new(super::data_sources::organization::OrganizationDataSource),
+            Arc::new(super::data_sources::remote_info::RemoteInfoDataSource),
+        ]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {

@@ -4,10 +4,12 @@
 mod harness;
 mod sim;
 
+mod api_key;
 mod deployment_remote_cluster;
 mod keystore_api_key;
 mod organization;
 mod provider_core;
+mod remote_info;
 
 use harness::Workdir;
 

@@ -213,6 +213,17 @@ impl Sim {
         )
     }
 
+    /// White-box: the text of keystore entry `setting` of deployment `name`, read straight
+    /// from the simulator's memory (the APIs never return keystore values). For tests that
+    /// prove a secret went to the keystore and nowhere else.
+    pub fn keystore_value(&self, name: &str, setting: &str) -> Option<String> {
+        let id = self.id(name);
+        let running = self.running.as_ref()?;
+        let world = running.sim().world();
+        let secret = world.deployments.get(&id)?.es.keystore.get(setting)?;
+        Some(crosscluster_sim::state::secret_text(&secret.value))
+    }
+
     /// Writes the request log for the contract check.
     fn save_log(&self) {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/contract-logs");

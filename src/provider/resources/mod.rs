@@ -1,3 +1,4 @@
 //! Managed resources, one file each.
+pub mod api_key;
 pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
