@@ -335,7 +335,10 @@ impl Provider for CrossclusterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![]
+        vec![
+            Arc::new(super::resources::remote_cluster::RemoteClusterResource),
+            Arc::new(super::resources::role::RoleResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
