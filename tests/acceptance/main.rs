@@ -6,6 +6,8 @@ mod sim;
 
 mod organization;
 mod provider_core;
+mod remote_cluster;
+mod role;
 
 use harness::Workdir;
 
