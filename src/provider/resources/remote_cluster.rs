@@ -915,6 +915,13 @@ impl RemoteClusterResource {
             }
         }
         match read_state(es, &alias, planned, ctx).await? {
+            // Just observed connected: keep the planned `true` even if the connection dropped
+            // between the poll and this read.
+            Some(state) if model.wait_for_connection => Ok(StateResponse::new(set_attr(
+                state,
+                "connected",
+                Value::Bool(true),
+            ))),
             Some(state) => Ok(StateResponse::new(state)),
             None => Err(Diagnostic::error(
                 format!("Remote cluster \"{alias}\" not found after writing it"),
