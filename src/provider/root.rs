@@ -339,6 +339,8 @@ impl Provider for CrossclusterProvider {
             Arc::new(super::resources::keystore_api_key::KeystoreApiKeyResource),
             Arc::new(super::resources::deployment_remote_cluster::DeploymentRemoteClusterResource),
             Arc::new(super::resources::api_key::ApiKeyResource),
+            Arc::new(super::resources::remote_cluster::RemoteClusterResource),
+            Arc::new(super::resources::role::RoleResource),
         ]
     }
 

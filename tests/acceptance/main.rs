@@ -9,7 +9,9 @@ mod deployment_remote_cluster;
 mod keystore_api_key;
 mod organization;
 mod provider_core;
+mod remote_cluster;
 mod remote_info;
+mod role;
 
 use harness::Workdir;
 

@@ -2,3 +2,5 @@
 pub mod api_key;
 pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
+pub mod remote_cluster;
+pub mod role;
