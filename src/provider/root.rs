@@ -357,7 +357,9 @@ impl Provider for CrossclusterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![]
+        vec![Arc::new(
+            super::resources::trusted_environment::TrustedEnvironmentResource,
+        )]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

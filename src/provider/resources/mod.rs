@@ -1,1 +1,3 @@
 //! Managed resources, one file each.
+
+pub mod trusted_environment;
