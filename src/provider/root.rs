@@ -363,9 +363,10 @@ impl Provider for CrossclusterProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(
-            super::data_sources::organization::OrganizationDataSource,
-        )]
+        vec![
+            Arc::new(super::data_sources::organization::OrganizationDataSource),
+            Arc::new(super::data_sources::deployment::DeploymentDataSource),
+        ]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
