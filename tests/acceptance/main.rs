@@ -4,8 +4,10 @@
 mod harness;
 mod sim;
 
+mod deployment;
 mod organization;
 mod provider_core;
+mod trusted_environment;
 
 use harness::Workdir;
 

@@ -339,7 +339,12 @@ pub fn desired_from(value: &Value) -> Result<Desired, Diagnostics> {
     let target = if let Some(org) = r.opt_string("organization_id")? {
         Target::Organization {
             id: org,
-            name: r.opt_string("name")?,
+            // Unset (computed, unknown in the plan): the resource leaves the name alone.
+            name: if r.is_unknown("name") {
+                None
+            } else {
+                r.opt_string("name")?
+            },
         }
     } else if let Some(ext) = r.opt_string("trust_relationship_id")? {
         Target::External { id: ext }
@@ -1997,5 +2002,11 @@ mod tests {
             })
         );
         assert!(desired_from(&cfg(vec![])).is_err());
+        // An unset (unknown) name leaves the entry's name alone.
+        let plan = cfg(vec![
+            ("organization_id", s("2")),
+            ("name", Value::Unknown(Default::default())),
+        ]);
+        assert_eq!(desired_from(&plan).unwrap(), org("2", None, false, None));
     }
 }
