@@ -471,6 +471,15 @@ pub fn validate(config: &Value) -> Diagnostics {
             );
         }
     }
+    if let Some(r) = known_str(get("ref_id"))
+        && (r == "_main" || r.is_empty() || r.contains('/'))
+    {
+        diags.attribute_error(
+            root.clone().attr("ref_id"),
+            "Invalid ref_id",
+            format!("ref_id must be the Elasticsearch resource's real ref_id (e.g. \"main-elasticsearch\"), got {r:?}; leave it unset to use the deployment's first Elasticsearch resource."),
+        );
+    }
     let name_set = !matches!(get("name"), Value::Null);
     if name_set && !matches!(get("trust_relationship_id"), Value::Null) {
         diags.attribute_error(
@@ -1606,6 +1615,10 @@ mod tests {
             (
                 cfg(vec![("organization_id", s("a/b"))]),
                 vec!["organization_id"],
+            ),
+            (
+                cfg(vec![("organization_id", s("1")), ("ref_id", s("_main"))]),
+                vec!["ref_id"],
             ),
             (
                 cfg(vec![("trust_relationship_id", s("r")), ("name", s("x"))]),
