@@ -57,6 +57,9 @@ impl Configured {
                 let mut cfg =
                     CloudConfig::new(c.endpoint.as_str().trim_end_matches('/'), c.auth.clone());
                 cfg.http = http(c.insecure, c.ca_file.clone(), None);
+                if let Some(d) = plan_poll_interval_override() {
+                    cfg.plan_poll_interval = d;
+                }
                 let client = CloudClient::with_locks(cfg, shared_locks()).map_err(|e| {
                     Diagnostics::from(Diagnostic::attribute_error(
                         AttributePath::root().attr("cloud"),
@@ -112,6 +115,25 @@ impl Configured {
                 "This resource uses the Elasticsearch API: add an elasticsearch block to the provider (endpoints and credentials), or set ELASTICSEARCH_ENDPOINTS and ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD or ELASTICSEARCH_API_KEY.",
             )
         })
+    }
+}
+
+/// Environment variable that overrides the delay between two polls of a pending deployment
+/// plan (a Go duration such as `100ms`; default 2s). Meant for tests against the simulator,
+/// whose plans complete in milliseconds.
+pub const PLAN_POLL_INTERVAL_ENV: &str = "CROSSCLUSTER_PLAN_POLL_INTERVAL";
+
+fn plan_poll_interval_override() -> Option<std::time::Duration> {
+    let raw = std::env::var(PLAN_POLL_INTERVAL_ENV).ok()?;
+    match crate::framework::traits::parse_duration(raw.trim()) {
+        Ok(d) if !d.is_zero() => Some(d),
+        _ => {
+            tracing::warn!(
+                variable = PLAN_POLL_INTERVAL_ENV,
+                "ignoring an invalid plan poll interval"
+            );
+            None
+        }
     }
 }
 
@@ -341,6 +363,7 @@ impl Provider for CrossclusterProvider {
             Arc::new(super::resources::api_key::ApiKeyResource),
             Arc::new(super::resources::remote_cluster::RemoteClusterResource),
             Arc::new(super::resources::role::RoleResource),
+            Arc::new(super::resources::trusted_environment::TrustedEnvironmentResource),
         ]
     }
 
@@ -348,6 +371,7 @@ impl Provider for CrossclusterProvider {
         vec![
             Arc::new(super::data_sources::organization::OrganizationDataSource),
             Arc::new(super::data_sources::remote_info::RemoteInfoDataSource),
+            Arc::new(super::data_sources::deployment::DeploymentDataSource),
         ]
     }
 

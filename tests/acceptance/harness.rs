@@ -175,7 +175,9 @@ impl Workdir {
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
             .env("CHECKPOINT_DISABLE", "1")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // The simulator's plans finish in milliseconds: poll them often (default 2s).
+            .env("CROSSCLUSTER_PLAN_POLL_INTERVAL", "50ms");
         for var in [
             "EC_ENDPOINT",
             "EC_HOST",

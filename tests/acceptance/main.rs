@@ -5,6 +5,7 @@ mod harness;
 mod sim;
 
 mod api_key;
+mod deployment;
 mod deployment_remote_cluster;
 mod keystore_api_key;
 mod organization;
@@ -12,6 +13,7 @@ mod provider_core;
 mod remote_cluster;
 mod remote_info;
 mod role;
+mod trusted_environment;
 
 use harness::Workdir;
 

@@ -4,3 +4,4 @@ pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
 pub mod remote_cluster;
 pub mod role;
+pub mod trusted_environment;

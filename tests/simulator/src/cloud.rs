@@ -378,6 +378,10 @@ fn attempt_json(
     if let Some(end) = a.end_ms {
         v["attempt_end_time"] = json!(util::rfc3339(end));
         v["plan_end_time"] = json!(util::rfc3339(end));
+        if let Some(message) = &a.failure {
+            v["healthy"] = json!(false);
+            v["error"] = json!({"timestamp": util::rfc3339(end), "message": message, "details": {}, "failure_type": "PlanFailure"});
+        }
     }
     if logs {
         let mut steps = vec![json!({
@@ -389,6 +393,18 @@ fn attempt_json(
             steps.push(json!({
                 "step_id": "apply-plan", "started": start, "status": "pending", "stage": "in_progress",
                 "info_log": [{"timestamp": start, "stage": "in_progress", "message": "Applying the plan", "details": {}}]
+            }));
+        } else if let (Some(end), Some(message)) = (a.end_ms, a.failure.as_deref()) {
+            let e = util::rfc3339(end);
+            steps.push(json!({
+                "step_id": "apply-plan", "started": start, "completed": e, "duration_in_millis": end - a.start_ms,
+                "status": "error", "stage": "completed",
+                "info_log": [{"timestamp": e, "stage": "completed", "message": message, "details": {}, "failure_type": "PlanFailure"}]
+            }));
+            steps.push(json!({
+                "step_id": "plan-completed", "started": e, "completed": e, "duration_in_millis": end - a.start_ms,
+                "status": "error", "stage": "completed",
+                "info_log": [{"timestamp": e, "stage": "completed", "message": "Plan change failed", "details": {}}]
             }));
         } else if let Some(end) = a.end_ms {
             let e = util::rfc3339(end);

@@ -91,6 +91,19 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                     w.settle(util::now_ms());
                     Reply::json(200, json!({"acknowledged": true}))
                 }
+                ["fail_next_plan"] => {
+                    let message = req
+                        .body
+                        .as_ref()
+                        .and_then(|b| b.get("message"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("Simulated plan failure")
+                        .to_string();
+                    if let Some(d) = w.deployments.get_mut(&id) {
+                        d.es.fail_next_plan = Some(message.clone());
+                    }
+                    Reply::json(200, json!({"fail_next_plan": message}))
+                }
                 ["api_keys", key_id, "expire"] => {
                     let Some(k) = w
                         .deployments

@@ -120,6 +120,8 @@ pub struct PlanAttempt {
     pub end_ms: Option<i64>,
     /// The action that started it.
     pub action: String,
+    /// Set when the attempt fails: the message of its failing step.
+    pub failure: Option<String>,
 }
 
 /// A pending plan change.
@@ -197,6 +199,8 @@ pub struct Es {
     pub restarts: u64,
     /// Plan attempt counter.
     pub attempts: u64,
+    /// When set, the next plan started fails with this message (control API `fail_next_plan`).
+    pub fail_next_plan: Option<String>,
 }
 
 /// A deployment.
@@ -445,6 +449,7 @@ impl World {
             start_ms: now,
             end_ms: Some(now),
             action: "deployments.create-deployment".to_string(),
+            failure: None,
         };
         Ok(Deployment {
             id: id.clone(),
@@ -479,6 +484,7 @@ impl World {
                 roles,
                 restarts: 0,
                 attempts: 0,
+                fail_next_plan: None,
             },
         })
     }
@@ -496,8 +502,14 @@ impl World {
             if let Some(p) = d.es.pending.take() {
                 let mut attempt = p.attempt;
                 attempt.end_ms = Some(p.complete_at_ms.max(attempt.start_ms));
+                let failed = attempt.failure.is_some();
                 let old = std::mem::replace(&mut d.es.current, attempt);
                 d.es.history.push(old);
+                if failed {
+                    // A failed plan changes nothing: the accepted trust reverts to the applied one.
+                    d.es.trust = d.es.applied_trust.clone();
+                    continue;
+                }
                 d.es.applied_trust = p.trust;
                 d.es.version = p.version;
                 if p.restart {
@@ -537,6 +549,7 @@ impl World {
                 start_ms: now,
                 end_ms: None,
                 action: action.to_string(),
+                failure: d.es.fail_next_plan.take(),
             },
             complete_at_ms: now + plan_ms as i64,
             trust: d.es.trust.clone(),
