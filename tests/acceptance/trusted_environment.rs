@@ -12,11 +12,9 @@ use crosscluster_sim::{Fixture, Options};
 
 const ADDR: &str = "crosscluster_trusted_environment.t";
 
-/// A working directory whose provider polls plans every 50 ms (the simulator's plans take 50).
+/// A working directory (the harness already makes the provider poll plans every 50 ms).
 pub fn workdir() -> Workdir {
-    let mut wd = Workdir::new();
-    wd.env("CROSSCLUSTER_PLAN_POLL_INTERVAL", "50ms");
-    wd
+    Workdir::new()
 }
 
 /// The accepted trust of a deployment as the simulator stores it.
