@@ -4,6 +4,7 @@
 mod harness;
 mod sim;
 
+mod examples;
 mod organization;
 mod provider_core;
 
