@@ -23,7 +23,7 @@ use crosscluster_docgen::{Difference, DocgenError, default_root, generate};
 #[test]
 fn committed_docs_match_the_live_schema() {
     let root = default_root();
-    let docs = generate(&CrossclusterProvider::new(), &root).expect("docs generate");
+    let docs = generate(&CrossclusterProvider::new(), &root).unwrap_or_else(|e| panic!("{e}"));
     let diffs = docs.diff(&root.join("docs"));
     let list: Vec<String> = diffs.iter().map(ToString::to_string).collect();
     assert!(
@@ -38,7 +38,7 @@ fn committed_docs_match_the_live_schema() {
 fn every_schema_has_a_page_with_an_example() {
     let root = default_root();
     let p = CrossclusterProvider::new();
-    let docs = generate(&p, &root).expect("docs generate");
+    let docs = generate(&p, &root).unwrap_or_else(|e| panic!("{e}"));
     let mut expected = vec!["index.md".to_string()];
     expected.extend(
         p.resources()
