@@ -53,9 +53,42 @@ test: $(TERRAFORM)
 	rm -rf target/contract-logs
 	$(CARGO) test --workspace --no-fail-fast
 	$(MAKE) --no-print-directory contract
+	$(MAKE) --no-print-directory docs-check
 
 contract: $(VENV)/.installed
 	@bash tests/contract.sh "$(SHARED)" "$(VENV)/bin/python"
+
+# --- Docs (generated from the live schema by tools/docgen; never edit docs/ by hand) ----------
+DOCGEN := $(CARGO) run --quiet -p crosscluster-docgen --
+
+docs:
+	$(DOCGEN) --out docs
+
+# Regenerates into a temporary directory and compares it with docs/.
+docs-check:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  $(DOCGEN) --out "$$tmp" || exit 1; \
+	  if ! diff -ru docs "$$tmp"; then \
+	    echo "docs/ is out of date: run make docs" >&2; exit 1; \
+	  fi; \
+	  echo "docs/ is up to date"
+
+# --- Install, release, bench ------------------------------------------------------------------
+RELEASE_BIN := target/release/terraform-provider-crosscluster
+DIST        := dist
+
+# Into the implied local mirror (~/.terraform.d/plugins/...), so `terraform init` finds the
+# provider without dev_overrides.
+install: release-build
+	@bash tools/package.sh install $(RELEASE_BIN) $(VERSION)
+
+# dist/: the zip, SHA256SUMS and manifest.json the Terraform registry expects.
+release: release-build
+	@bash tools/package.sh release $(RELEASE_BIN) $(VERSION) $(DIST)
+
+# Plugin start-up: spawn-to-handshake time and memory (not part of `make test`).
+bench:
+	$(CARGO) test --release --test plugin_transport -- --ignored --nocapture handshake_bench
 
 fmt:
 	$(CARGO) fmt --all

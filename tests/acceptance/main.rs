@@ -9,6 +9,7 @@ mod deployment;
 mod deployment_remote_cluster;
 mod flows;
 mod keystore_api_key;
+mod examples;
 mod organization;
 mod provider_core;
 mod remote_cluster;

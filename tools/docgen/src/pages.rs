@@ -1,0 +1,563 @@
+//! The pages: provider index, one page per resource, data source and function, and the guides.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crosscluster::framework::schema::{AttributeKind, Block, Description, Schema};
+use crosscluster::framework::traits::{Provider, Signature};
+
+use crate::render::{SchemaKind, schema_markdown, signature_markdown};
+use crate::{DocgenError, Docs};
+
+/// Where the generator's own inputs live, relative to the repository root.
+pub const TEMPLATES_DIR: &str = "tools/docgen/templates";
+/// Hand-written guides, copied verbatim to `guides/`.
+pub const GUIDES_DIR: &str = "tools/docgen/guides";
+
+/// The binary's name, used in page titles.
+const PROVIDER_BINARY: &str = "terraform-provider-crosscluster";
+
+/// What a page documents.
+struct Entry {
+    /// Full type name (`crosscluster_role`) or function name.
+    name: String,
+    /// Page name: the type name without the provider prefix, or the function name.
+    short: String,
+    schema: Option<Schema>,
+    signature: Option<Signature>,
+}
+
+/// One run of the generator over a provider and a repository root.
+pub struct Generator<'a> {
+    provider: &'a dyn Provider,
+    root: PathBuf,
+    type_name: String,
+    subcategories: BTreeMap<String, String>,
+}
+
+impl<'a> Generator<'a> {
+    /// Prepares a run: reads the subcategory list.
+    pub fn new(provider: &'a dyn Provider, root: &Path) -> Result<Self, DocgenError> {
+        let path = root.join(TEMPLATES_DIR).join("subcategories.txt");
+        let text = read(&path)?;
+        let subcategories = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Ok(Self {
+            provider,
+            root: root.to_path_buf(),
+            type_name: provider.metadata().type_name,
+            subcategories,
+        })
+    }
+
+    fn short_name(&self, full: &str) -> String {
+        full.strip_prefix(&format!("{}_", self.type_name))
+            .unwrap_or(full)
+            .to_string()
+    }
+
+    /// Generates every page, or fails listing every missing example.
+    pub fn run(&self) -> Result<Docs, DocgenError> {
+        let mut resources: Vec<Entry> = self
+            .provider
+            .resources()
+            .iter()
+            .map(|r| Entry {
+                name: r.type_name().to_string(),
+                short: self.short_name(r.type_name()),
+                schema: Some(r.schema()),
+                signature: None,
+            })
+            .collect();
+        let mut data_sources: Vec<Entry> = self
+            .provider
+            .data_sources()
+            .iter()
+            .map(|d| Entry {
+                name: d.type_name().to_string(),
+                short: self.short_name(d.type_name()),
+                schema: Some(d.schema()),
+                signature: None,
+            })
+            .collect();
+        let mut functions: Vec<Entry> = self
+            .provider
+            .functions()
+            .iter()
+            .map(|f| Entry {
+                name: f.name().to_string(),
+                short: f.name().to_string(),
+                schema: None,
+                signature: Some(f.signature()),
+            })
+            .collect();
+        for list in [&mut resources, &mut data_sources, &mut functions] {
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+
+        // Every page needs its example: collect all that are missing before failing.
+        let provider_example = "examples/provider/provider.tf".to_string();
+        let mut needed = vec![provider_example.clone()];
+        needed.extend(resources.iter().map(|e| resource_example(&e.name)));
+        needed.extend(data_sources.iter().map(|e| data_source_example(&e.name)));
+        needed.extend(functions.iter().map(|e| function_example(&e.name)));
+        let missing: Vec<String> = needed
+            .into_iter()
+            .filter(|p| !self.root.join(p).is_file())
+            .collect();
+        if !missing.is_empty() {
+            return Err(DocgenError::MissingExamples(missing));
+        }
+
+        let mut docs = Docs::default();
+        docs.files.insert(
+            PathBuf::from("index.md"),
+            self.index_page(&provider_example, &resources, &data_sources, &functions)?,
+        );
+        for e in &resources {
+            docs.files.insert(
+                PathBuf::from(format!("resources/{}.md", e.short)),
+                self.schema_page(e, SchemaKind::Resource)?,
+            );
+        }
+        for e in &data_sources {
+            docs.files.insert(
+                PathBuf::from(format!("data-sources/{}.md", e.short)),
+                self.schema_page(e, SchemaKind::DataSource)?,
+            );
+        }
+        for e in &functions {
+            docs.files.insert(
+                PathBuf::from(format!("functions/{}.md", e.short)),
+                self.function_page(e)?,
+            );
+        }
+        for (name, content) in self.guides()? {
+            docs.files
+                .insert(PathBuf::from(format!("guides/{name}")), content);
+        }
+        Ok(docs)
+    }
+
+    fn example(&self, rel: &str) -> Result<String, DocgenError> {
+        Ok(read(&self.root.join(rel))?.trim_end().to_string())
+    }
+
+    fn subcategory(&self, name: &str) -> &str {
+        self.subcategories.get(name).map_or("", String::as_str)
+    }
+
+    fn schema_page(&self, e: &Entry, kind: SchemaKind) -> Result<String, DocgenError> {
+        let Some(schema) = &e.schema else {
+            return Ok(String::new());
+        };
+        let (label, example_path) = match kind {
+            SchemaKind::DataSource => ("Data Source", data_source_example(&e.name)),
+            _ => ("Resource", resource_example(&e.name)),
+        };
+        let description = &schema.block.description;
+        let mut out = front_matter(
+            &format!("{} {label} - {PROVIDER_BINARY}", e.name),
+            self.subcategory(&e.name),
+            &first_paragraph(description),
+        );
+        out.push_str(&format!("\n# {} ({label})\n\n", e.name));
+        push_description(&mut out, description);
+        out.push_str(&format!(
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            self.example(&example_path)?
+        ));
+        out.push_str(&schema_markdown(&schema.block, kind));
+        if kind == SchemaKind::Resource {
+            let dir = format!("examples/resources/{}", e.name);
+            let sh = self.root.join(&dir).join("import.sh");
+            let tf = self.root.join(&dir).join("import.tf");
+            if sh.is_file() || tf.is_file() {
+                out.push_str("\n## Import\n");
+                if tf.is_file() {
+                    out.push_str(&format!(
+                        "\nIn Terraform 1.5 and later, use an `import` block:\n\n```terraform\n{}\n```\n",
+                        self.example(&format!("{dir}/import.tf"))?
+                    ));
+                }
+                if sh.is_file() {
+                    out.push_str(&format!(
+                        "\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+                        self.example(&format!("{dir}/import.sh"))?
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn function_page(&self, e: &Entry) -> Result<String, DocgenError> {
+        let Some(sig) = &e.signature else {
+            return Ok(String::new());
+        };
+        let summary = if sig.summary.is_empty() {
+            first_paragraph(&sig.description)
+        } else {
+            sig.summary.clone()
+        };
+        let mut out = front_matter(
+            &format!("{} function - {PROVIDER_BINARY}", e.name),
+            self.subcategory(&e.name),
+            &summary,
+        );
+        out.push_str(&format!("\n# function: {}\n\n", e.name));
+        if sig.description.text.trim().is_empty() {
+            push_description(&mut out, &Description::plain(summary));
+        } else {
+            push_description(&mut out, &sig.description);
+        }
+        if let Some(msg) = &sig.deprecation {
+            out.push_str(&format!("~> **Deprecated:** {}\n\n", msg.trim()));
+        }
+        out.push_str(&format!(
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            self.example(&function_example(&e.name))?
+        ));
+        out.push_str(&signature_markdown(&self.type_name, &e.name, sig));
+        Ok(out)
+    }
+
+    fn index_page(
+        &self,
+        example: &str,
+        resources: &[Entry],
+        data_sources: &[Entry],
+        functions: &[Entry],
+    ) -> Result<String, DocgenError> {
+        let schema = self.provider.schema();
+        let template_path = self.root.join(TEMPLATES_DIR).join("index.md");
+        let template = read(&template_path)?;
+        let mut values = BTreeMap::new();
+        values.insert("provider_name", self.type_name.clone());
+        values.insert(
+            "description",
+            schema.block.description.text.trim().to_string(),
+        );
+        values.insert("example", self.example(example)?);
+        values.insert(
+            "schema",
+            schema_markdown(&schema.block, SchemaKind::Provider)
+                .trim_end()
+                .to_string(),
+        );
+        values.insert("environment_variables", env_table(&schema.block));
+        values.insert(
+            "contents",
+            contents(resources, data_sources, functions, &self.guides()?),
+        );
+        let body = fill(&template, &values, &template_path)?;
+        let mut out = front_matter(
+            &format!("Provider: {}", self.type_name),
+            "",
+            &first_paragraph(&schema.block.description),
+        );
+        out.push('\n');
+        out.push_str(body.trim_end());
+        out.push('\n');
+        Ok(out)
+    }
+
+    /// `(file name, content)` of every guide, sorted.
+    fn guides(&self) -> Result<Vec<(String, String)>, DocgenError> {
+        let dir = self.root.join(GUIDES_DIR);
+        let entries = std::fs::read_dir(&dir).map_err(|source| DocgenError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|n| {
+                let content = read(&dir.join(&n))?;
+                Ok((n, content))
+            })
+            .collect()
+    }
+}
+
+fn resource_example(name: &str) -> String {
+    format!("examples/resources/{name}/resource.tf")
+}
+
+fn data_source_example(name: &str) -> String {
+    format!("examples/data-sources/{name}/data-source.tf")
+}
+
+fn function_example(name: &str) -> String {
+    format!("examples/functions/{name}/function.tf")
+}
+
+fn read(path: &Path) -> Result<String, DocgenError> {
+    std::fs::read_to_string(path).map_err(|source| DocgenError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// YAML front matter with a literal block description.
+fn front_matter(title: &str, subcategory: &str, description: &str) -> String {
+    let mut out = format!(
+        "---\npage_title: {}\nsubcategory: {}\ndescription: |-\n",
+        yaml_string(title),
+        yaml_string(subcategory)
+    );
+    for line in description.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    if description.is_empty() {
+        out.push_str("  \n");
+    }
+    out.push_str("---\n");
+    out
+}
+
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// The first paragraph of a description, as one line.
+fn first_paragraph(d: &Description) -> String {
+    d.text
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn push_description(out: &mut String, d: &Description) {
+    let text = d.text.trim();
+    if !text.is_empty() {
+        out.push_str(text);
+        out.push_str("\n\n");
+    }
+}
+
+/// Replaces `{{name}}` placeholders; an unknown name is an error.
+fn fill(
+    template: &str,
+    values: &BTreeMap<&str, String>,
+    path: &Path,
+) -> Result<String, DocgenError> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let name = after[..end].trim();
+        match values.get(name) {
+            Some(v) => out.push_str(v),
+            None => {
+                return Err(DocgenError::Template {
+                    template: path.to_path_buf(),
+                    name: name.to_string(),
+                });
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// One environment variable the provider block's descriptions name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    /// `EC_API_KEY`.
+    pub name: String,
+    /// `cloud.api_key`.
+    pub attribute: String,
+    /// Whether the attribute is sensitive.
+    pub sensitive: bool,
+}
+
+/// Environment variables named in the descriptions of `block`'s attributes (recursively), in
+/// schema order, each with the attribute it stands for. A variable is an upper-case word with
+/// an underscore (`EC_HOST`, `ELASTICSEARCH_CA_FILE`).
+pub fn env_vars(block: &Block) -> Vec<EnvVar> {
+    let mut out = Vec::new();
+    collect_env(block, "", &mut out);
+    out
+}
+
+fn collect_env(block: &Block, prefix: &str, out: &mut Vec<EnvVar>) {
+    for a in &block.attributes {
+        let path = format!("{prefix}{}", a.name);
+        for word in a
+            .description
+            .text
+            .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        {
+            let is_var = word.len() >= 4
+                && word.contains('_')
+                && word.starts_with(|c: char| c.is_ascii_uppercase())
+                && !word.ends_with('_');
+            if is_var && !out.iter().any(|v: &EnvVar| v.name == word) {
+                out.push(EnvVar {
+                    name: word.to_string(),
+                    attribute: path.clone(),
+                    sensitive: a.sensitive,
+                });
+            }
+        }
+        if let AttributeKind::Nested(n) = &a.kind {
+            collect_env(&n.as_block_public(), &format!("{path}."), out);
+        }
+    }
+    for b in &block.blocks {
+        collect_env(&b.block, &format!("{prefix}{}.", b.name), out);
+    }
+}
+
+/// Nested attributes seen as a block (the framework keeps its own conversion crate-private).
+trait AsBlock {
+    fn as_block_public(&self) -> Block;
+}
+
+impl AsBlock for crosscluster::framework::schema::NestedAttributes {
+    fn as_block_public(&self) -> Block {
+        Block {
+            attributes: self.attributes.clone(),
+            ..Block::default()
+        }
+    }
+}
+
+fn env_table(block: &Block) -> String {
+    let vars = env_vars(block);
+    let mut out = String::from("| Variable | Provider attribute | Sensitive |\n|---|---|---|\n");
+    for v in vars {
+        out.push_str(&format!(
+            "| `{}` | `{}` | {} |\n",
+            v.name,
+            v.attribute,
+            if v.sensitive { "yes" } else { "no" }
+        ));
+    }
+    out.trim_end().to_string()
+}
+
+fn contents(
+    resources: &[Entry],
+    data_sources: &[Entry],
+    functions: &[Entry],
+    guides: &[(String, String)],
+) -> String {
+    let mut out = String::new();
+    let mut section = |title: &str, dir: &str, entries: &[Entry]| {
+        if entries.is_empty() {
+            return;
+        }
+        out.push_str(&format!("### {title}\n\n"));
+        for e in entries {
+            let summary = match (&e.schema, &e.signature) {
+                (Some(s), _) => first_sentence(&s.block.description.text),
+                (_, Some(sig)) if !sig.summary.is_empty() => terminate(sig.summary.clone()),
+                (_, Some(sig)) => first_sentence(&sig.description.text),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "- [`{}`]({dir}/{}.md): {summary}\n",
+                e.name, e.short
+            ));
+        }
+        out.push('\n');
+    };
+    section("Resources", "resources", resources);
+    section("Data sources", "data-sources", data_sources);
+    section("Functions", "functions", functions);
+    if !guides.is_empty() {
+        out.push_str("### Guides\n\n");
+        for (name, content) in guides {
+            let title = guide_title(content).unwrap_or_else(|| name.trim_end_matches(".md").into());
+            out.push_str(&format!("- [{title}](guides/{name})\n"));
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The `page_title` of a guide's front matter.
+fn guide_title(content: &str) -> Option<String> {
+    content
+        .lines()
+        .find_map(|l| l.strip_prefix("page_title:"))
+        .map(|t| t.trim().trim_matches('"').to_string())
+}
+
+fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(i) => flat[..=i].to_string(),
+        None => terminate(flat),
+    }
+}
+
+fn terminate(mut s: String) -> String {
+    if s.chars()
+        .last()
+        .is_some_and(|c| !matches!(c, '.' | '!' | '?'))
+    {
+        s.push('.');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_fail() {
+        let mut v = BTreeMap::new();
+        v.insert("a", "1".to_string());
+        let p = Path::new("t.md");
+        assert_eq!(fill("x {{a}} y {{ a }}", &v, p).unwrap(), "x 1 y 1");
+        let err = fill("{{b}}", &v, p).unwrap_err().to_string();
+        assert!(err.contains("unknown placeholder {{b}}"), "{err}");
+    }
+
+    #[test]
+    fn front_matter_is_yaml() {
+        let fm = front_matter("a \"b\"", "", "line one");
+        assert_eq!(
+            fm,
+            "---\npage_title: \"a \\\"b\\\"\"\nsubcategory: \"\"\ndescription: |-\n  line one\n---\n"
+        );
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(first_sentence("One two. Three."), "One two.");
+        assert_eq!(first_sentence("No period"), "No period.");
+        assert_eq!(
+            first_paragraph(&Description::plain("a\nb\n\nc")),
+            "a b".to_string()
+        );
+    }
+}
