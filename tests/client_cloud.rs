@@ -5,16 +5,16 @@
 
 use std::time::{Duration, Instant};
 
-use crosscluster::client::cloud::{
-    AccountTrust, Changed, DirectTrust, GetDeploymentParams, RemoteResourceRef, TrustSettings,
-    TrustedCertificate,
-};
+use crosscluster::client::cloud::{Changed, GetDeploymentParams, RemoteResourceRef};
 use crosscluster::client::{
     ClientError, CloudAuth, CloudClient, CloudConfig, HttpSettings, RetryPolicy, Secret,
 };
 use crosscluster_sim::{Fixture, Options, Running};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
+
+mod client_common;
+use client_common::{add_account, upsert_trust_entry};
 
 async fn sim() -> Running {
     crosscluster_sim::start(
@@ -54,13 +54,6 @@ async fn control(sim: &Running, method: reqwest::Method, path: &str, body: Optio
     let resp = rb.send().await.unwrap();
     let text = resp.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or(Value::String(text))
-}
-
-fn upsert_account(s: &mut Value, entry: AccountTrust) -> Result<Changed, ClientError> {
-    let mut t = TrustSettings::from_settings(s)?;
-    let ch = t.upsert_account(entry);
-    t.write_to_settings(s)?;
-    Ok(ch)
 }
 
 fn far() -> Instant {
@@ -118,19 +111,18 @@ async fn trust_update_waits_for_plan_and_preserves_other_entries() {
             id,
             "_main",
             |s| {
-                let mut t = TrustSettings::from_settings(s)?;
-                let ch = t.upsert_direct(DirectTrust {
-                    name: "Unmanaged".into(),
-                    kind: Some("generic".into()),
-                    additional_node_names: Some(vec!["node1.example.com".into()]),
-                    certificates: vec![TrustedCertificate {
-                        pem: pem.into(),
-                        ..Default::default()
-                    }],
-                    ..Default::default()
-                });
-                t.write_to_settings(s)?;
-                Ok::<_, ClientError>(ch)
+                upsert_trust_entry(
+                    s,
+                    "direct",
+                    "uid",
+                    json!({
+                        "name": "Unmanaged",
+                        "type": "generic",
+                        "trust_all": false,
+                        "additional_node_names": ["node1.example.com"],
+                        "certificates": [{"pem": pem}],
+                    }),
+                )
             },
             far(),
             &cancel,
@@ -148,20 +140,19 @@ async fn trust_update_waits_for_plan_and_preserves_other_entries() {
         .unwrap();
     assert_eq!(before.direct.len(), 1);
 
+    let remote_entry = json!({
+        "account_id": "2000000002",
+        "trust_all": false,
+        "trust_allowlist": [remote.cluster_id],
+    });
     let out = c
         .update_elasticsearch_settings_and_wait(
             id,
             "_main",
             |s| {
-                upsert_account(
-                    s,
-                    AccountTrust {
-                        account_id: "2000000002".into(),
-                        trust_allowlist: Some(vec![remote.cluster_id.clone()]),
-                        name: Some("remote org".into()),
-                        ..Default::default()
-                    },
-                )
+                let mut named = remote_entry.clone();
+                named["name"] = json!("remote org");
+                upsert_trust_entry(s, "accounts", "account_id", named)
             },
             far(),
             &cancel,
@@ -196,22 +187,14 @@ async fn trust_update_waits_for_plan_and_preserves_other_entries() {
         added.trust_allowlist.as_ref().unwrap(),
         &vec![remote.cluster_id.clone()]
     );
+    assert_eq!(added.name.as_deref(), Some("remote org"));
 
-    // Same edit again: nothing sent.
+    // Same edit again (no name: the existing one stays): nothing sent.
     let out = c
         .update_elasticsearch_settings(
             id,
             "_main",
-            |s| {
-                upsert_account(
-                    s,
-                    AccountTrust {
-                        account_id: "2000000002".into(),
-                        trust_allowlist: Some(vec![remote.cluster_id.clone()]),
-                        ..Default::default()
-                    },
-                )
-            },
+            |s| upsert_trust_entry(s, "accounts", "account_id", remote_entry.clone()),
             &cancel,
         )
         .await
@@ -240,16 +223,7 @@ async fn injected_409_and_429_are_retried() {
         .update_elasticsearch_settings_and_wait(
             id,
             "_main",
-            |s| {
-                upsert_account(
-                    s,
-                    AccountTrust {
-                        account_id: "3000000003".into(),
-                        trust_all: true,
-                        ..Default::default()
-                    },
-                )
-            },
+            |s| add_account(s, "3000000003"),
             far(),
             &cancel,
         )
@@ -286,16 +260,7 @@ async fn thirty_concurrent_trust_updates_on_one_deployment() {
             c.update_elasticsearch_settings_and_wait(
                 &id,
                 "_main",
-                |s| {
-                    upsert_account(
-                        s,
-                        AccountTrust {
-                            account_id: format!("9{i:09}"),
-                            trust_all: true,
-                            ..Default::default()
-                        },
-                    )
-                },
+                |s| add_account(s, &format!("9{i:09}")),
                 Instant::now() + Duration::from_secs(60),
                 &CancellationToken::new(),
             )
@@ -433,16 +398,7 @@ async fn cloud_requests_pass_the_contract() {
     c.update_elasticsearch_settings_and_wait(
         id,
         "_main",
-        |s| {
-            upsert_account(
-                s,
-                AccountTrust {
-                    account_id: "2000000002".into(),
-                    trust_all: true,
-                    ..Default::default()
-                },
-            )
-        },
+        |s| add_account(s, "2000000002"),
         far(),
         &cancel,
     )

@@ -404,7 +404,8 @@ pub fn payload_es_settings_mut<'a>(payload: &'a mut Value, ref_id: &str) -> Opti
 }
 
 // ---------------------------------------------------------------------------------------------
-// Trust model (A.2.3). Unknown fields are kept in `extra` maps so a read-modify-write loses nothing.
+// Trust model (A.2.3), for reading; unknown fields are kept in `extra` maps. Edits work on the
+// raw settings JSON given by `CloudClient::update_elasticsearch_settings`: nothing is lost.
 // ---------------------------------------------------------------------------------------------
 
 /// `ElasticsearchClusterTrustSettings`: the three trust lists of one Elasticsearch resource.
@@ -505,146 +506,6 @@ pub struct TrustedCertificate {
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-impl TrustSettings {
-    /// Read `settings.trust` from an Elasticsearch `settings` object (absent or null: empty).
-    pub fn from_settings(settings: &Value) -> Result<TrustSettings> {
-        match settings.get("trust") {
-            None | Some(Value::Null) => Ok(TrustSettings::default()),
-            Some(t) => serde_json::from_value(t.clone())
-                .map_err(|e| ClientError::Unexpected(format!("cannot read trust settings: {e}"))),
-        }
-    }
-
-    /// Write these trust settings into `settings.trust` (all three lists, always).
-    pub fn write_to_settings(&self, settings: &mut Value) -> Result<()> {
-        let v = serde_json::to_value(self)
-            .map_err(|e| ClientError::Unexpected(format!("cannot encode trust settings: {e}")))?;
-        if !settings.is_object() {
-            *settings = json!({});
-        }
-        if let Some(o) = settings.as_object_mut() {
-            o.insert("trust".into(), v);
-        }
-        Ok(())
-    }
-
-    /// Insert `entry`, or update the entry with the same `account_id` in place (unknown fields
-    /// of the existing entry are kept; a `name` of `None` keeps the existing name, `Some("")`
-    /// clears it).
-    pub fn upsert_account(&mut self, entry: AccountTrust) -> Changed {
-        match self
-            .accounts
-            .iter_mut()
-            .find(|a| a.account_id == entry.account_id)
-        {
-            Some(existing) => {
-                let mut merged = entry;
-                if merged.name.is_none() {
-                    merged.name = existing.name.clone();
-                }
-                let mut extra = existing.extra.clone();
-                extra.extend(merged.extra);
-                merged.extra = extra;
-                replace_if_different(existing, merged)
-            }
-            None => {
-                self.accounts.push(entry);
-                Changed::Yes
-            }
-        }
-    }
-
-    /// Remove the entry with `account_id`.
-    pub fn remove_account(&mut self, account_id: &str) -> Changed {
-        let before = self.accounts.len();
-        self.accounts.retain(|a| a.account_id != account_id);
-        (self.accounts.len() != before).into()
-    }
-
-    /// Insert or update (by `trust_relationship_id`) an external entry; a missing `name` keeps
-    /// the existing one.
-    pub fn upsert_external(&mut self, entry: ExternalTrust) -> Changed {
-        match self
-            .external
-            .iter_mut()
-            .find(|a| a.trust_relationship_id == entry.trust_relationship_id)
-        {
-            Some(existing) => {
-                let mut merged = entry;
-                if merged.name.is_none() {
-                    merged.name = existing.name.clone();
-                }
-                let mut extra = existing.extra.clone();
-                extra.extend(merged.extra);
-                merged.extra = extra;
-                replace_if_different(existing, merged)
-            }
-            None => {
-                self.external.push(entry);
-                Changed::Yes
-            }
-        }
-    }
-
-    /// Remove the external entry with `trust_relationship_id`.
-    pub fn remove_external(&mut self, trust_relationship_id: &str) -> Changed {
-        let before = self.external.len();
-        self.external
-            .retain(|a| a.trust_relationship_id != trust_relationship_id);
-        (self.external.len() != before).into()
-    }
-
-    /// Insert a direct entry (no `uid`), or update the one with the same `uid` in place. An
-    /// updated certificate keeps its metadata when its PEM is unchanged.
-    pub fn upsert_direct(&mut self, entry: DirectTrust) -> Changed {
-        let pos = entry.uid.as_deref().and_then(|uid| {
-            self.direct
-                .iter()
-                .position(|d| d.uid.as_deref() == Some(uid))
-        });
-        match pos {
-            Some(i) => {
-                let existing = &mut self.direct[i];
-                let mut merged = entry;
-                for c in &mut merged.certificates {
-                    if c.metadata.is_none()
-                        && let Some(old) = existing.certificates.iter().find(|o| o.pem == c.pem)
-                    {
-                        c.metadata = old.metadata.clone();
-                        let mut extra = old.extra.clone();
-                        extra.extend(std::mem::take(&mut c.extra));
-                        c.extra = extra;
-                    }
-                }
-                let mut extra = existing.extra.clone();
-                extra.extend(merged.extra);
-                merged.extra = extra;
-                replace_if_different(existing, merged)
-            }
-            None => {
-                self.direct.push(entry);
-                Changed::Yes
-            }
-        }
-    }
-
-    /// Remove the direct entry with `uid`.
-    pub fn remove_direct(&mut self, uid: &str) -> Changed {
-        let before = self.direct.len();
-        self.direct.retain(|d| d.uid.as_deref() != Some(uid));
-        (self.direct.len() != before).into()
-    }
-}
-
-fn replace_if_different<T: PartialEq>(slot: &mut T, new: T) -> Changed {
-    if *slot == new {
-        Changed::No
-    } else {
-        *slot = new;
-        Changed::Yes
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1573,176 +1434,23 @@ mod tests {
     }
 
     #[test]
-    fn trust_round_trip_preserves_unknown_fields() {
+    fn trust_read_preserves_unknown_fields() {
         let get = sample_get();
         let trust_in = get
             .pointer("/resources/elasticsearch/0/info/settings/trust")
             .unwrap();
-        let t: TrustSettings = serde_json::from_value(trust_in.clone()).unwrap();
+        let t = es_view_of(&get["resources"]["elasticsearch"][0])
+            .unwrap()
+            .trust
+            .unwrap();
         assert_eq!(
             t.direct[0].extra["future_field"].to_string(),
             "12345678901234567890"
         );
-        let mut settings = json!({"curation": {}});
-        t.write_to_settings(&mut settings).unwrap();
-        let out = &settings["trust"];
+        let out = serde_json::to_value(&t).unwrap();
         assert_eq!(out["external"], json!([]));
         assert_eq!(out["accounts"], trust_in["accounts"]);
         assert_eq!(out["direct"], trust_in["direct"]);
-        assert_eq!(settings["curation"], json!({}));
-    }
-
-    #[test]
-    fn trust_edits_table() {
-        let base: TrustSettings = serde_json::from_value(
-            sample_get()
-                .pointer("/resources/elasticsearch/0/info/settings/trust")
-                .unwrap()
-                .clone(),
-        )
-        .unwrap();
-        type Edit = fn(&mut TrustSettings) -> Changed;
-        type Check = fn(&TrustSettings) -> bool;
-        let cases: Vec<(&str, Edit, Changed, Check)> = vec![
-            (
-                "add account",
-                |t| {
-                    t.upsert_account(AccountTrust {
-                        account_id: "222".into(),
-                        trust_allowlist: Some(vec!["c2".into()]),
-                        ..Default::default()
-                    })
-                },
-                Changed::Yes,
-                |t| {
-                    t.accounts.len() == 2
-                        && t.accounts[1].trust_allowlist == Some(vec!["c2".into()])
-                },
-            ),
-            (
-                "same account again",
-                |t| {
-                    t.upsert_account(AccountTrust {
-                        account_id: "111".into(),
-                        trust_all: true,
-                        name: Some("Default trust for own organization".into()),
-                        ..Default::default()
-                    })
-                },
-                Changed::No,
-                |t| t.accounts.len() == 1,
-            ),
-            (
-                "update account",
-                |t| {
-                    t.upsert_account(AccountTrust {
-                        account_id: "111".into(),
-                        trust_all: false,
-                        name: Some("n".into()),
-                        ..Default::default()
-                    })
-                },
-                Changed::Yes,
-                |t| t.accounts.len() == 1 && !t.accounts[0].trust_all && t.direct.len() == 1,
-            ),
-            (
-                "remove account",
-                |t| t.remove_account("111"),
-                Changed::Yes,
-                |t| t.accounts.is_empty() && t.direct.len() == 1,
-            ),
-            (
-                "remove missing account",
-                |t| t.remove_account("999"),
-                Changed::No,
-                |t| t.accounts.len() == 1,
-            ),
-            (
-                "add external",
-                |t| {
-                    t.upsert_external(ExternalTrust {
-                        trust_relationship_id: "env1".into(),
-                        trust_all: true,
-                        ..Default::default()
-                    })
-                },
-                Changed::Yes,
-                |t| t.external.len() == 1,
-            ),
-            (
-                "remove missing external",
-                |t| t.remove_external("env1"),
-                Changed::No,
-                |t| t.external.is_empty(),
-            ),
-            (
-                "add direct",
-                |t| {
-                    t.upsert_direct(DirectTrust {
-                        name: "new".into(),
-                        certificates: vec![TrustedCertificate {
-                            pem: "P".into(),
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                },
-                Changed::Yes,
-                |t| t.direct.len() == 2 && t.direct[0].uid.as_deref() == Some("u-1"),
-            ),
-            (
-                "update direct keeps cert metadata and unknown fields",
-                |t| {
-                    t.upsert_direct(DirectTrust {
-                        uid: Some("u-1".into()),
-                        name: "Renamed".into(),
-                        kind: Some("generic".into()),
-                        additional_node_names: Some(vec!["n1".into()]),
-                        certificates: vec![TrustedCertificate {
-                            pem: "PEM1".into(),
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                },
-                Changed::Yes,
-                |t| {
-                    t.direct.len() == 1
-                        && t.direct[0].name == "Renamed"
-                        && t.direct[0].certificates[0].metadata.is_some()
-                        && t.direct[0].extra.contains_key("future_field")
-                },
-            ),
-            (
-                "unchanged direct",
-                |t| {
-                    t.upsert_direct(DirectTrust {
-                        uid: Some("u-1".into()),
-                        name: "Test".into(),
-                        kind: Some("generic".into()),
-                        additional_node_names: Some(vec!["n1".into()]),
-                        certificates: vec![TrustedCertificate {
-                            pem: "PEM1".into(),
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                },
-                Changed::No,
-                |t| t.direct.len() == 1,
-            ),
-            (
-                "remove direct",
-                |t| t.remove_direct("u-1"),
-                Changed::Yes,
-                |t| t.direct.is_empty() && t.accounts.len() == 1,
-            ),
-        ];
-        for (name, edit, want, check) in cases {
-            let mut t = base.clone();
-            assert_eq!(edit(&mut t), want, "{name}");
-            assert!(check(&t), "{name}: {t:?}");
-        }
     }
 
     #[test]

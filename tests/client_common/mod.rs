@@ -1,9 +1,10 @@
-//! Shared test helpers: a scripted HTTP/1.1 server and client constructors.
+//! Shared test helpers: a scripted HTTP/1.1 server, client constructors and raw trust edits.
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crosscluster::client::cloud::Changed;
 use crosscluster::client::{
     CloudAuth, CloudClient, CloudConfig, EsAuth, EsClient, EsConfig, HttpSettings, RetryPolicy,
     Secret,
@@ -192,4 +193,65 @@ pub fn es(urls: Vec<String>, auth: EsAuth) -> EsClient {
 
 pub fn root(version: &str) -> Value {
     json!({"name": "n", "cluster_name": "c", "cluster_uuid": "u", "version": {"number": version, "build_flavor": "default"}})
+}
+
+/// A trust edit on raw Elasticsearch `settings`, as a caller of `update_elasticsearch_settings`
+/// makes it: merge the fields of `entry` into the entry of `settings.trust.<list>` whose `key`
+/// field equals the entry's, or append `entry` when none does (or it has no `key`). Every other
+/// field and entry stays as it came. Reports whether anything changed.
+pub fn upsert_trust_entry(
+    settings: &mut Value,
+    list: &str,
+    key: &str,
+    entry: Value,
+) -> Result<Changed, String> {
+    let Value::Object(fields) = entry else {
+        return Err(format!("trust entry is not an object: {entry}"));
+    };
+    if settings.is_null() {
+        *settings = json!({});
+    }
+    let settings = settings
+        .as_object_mut()
+        .ok_or("settings is not an object")?;
+    let trust = settings.entry("trust").or_insert_with(|| json!({}));
+    if trust.is_null() {
+        *trust = json!({});
+    }
+    let entries = trust
+        .as_object_mut()
+        .ok_or("settings.trust is not an object")?
+        .entry(list)
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .ok_or_else(|| format!("settings.trust.{list} is not an array"))?;
+    let existing = fields
+        .get(key)
+        .and_then(|k| entries.iter_mut().find(|e| e.get(key) == Some(k)));
+    match existing.and_then(Value::as_object_mut) {
+        Some(old) => {
+            let mut changed = false;
+            for (k, v) in fields {
+                if old.get(&k) != Some(&v) {
+                    old.insert(k, v);
+                    changed = true;
+                }
+            }
+            Ok(changed.into())
+        }
+        None => {
+            entries.push(Value::Object(fields));
+            Ok(Changed::Yes)
+        }
+    }
+}
+
+/// Trust every cluster of account `id` (see [`upsert_trust_entry`]).
+pub fn add_account(settings: &mut Value, id: &str) -> Result<Changed, String> {
+    upsert_trust_entry(
+        settings,
+        "accounts",
+        "account_id",
+        json!({"account_id": id, "trust_all": true}),
+    )
 }
