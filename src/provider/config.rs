@@ -535,15 +535,19 @@ mod tests {
         );
     }
 
+    /// A configuration, its environment, and the attribute path, variable and text its first
+    /// problem must name.
+    type ProblemCase = (
+        RawConfig,
+        &'static [(&'static str, &'static str)],
+        &'static [&'static str],
+        Option<&'static str>,
+        &'static str,
+    );
+
     #[test]
     fn problems_name_attribute_and_variable() {
-        let cases: &[(
-            RawConfig,
-            &'static [(&'static str, &'static str)],
-            &[&str],
-            Option<&str>,
-            &str,
-        )] = &[
+        let cases: &[ProblemCase] = &[
             (
                 cloud(Some("not-a-url"), Some("k")),
                 &[],

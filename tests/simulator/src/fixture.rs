@@ -147,6 +147,9 @@ mod tests {
         let f = Fixture::from_json(DEFAULT_FIXTURE).unwrap();
         assert_eq!(f.organizations.len(), 2);
         let names: Vec<_> = f.deployments.iter().map(|d| d.name.as_str()).collect();
-        assert_eq!(names, ["local", "old-local", "legacy", "legacy-remote", "remote"]);
+        assert_eq!(
+            names,
+            ["local", "old-local", "legacy", "legacy-remote", "remote"]
+        );
     }
 }

@@ -39,7 +39,13 @@ impl T {
     pub async fn extended(plan_ms: u64) -> T {
         let mut f = Fixture::default_fixture();
         let org1 = f.deployments[0].organization_id.clone();
-        let org2 = f.deployments.iter().find(|d| d.name == "remote").unwrap().organization_id.clone();
+        let org2 = f
+            .deployments
+            .iter()
+            .find(|d| d.name == "remote")
+            .unwrap()
+            .organization_id
+            .clone();
         let extra = json!([
             {"name": "local-b", "organization_id": org1, "version": "9.1.0"},
             {"name": "old-remote", "organization_id": org2, "version": "8.18.0"},
