@@ -29,16 +29,13 @@ resource "crosscluster_keystore_api_key" "logs" {
 }
 
 # 3. On the local cluster: the alias, through the remote's proxy on port 9443. The apply waits
-#    until _remote/info reports it connected (wait_for_connection), or fails saying why.
+#    until _remote/info reports it connected (wait_for_connection, bounded by
+#    timeouts.create, default 5 minutes), or fails saying why.
 resource "crosscluster_remote_cluster" "logs" {
   alias            = crosscluster_keystore_api_key.logs.alias # the keystore alias, written first
   proxy_address    = data.crosscluster_deployment.remote.api_key_proxy_address
   server_name      = data.crosscluster_deployment.remote.endpoint
   skip_unavailable = true
-
-  timeouts {
-    create = "5m"
-  }
 }
 
 # The certificate model uses the same resource with

@@ -8,4 +8,4 @@ terraform import crosscluster_trusted_environment.example 1ce87f5c45bce168846be7
 # A direct (CA certificate) entry: <deployment_id>/<ref_id>/direct/<uid>, where <uid> is the
 # entry's uid as the Cloud API shows it (trust.direct[].uid of the crosscluster_deployment
 # data source).
-terraform import crosscluster_trusted_environment.example 1ce87f5c45bce168846be7a0bcd731f2/main-elasticsearch/direct/7f3c2a9e
+terraform import crosscluster_trusted_environment.example 1ce87f5c45bce168846be7a0bcd731f2/main-elasticsearch/direct/9a2d84bb-3f2c-4b1e-8d7a-5c6e1f0a2b3d
