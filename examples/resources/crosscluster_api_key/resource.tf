@@ -1,5 +1,3 @@
-# example-test: validate-only (sealed delivery writes into the local deployment's keystore through the Cloud connection of the provider block that creates the key; in the test harness crosscluster.remote has the remote organization's Cloud key, which cannot reach the local deployment)
-#
 # A cross-cluster API key on the remote cluster for the local deployment, which may search
 # logs-* and replicate (follow) archive-* there. The `keystore` block delivers the key sealed:
 # the provider writes it straight into the local deployment's keystore as

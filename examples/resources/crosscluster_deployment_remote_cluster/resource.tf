@@ -1,5 +1,3 @@
-# example-test: apply
-#
 # Certificate model inside one Elastic Cloud organization, managed through the Cloud API: the
 # deployment "search" connects to the deployment "logs" under the alias "logs" (proxy port
 # 9400). Deployments trust their own organization by default, so no trust resource is needed.

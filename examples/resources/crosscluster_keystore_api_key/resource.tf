@@ -1,21 +1,21 @@
-# example-test: apply
-#
 # The local deployment stores the cross-cluster API key that the administrators of the remote
 # cluster "logs" created for it (its `encoded` value) as the keystore setting
 # cluster.remote.logs.credentials. The alias "logs" must be the alias of the
 # crosscluster_remote_cluster that uses the key.
 
-# The key comes from outside Terraform, e.g. TF_VAR_logs_api_key or a secret store. The variable
-# is ephemeral so that Terraform keeps its value out of the plan file and the state, and the
-# write-only api_key_wo keeps it out of the resource's plan and state (Terraform 1.11+). A
-# literal written into the configuration would still be copied into the plan's
-# `configuration` section by Terraform itself, so never write the key inline.
+# The key comes from outside Terraform: TF_VAR_logs_api_key, `-var`, or an ephemeral resource of
+# a secret store. Three things keep it out of every file Terraform writes:
+# - `api_key_wo` is write-only (Terraform 1.11+): it never enters the resource's plan or state;
+# - the variable is `ephemeral`: Terraform does not record its value in a saved plan (it does
+#   record the values of ordinary variables);
+# - nothing is written inline: Terraform copies literal values of the configuration, variable
+#   defaults included, into the saved plan's `configuration` section.
 variable "logs_api_key" {
   type        = string
   ephemeral   = true
   sensitive   = true
   description = "The encoded cross-cluster API key issued by the remote cluster \"logs\"."
-  # A placeholder so that this example applies as it is; give no default in real use.
+  # A placeholder, only so that this example applies as it is: in real use give no default.
   default = "replace-with-the-encoded-key"
 }
 

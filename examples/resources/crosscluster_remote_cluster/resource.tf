@@ -1,5 +1,3 @@
-# example-test: apply
-#
 # API-key model, end to end: the local cluster (provider "crosscluster") searches the remote
 # deployment (provider "crosscluster.remote") under the alias "logs".
 

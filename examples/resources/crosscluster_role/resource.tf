@@ -1,5 +1,3 @@
-# example-test: apply
-#
 # A role on the local cluster for analysts who search logs-* locally and on the remote cluster
 # "logs" (an API-key model alias, see crosscluster_remote_cluster). What the cross-cluster API
 # key's `access` allows on the remote side still bounds what this role can reach there.

@@ -1,5 +1,3 @@
-# example-test: apply
-#
 # Certificate model across two Elastic Cloud organizations: each deployment trusts the other
 # deployment's organization, limited to the one cluster it exchanges data with. Trust must go
 # both ways; one direction alone never connects.
