@@ -35,9 +35,11 @@ resource "crosscluster_api_key" "logs" {
     }
   }
 
+  # The local deployment (its full 32-character id) and the alias of the
+  # crosscluster_remote_cluster there: the key becomes cluster.remote.logs.credentials.
   keystore {
     deployment_id = local.local_deployment_id
-    alias         = "logs" # the alias of the crosscluster_remote_cluster on the local cluster
+    alias         = "logs"
   }
 
   # Rotation: replace the key (e.g. `replace_triggered_by` on a time_rotating resource); the

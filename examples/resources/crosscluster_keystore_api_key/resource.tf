@@ -20,7 +20,7 @@ variable "logs_api_key" {
 }
 
 resource "crosscluster_keystore_api_key" "logs" {
-  deployment_id = local.local_deployment_id
+  deployment_id = local.local_deployment_id # the full 32-character id of the local deployment
   alias         = "logs"
 
   api_key_wo = var.logs_api_key

@@ -1,5 +1,6 @@
 # API-key model, end to end: the local cluster (provider "crosscluster") searches the remote
-# deployment (provider "crosscluster.remote") under the alias "logs".
+# deployment (provider "crosscluster.remote") under the alias "logs". The local.* values stand
+# for your own full 32-character deployment ids.
 
 # The remote deployment's endpoint and proxy addresses.
 data "crosscluster_deployment" "remote" {
