@@ -32,7 +32,7 @@ fn computed(name: &str, description: &str) -> Attribute {
 fn allowlist_attr() -> Attribute {
     Attribute::list("trust_allowlist", Type::String)
         .computed()
-        .description("Trusted Elasticsearch cluster ids (when trust_all is false).")
+        .description("Trusted Elasticsearch cluster ids (when `trust_all` is false).")
 }
 
 fn trust_all_attr() -> Attribute {
@@ -74,7 +74,7 @@ fn trust_attribute() -> Attribute {
                 "direct",
                 ObjectNesting::List,
                 vec![
-                    computed("uid", "The entry's uid (the last part of a crosscluster_trusted_environment import id)."),
+                    computed("uid", "The entry's `uid` (the last part of a `crosscluster_trusted_environment` import id)."),
                     computed("name", "Name of the entry."),
                     computed("type", "`generic`, `ECE`, `ESS` or `proxy`."),
                     computed("scope_id", "Trusted scope (organization or environment id)."),
@@ -93,7 +93,7 @@ fn trust_attribute() -> Attribute {
         ],
     )
     .computed()
-    .description("The deployment's current trust entries (read-only view; manage entries with crosscluster_trusted_environment).")
+    .description("The deployment's current trust entries (read-only view; manage entries with `crosscluster_trusted_environment`).")
 }
 
 /// The schema.
@@ -101,19 +101,25 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new()
             .markdown_description(
-                "An Elastic Cloud deployment as the cross-cluster resources need it: the Elasticsearch \
-                 `cluster_id` (for `trust_allowlist`), the `organization_id` (for \
-                 `crosscluster_trusted_environment.organization_id` on the other side), the `endpoint` \
-                 and ready-made proxy addresses for both security models \
-                 (`api_key_proxy_address` = `<endpoint>:9443`, `certificate_proxy_address` = \
-                 `<endpoint>:<transport passthrough port>`, usually 9400), and the current trust \
-                 entries.",
+                "An Elastic Cloud deployment as the cross-cluster resources need it: the \
+                 Elasticsearch `cluster_id` (for `trust_allowlist`), the `organization_id` (for \
+                 `crosscluster_trusted_environment.organization_id` on the other side), the \
+                 `endpoint` (the `server_name` of a remote alias) and ready-made proxy addresses \
+                 for both security models: `api_key_proxy_address` = `<endpoint>:9443` and \
+                 `certificate_proxy_address` = `<endpoint>:<transport passthrough port>` (9400), \
+                 plus the deployment's current trust entries.\n\
+                 \n\
+                 Uses the provider's `cloud` connection (`GET /api/v1/deployments/<id>`) and \
+                 changes nothing. The provider's Cloud API key must see the deployment: a \
+                 deployment of another organization needs a provider block with that \
+                 organization's key. The id is the full 32-character deployment id, not the \
+                 shortened form the console shows.",
             )
             .attribute(
                 Attribute::string("id")
                     .required()
                     .validator(hex32_validator("deployment id"))
-                    .description("Deployment id (32 lowercase hexadecimal characters)."),
+                    .description("Deployment id (the full 32 lowercase hexadecimal characters)."),
             )
             .attribute(
                 Attribute::string("ref_id")
@@ -122,7 +128,7 @@ pub fn schema() -> Schema {
                     .description("`ref_id` of the Elasticsearch resource to describe; default: the first one (e.g. `main-elasticsearch`)."),
             )
             .attribute(computed("name", "Deployment name."))
-            .attribute(computed("cluster_id", "Elasticsearch cluster id (32 hex; what `trust_allowlist` takes)."))
+            .attribute(computed("cluster_id", "Elasticsearch cluster id (32 lowercase hexadecimal characters; what `trust_allowlist` takes). Not the deployment id."))
             .attribute(computed("region", "Region, e.g. `gcp-us-central1`."))
             .attribute(computed("version", "Elasticsearch version of the current plan."))
             .attribute(computed("organization_id", "Organization that owns the deployment (as its cluster sees it)."))

@@ -35,15 +35,19 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new()
             .markdown_description(
-                "The remote clusters of the provider's `elasticsearch` connection, as \
-                 `GET /_remote/info` reports them. `remotes` is a map keyed by alias, e.g. \
-                 `data.crosscluster_remote_info.x.remotes[\"my_remote\"].connected`. Each value has \
-                 `connected`, `mode` (`proxy` or `sniff`), `proxy_address` and `server_name` (proxy \
-                 mode; null in sniff mode), `seeds` (sniff mode; empty in proxy mode), \
+                "The remote clusters of the provider's `elasticsearch` connection, as `GET \
+                 /_remote/info` reports them (read-only). `remotes` is a map keyed by alias, e.g. \
+                 `data.crosscluster_remote_info.x.remotes[\"my_remote\"].connected`. Each value \
+                 has `connected`, `mode` (`proxy` or `sniff`), `proxy_address` and `server_name` \
+                 (proxy mode; null in sniff mode), `seeds` (sniff mode; empty in proxy mode), \
                  `skip_unavailable`, and `credentials_configured` (true when the keystore holds \
-                 `cluster.remote.<alias>.credentials`: the API-key model).\n\n\
-                 Note that `connected` reflects open connections only: Elasticsearch connects lazily, \
-                 so an alias nobody has used yet may read as not connected.",
+                 `cluster.remote.<alias>.credentials`: the API-key model, port 9443; false: the \
+                 certificate model, port 9400).\n\
+                 \n\
+                 Data sources are read before resources change, so to see aliases created in the \
+                 same configuration add `depends_on` on them. Note that `connected` reflects open \
+                 connections only: Elasticsearch connects lazily, so an alias nobody has used yet \
+                 may read as not connected.",
             )
             .attribute(
                 Attribute::map("remotes", remote_type())

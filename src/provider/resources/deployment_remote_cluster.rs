@@ -124,24 +124,41 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new()
             .markdown_description(
-                "One remote cluster of an Elastic Cloud deployment, managed through the Cloud \
-                 remote-clusters API (certificate security model, both deployments in the same \
-                 organization; the Cloud console's \"Remote connections\"). The deployment connects to \
-                 `remote_deployment_id` under `alias` on the proxy port 9400.\n\n\
-                 The API replaces the whole list on every write; this resource reads the list, changes \
-                 only its own alias and writes every other entry back unchanged, so remote clusters set \
-                 up elsewhere survive. Both deployments must trust each other (the default trust of \
-                 one organization does); `trusted`, `trusted_back` and `connected` show the result.\n\n\
-                 For remotes in another organization, on ECE or self-managed, or for the API-key model, \
-                 use `crosscluster_remote_cluster` (Elasticsearch cluster settings) instead.\n\n\
-                 Import with `terraform import <address> <deployment_id>/<ref_id>/<alias>`.",
+                "One remote cluster (alias) of an Elastic Cloud deployment, managed through the \
+                 Cloud remote-clusters API: the **certificate** security model between two \
+                 deployments of the **same organization** (the Cloud console's \"Remote \
+                 connections\"). The deployment connects to `remote_deployment_id` under `alias`, \
+                 through the remote's proxy on port 9400; the platform writes the matching \
+                 `cluster.remote.<alias>.*` cluster settings.\n\
+                 \n\
+                 Uses the provider's `cloud` connection; its API key must see both deployments. \
+                 The API replaces the whole list on every write: this resource reads the list, \
+                 changes only its own alias and writes every other entry back unchanged, so remote \
+                 clusters set up in the console or by other resources survive; destroy removes \
+                 only this alias. Creating an alias that already exists fails and names the import \
+                 id. Do not manage the same alias with `crosscluster_remote_cluster` as well.\n\
+                 \n\
+                 The certificate model needs trust in both directions; deployments of one \
+                 organization trust each other by default (unless that trust was narrowed, see \
+                 `crosscluster_trusted_environment`). The computed `connected`, `compatible`, \
+                 `trusted` and `trusted_back`, refreshed on every read, tell why an alias does not \
+                 connect. The apply does not wait for the connection.\n\
+                 \n\
+                 Elastic documents this API as deprecated for Elastic Cloud and limited to \
+                 same-organization certificate-model links. For a remote in another organization, \
+                 on ECE or self-managed, or for the API-key model (port 9443), use \
+                 `crosscluster_remote_cluster` (Elasticsearch cluster settings) instead.\n\
+                 \n\
+                 Import with `terraform import crosscluster_deployment_remote_cluster.example \
+                 <deployment_id>/<ref_id>/<alias>` (or `<deployment_id>/<alias>` for the \
+                 deployment's first Elasticsearch resource).",
             )
             .attribute(
                 Attribute::string("deployment_id")
                     .required()
                     .requires_replace()
                     .validator(hex32_validator("deployment id"))
-                    .description("Id of the local deployment (32 lowercase hexadecimal characters) that connects to the remote. Changing it replaces the resource."),
+                    .description("Id of the local deployment (the full 32 lowercase hexadecimal characters) that connects to the remote."),
             )
             .attribute(
                 Attribute::string("ref_id")
@@ -150,20 +167,20 @@ pub fn schema() -> Schema {
                     .use_state_for_unknown()
                     .requires_replace()
                     .validator(Validator::length_between(1, 128))
-                    .description("ref_id of the local deployment's Elasticsearch resource. Defaults to its first Elasticsearch resource. Changing it replaces the resource."),
+                    .description("`ref_id` of the local deployment's Elasticsearch resource. Defaults to its first Elasticsearch resource."),
             )
             .attribute(
                 Attribute::string("alias")
                     .required()
                     .requires_replace()
                     .validator(alias_validator())
-                    .description("Alias of the remote cluster on the local deployment (letters, digits, '-' and '_'), as used in cross-cluster searches (<alias>:<index>). Changing it replaces the resource."),
+                    .description("Alias of the remote cluster on the local deployment (letters, digits, `-` and `_`), as used in cross-cluster searches (`<alias>:<index>`)."),
             )
             .attribute(
                 Attribute::string("remote_deployment_id")
                     .required()
                     .validator(hex32_validator("deployment id"))
-                    .description("Id of the remote deployment, in the same organization as the local one. Can change in place."),
+                    .description("Id of the remote deployment (the full 32 lowercase hexadecimal characters), in the same organization as the local one. Changes in place."),
             )
             .attribute(
                 Attribute::string("remote_ref_id")
@@ -171,24 +188,24 @@ pub fn schema() -> Schema {
                     .computed()
                     .use_state_for_unknown()
                     .validator(Validator::length_between(1, 128))
-                    .description("ref_id of the remote deployment's Elasticsearch resource. Defaults to its first Elasticsearch resource."),
+                    .description("`ref_id` of the remote deployment's Elasticsearch resource. Defaults to its first Elasticsearch resource."),
             )
             .attribute(
                 Attribute::bool("skip_unavailable")
                     .optional()
                     .computed()
                     .default_value(Value::bool(false))
-                    .description("Whether searches skip this remote when it is unavailable instead of failing (default false)."),
+                    .description("Whether searches skip this remote when it is unavailable instead of failing."),
             )
             .attribute(status("healthy", "Whether the remote deployment is healthy (read from the API; refreshed on every read)."))
             .attribute(status("connected", "Whether the local cluster is connected to the remote (read from the API; refreshed on every read)."))
-            .attribute(status("compatible", "Whether the two Elasticsearch versions can connect (wire compatibility)."))
+            .attribute(status("compatible", "Whether the two Elasticsearch versions can connect (wire compatibility: a 9.x cluster needs 8.19 or later, 8.x needs 7.17 or later, 7.x needs 6.8 or later)."))
             .attribute(status("trusted", "Whether the local deployment trusts the remote one."))
             .attribute(status("trusted_back", "Whether the remote deployment trusts the local one (both directions are needed in the certificate model)."))
             .attribute(
                 Attribute::string("id")
                     .computed()
-                    .description("<deployment_id>/<ref_id>/<alias>."),
+                    .description("`<deployment_id>/<ref_id>/<alias>`."),
             ),
     )
 }

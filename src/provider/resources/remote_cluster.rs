@@ -101,37 +101,59 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new()
             .markdown_description(
-                "One remote cluster alias of the cluster behind the provider's `elasticsearch` connection \
-                 (the *local* cluster of cross-cluster search and replication), written with \
-                 `PUT _cluster/settings` as persistent settings. Only the settings \
-                 `cluster.remote.<alias>.*` of this alias are touched; other aliases and settings are left \
-                 as they are.\n\n\
-                 Elastic Cloud and ECE deployments are reached through their proxy in `proxy` mode: \
-                 `proxy_address = \"<endpoint>:9443\"` for the **API key** security model (a cross-cluster API \
-                 key stored in the local keystore as `cluster.remote.<alias>.credentials`, see \
-                 `crosscluster_keystore_api_key` or the `keystore` block of `crosscluster_api_key`), or \
-                 `\"<endpoint>:9400\"` for the **certificate** model (both deployments must trust each other, \
-                 see `crosscluster_trusted_environment`); `server_name` is always the remote's endpoint. \
-                 Elasticsearch 6.7 to 7.6 has no proxy mode: use `mode = \"sniff\"`, \
-                 `seeds = [\"<endpoint>:1\"]` and `legacy_proxy = \"<endpoint>:9400\"`.\n\n\
-                 With `wait_for_connection` (the default) the apply waits until `_remote/info` reports the \
-                 alias as connected and otherwise fails with the reason (wrong port for the security model, \
-                 missing credentials, missing trust on either side), leaving the cluster settings as they \
-                 were. Switching `mode` updates the alias in place, in one request. Import with the alias: \
-                 `terraform import crosscluster_remote_cluster.example my_remote`.",
+                "One remote cluster alias of the cluster behind the provider's `elasticsearch` \
+                 connection (the *local* cluster of cross-cluster search and replication), for \
+                 either security model and any kind of remote: Elastic Cloud, ECE or \
+                 self-managed.\n\
+                 \n\
+                 Uses the provider's `elasticsearch` connection: `PUT _cluster/settings` with \
+                 persistent settings. Only the settings `cluster.remote.<alias>.*` of this alias \
+                 are written; other aliases and every other cluster setting are left as they are, \
+                 and destroy clears only this alias's settings. The keystore entry \
+                 `cluster.remote.<alias>.credentials` is not managed here (see \
+                 `crosscluster_keystore_api_key`).\n\
+                 \n\
+                 **Port 9443 or 9400.** Elastic Cloud and ECE deployments are reached through \
+                 their proxy in `proxy` mode, with `server_name` set to the remote's endpoint, on \
+                 the port of the security model:\n- **API-key model**: `proxy_address = \
+                 \"<endpoint>:9443\"`, plus the remote's cross-cluster API key in the local \
+                 keystore as `cluster.remote.<alias>.credentials` under the **same alias** \
+                 (`crosscluster_keystore_api_key`, or the `keystore` block of \
+                 `crosscluster_api_key`). Elasticsearch 8.10+ on both sides (8.14+ on Elastic \
+                 Cloud); `credentials_configured` reads true.\n- **Certificate model**: \
+                 `proxy_address = \"<endpoint>:9400\"`, no credentials for the alias, and each \
+                 deployment trusting the other (`crosscluster_trusted_environment` on both \
+                 sides).\n\
+                 \n\
+                 An alias on the wrong port for its model never connects. The \
+                 `crosscluster_deployment` data source gives both addresses \
+                 (`api_key_proxy_address`, `certificate_proxy_address`) and the `endpoint`; \
+                 `provider::crosscluster::proxy_address(endpoint, model)` builds them. \
+                 Elasticsearch 6.7 to 7.6 has no proxy mode: use `mode = \"sniff\"`, `seeds = \
+                 [\"<endpoint>:1\"]` and `legacy_proxy = \"<endpoint>:9400\"`.\n\
+                 \n\
+                 With `wait_for_connection` (the default) create and update wait until \
+                 `_remote/info` reports the alias connected (see `timeouts`; default 5 minutes) \
+                 and otherwise fail with the reason (wrong port for the security model, missing \
+                 credentials, missing trust on either side, or what `_resolve/cluster` reports on \
+                 8.13+), putting the alias's settings back as they were. Switching `mode` updates \
+                 the alias in place, in one request that clears the other mode's settings.\n\
+                 \n\
+                 Import with the alias: `terraform import crosscluster_remote_cluster.example \
+                 <alias>`.",
             )
             .attribute(
                 Attribute::string("id")
                     .computed()
                     .use_state_for_unknown()
-                    .description("The alias (same as `alias`)."),
+                    .description("The alias (same as `alias`; also the import id)."),
             )
             .attribute(
                 Attribute::string("alias")
                     .required()
                     .requires_replace()
                     .validator(alias_check())
-                    .description("The remote cluster alias: letters, digits, '-' and '_'. It prefixes remote index names (alias:index) and, with the API-key model, must equal the alias of the keystore entry cluster.remote.<alias>.credentials. Changing it replaces the resource."),
+                    .description("The remote cluster alias: letters, digits, `-` and `_`. It prefixes remote index names (`<alias>:<index>`) and, with the API-key model, must equal the alias of the keystore entry `cluster.remote.<alias>.credentials` (then lowercase only)."),
             )
             .attribute(
                 Attribute::string("mode")
@@ -139,18 +161,18 @@ pub fn schema() -> Schema {
                     .computed()
                     .default_value(Value::String("proxy".into()))
                     .validator(Validator::one_of(["proxy", "sniff"]))
-                    .description("Connection mode: \"proxy\" (default; the only mode Elastic Cloud and ECE support directly, Elasticsearch 7.7+) or \"sniff\" (seed nodes; with legacy_proxy for 6.7-7.6 deployments behind a Cloud proxy). Changing it updates the alias in place."),
+                    .description("Connection mode: `proxy` (the only mode Elastic Cloud and ECE support directly; Elasticsearch 7.7+) or `sniff` (seed nodes; with `legacy_proxy` for 6.7-7.6 deployments behind a Cloud proxy). Changing it updates the alias in place."),
             )
             .attribute(
                 Attribute::string("proxy_address")
                     .optional()
                     .validator(host_port_check())
-                    .description("Proxy mode: the remote's host:port, e.g. \"<endpoint>:9443\" (API-key model) or \"<endpoint>:9400\" (certificate model)."),
+                    .description("Proxy mode: the remote's `host:port`: on Elastic Cloud and ECE `<endpoint>:9443` for the API-key model or `<endpoint>:9400` for the certificate model (`api_key_proxy_address` / `certificate_proxy_address` of the `crosscluster_deployment` data source)."),
             )
             .attribute(
                 Attribute::string("server_name")
                     .optional()
-                    .description("Proxy mode: the TLS server name (SNI) sent to the proxy; on Elastic Cloud and ECE the remote deployment's endpoint, without port."),
+                    .description("Proxy mode: the TLS server name (SNI) sent to the proxy; on Elastic Cloud and ECE the remote deployment's endpoint, without port (`endpoint` of the `crosscluster_deployment` data source)."),
             )
             .attribute(
                 Attribute::number("proxy_socket_connections")
@@ -162,7 +184,7 @@ pub fn schema() -> Schema {
                 Attribute::list("seeds", Type::String)
                     .optional()
                     .validator(host_port_check())
-                    .description("Sniff mode: seed nodes as host:port. With legacy_proxy the seed's port is never dialled, so \"<endpoint>:1\" is fine."),
+                    .description("Sniff mode: seed nodes as `host:port`. With `legacy_proxy` the seed's port is never dialled, so `<endpoint>:1` is fine."),
             )
             .attribute(
                 Attribute::number("node_connections")
@@ -174,7 +196,7 @@ pub fn schema() -> Schema {
                 Attribute::string("legacy_proxy")
                     .optional()
                     .validator(host_port_check())
-                    .description("Sniff mode: the host:port every connection goes through (the setting cluster.remote.<alias>.proxy), for Elasticsearch 6.7-7.6 reaching a deployment through an Elastic Cloud proxy, usually \"<endpoint>:9400\" (certificate model)."),
+                    .description("Sniff mode: the `host:port` every connection goes through (the setting `cluster.remote.<alias>.proxy`), for Elasticsearch 6.7-7.6 reaching a deployment through an Elastic Cloud proxy, usually `<endpoint>:9400` (certificate model)."),
             )
             .attribute(
                 Attribute::bool("skip_unavailable")
@@ -186,29 +208,29 @@ pub fn schema() -> Schema {
                 Attribute::string("transport_compress")
                     .optional()
                     .validator(Validator::one_of(["true", "false", "indexing_data"]))
-                    .description("Transport compression for this remote: \"true\", \"false\" or \"indexing_data\" (default: the cluster's transport.compress)."),
+                    .description("Transport compression for this remote: `true`, `false` or `indexing_data`, as a string (default: the cluster's `transport.compress`)."),
             )
             .attribute(
                 Attribute::string("transport_ping_schedule")
                     .optional()
-                    .description("Interval of transport pings to this remote, e.g. \"30s\" (default: the cluster's transport.ping_schedule, -1 meaning none)."),
+                    .description("Interval of transport pings to this remote, e.g. `30s` (default: the cluster's `transport.ping_schedule`, `-1` meaning none)."),
             )
             .attribute(
                 Attribute::bool("wait_for_connection")
                     .optional()
                     .computed()
                     .default_value(Value::Bool(true))
-                    .description("Wait after create and update until _remote/info reports the alias as connected, within the create/update timeout (default 5 minutes); on timeout the apply fails with the reason and the settings are put back as they were. Default true."),
+                    .description("Wait after create and update until `_remote/info` reports the alias as connected, within the create/update timeout (default 5 minutes); on timeout the apply fails with the reason and the settings are put back as they were. Set it to false for a remote that is not reachable yet."),
             )
             .attribute(
                 Attribute::bool("connected")
                     .computed()
-                    .description("Whether _remote/info reported the alias as connected at the last read. Elasticsearch does not reconnect idle remotes by itself, so false after a quiet period is not necessarily a problem."),
+                    .description("Whether `_remote/info` reported the alias as connected at the last read. Elasticsearch connects lazily and does not reconnect idle remotes by itself, so false after a quiet period is not necessarily a problem."),
             )
             .attribute(
                 Attribute::bool("credentials_configured")
                     .computed()
-                    .description("Whether the local cluster has credentials loaded for this alias (cluster.remote.<alias>.credentials in the keystore): true means the API-key model is in use."),
+                    .description("Whether the local cluster has credentials loaded for this alias (`cluster.remote.<alias>.credentials` in the keystore): true means the API-key model (port 9443) is in use, false the certificate model (port 9400)."),
             )
             .block(Timeouts::block(&[TimeoutOp::Create, TimeoutOp::Update])),
     )

@@ -106,7 +106,7 @@ fn index_attributes(b: Block, remote: bool) -> Block {
         b.attribute(
             Attribute::list("clusters", Type::String)
                 .required()
-                .description("Remote cluster aliases (patterns allowed, e.g. \"prod-*\") the entry applies to."),
+                .description("Remote cluster aliases (patterns allowed, e.g. `prod-*`) the entry applies to: the `alias` of a `crosscluster_remote_cluster`."),
         )
     } else {
         b
@@ -119,20 +119,20 @@ fn index_attributes(b: Block, remote: bool) -> Block {
     .attribute(
         Attribute::list("privileges", Type::String)
             .required()
-            .description("Index privileges, e.g. read, read_cross_cluster, view_index_metadata."),
+            .description("Index privileges, e.g. `read`, `read_cross_cluster`, `view_index_metadata`."),
     )
     .attribute(
         Attribute::string("query")
             .optional()
             .validator(json_check(false, "query"))
-            .description("Document-level security: a query as a JSON string (jsonencode({ term = { team = \"a\" } })). Compared as JSON, so formatting does not matter."),
+            .description("Document-level security: a query as a JSON string (`jsonencode({ term = { team = \"a\" } })`). Compared as JSON, so formatting does not matter."),
     )
     .attribute(
         Attribute::bool("allow_restricted_indices")
             .optional()
             .computed()
             .default_value(Value::Bool(false))
-            .description("Whether names may match restricted indices such as .security. Default false."),
+            .description("Whether names may match restricted indices such as `.security`."),
     )
     .block(field_security_block())
 }
@@ -142,16 +142,26 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new()
             .markdown_description(
-                "An Elasticsearch role (`PUT /_security/role/{name}`) on the cluster of the provider's \
-                 `elasticsearch` connection, with cluster and index privileges and the remote privileges of \
-                 the API-key security model: `remote_indices` (Elasticsearch 8.14+) and `remote_cluster` \
-                 (8.15+, `monitor_stats` 8.17+). Put it on the *local* cluster; remote privileges take effect \
-                 for aliases that use a cross-cluster API key (what the key's `access` allows bounds them).\n\n\
-                 Every attribute is read back, so changes made outside Terraform show in the plan. Using a \
-                 feature the cluster's version lacks is an error naming the version needed, at plan time \
-                 when the cluster is reachable. Fields this resource does not model (`applications`, \
-                 `run_as`, `global`) are not kept when the role is updated. Import with the role name: \
-                 `terraform import crosscluster_role.example my_role`.",
+                "An Elasticsearch role on the cluster of the provider's `elasticsearch` \
+                 connection, usually the *local* cluster of cross-cluster search: cluster and \
+                 index privileges plus the remote privileges of the **API-key** security model, \
+                 `remote_indices` (Elasticsearch 8.14+) and `remote_cluster` (8.15+; \
+                 `monitor_stats` 8.17+).\n\
+                 \n\
+                 Remote privileges apply to aliases that connect with a cross-cluster API key, and \
+                 the key's `access` still bounds what they reach on the remote cluster. With the \
+                 certificate model they have no effect: there, roles of the same name on the \
+                 remote cluster grant access (create them there through a second provider \
+                 block).\n\
+                 \n\
+                 Uses `PUT`, `GET` and `DELETE /_security/role/<name>`; only this role is touched, \
+                 and destroy deletes it. Every attribute is read back, so changes made outside \
+                 Terraform show in the plan. Using a feature the cluster's version lacks is an \
+                 error naming the version needed, at plan time when the cluster is reachable. \
+                 Fields this resource does not model (`applications`, `run_as`, `global`) are not \
+                 kept when the role is updated.\n\
+                 \n\
+                 Import with the role name: `terraform import crosscluster_role.example <name>`.",
             )
             .attribute(
                 Attribute::string("id")
@@ -164,12 +174,12 @@ pub fn schema() -> Schema {
                     .required()
                     .requires_replace()
                     .validator(Validator::length_between(1, 507))
-                    .description("Role name. Changing it replaces the role."),
+                    .description("Role name (also the import id)."),
             )
             .attribute(
                 Attribute::set("cluster", Type::String)
                     .optional()
-                    .description("Cluster privileges, e.g. monitor, manage_ccr."),
+                    .description("Cluster privileges, e.g. `monitor`, `manage_ccr`."),
             )
             .attribute(
                 Attribute::string("description")
@@ -180,7 +190,7 @@ pub fn schema() -> Schema {
                 Attribute::string("metadata")
                     .optional()
                     .validator(json_check(true, "metadata"))
-                    .description("Metadata as a JSON object string (jsonencode({...})); keys starting with _ are reserved. Compared as JSON, so formatting does not matter."),
+                    .description("Metadata as a JSON object string (`jsonencode({...})`); keys starting with `_` are reserved. Compared as JSON, so formatting does not matter."),
             )
             .block(NestedBlock::list(
                 "indices",
@@ -206,7 +216,7 @@ pub fn schema() -> Schema {
                         Attribute::list("privileges", Type::String)
                             .required()
                             .validator(remote_cluster_privilege_check())
-                            .description("monitor_enrich (8.15+) and/or monitor_stats (8.17+)."),
+                            .description("`monitor_enrich` (8.15+) and/or `monitor_stats` (8.17+)."),
                     ),
             )),
     )

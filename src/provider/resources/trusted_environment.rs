@@ -82,18 +82,40 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new()
             .markdown_description(
-                "One trust relationship of one Elastic Cloud deployment: the certificate model's \
-                 \"trusted environment\". Exactly one of `organization_id` (another Elastic Cloud \
-                 organization, `trust.accounts[]`), `trust_relationship_id` (an ECE environment, \
-                 `trust.external[]`) or a `direct` block (a CA certificate, `trust.direct[]`).\n\n\
-                 The resource owns only its own entry: every other trust entry of the deployment \
-                 (with its name, allowlist and certificates), whether set by hand, by another tool or \
-                 by another resource, is sent back unchanged on every update. Each change waits for \
-                 the deployment's plan to finish (see `timeouts`).\n\n\
-                 Import with `<deployment_id>/<ref_id>/organization/<organization_id>`, \
+                "One trust relationship of one Elastic Cloud deployment, for the **certificate** \
+                 security model (the Cloud console's \"Add trusted environment\"): exactly one of \
+                 `organization_id` (the deployments of another Elastic Cloud organization, \
+                 `trust.accounts[]`), `trust_relationship_id` (an ECE environment, \
+                 `trust.external[]`) or a `direct` block (clusters whose CA certificate you give, \
+                 e.g. self-managed ones, `trust.direct[]`), narrowed by `trust_all` or \
+                 `trust_allowlist`.\n\
+                 \n\
+                 Uses the provider's `cloud` connection (Elastic Cloud or ECE API). Trust has no \
+                 endpoint of its own: each change reads the deployment's trust settings, changes \
+                 only this resource's entry and writes them back (retrying when the deployment \
+                 changed in between), then waits for the deployment's plan to finish (see \
+                 `timeouts`; default 20 minutes). Every other trust entry, whether set in the \
+                 console, by another tool or by another resource, goes back unchanged with its \
+                 name, allowlist and certificates; destroy removes only this entry.\n\
+                 \n\
+                 One resource is one direction: this deployment trusts the other side. A \
+                 certificate-model connection needs trust **both ways**, so the remote deployment \
+                 needs its own `crosscluster_trusted_environment` for this one (for another \
+                 organization, through a second provider block with that organization's Cloud API \
+                 key). Deployments trust their own organization by default. The API-key model \
+                 needs no trust resource on Elastic Cloud.\n\
+                 \n\
+                 Ids are always the full values: 32 lowercase hexadecimal characters for \
+                 deployment and cluster ids (not the shortened forms the console shows); \
+                 `trust_allowlist` takes Elasticsearch cluster ids (`cluster_id` of the \
+                 `crosscluster_deployment` data source), not deployment ids.\n\
+                 \n\
+                 Import with `terraform import crosscluster_trusted_environment.example <id>`, the \
+                 id being `<deployment_id>/<ref_id>/organization/<organization_id>`, \
                  `<deployment_id>/<ref_id>/external/<trust_relationship_id>` or \
-                 `<deployment_id>/<ref_id>/direct/<uid>` (the `uid` the Cloud API shows for the \
-                 direct entry, e.g. in the `trust` of the `crosscluster_deployment` data source).",
+                 `<deployment_id>/<ref_id>/direct/<uid>` (the `uid` the Cloud API generated for \
+                 the direct entry, as `trust.direct[].uid` of the `crosscluster_deployment` data \
+                 source shows it).",
             )
             .validator(Validator::exactly_one_of([
                 "organization_id",
@@ -111,7 +133,7 @@ pub fn schema() -> Schema {
                     .required()
                     .requires_replace()
                     .validator(hex32_validator("deployment id"))
-                    .description("Id of the deployment that trusts (32 lowercase hexadecimal characters). Changing it replaces the resource."),
+                    .description("Id of the deployment that trusts (the full 32 lowercase hexadecimal characters)."),
             )
             .attribute(
                 Attribute::string("ref_id")
@@ -119,32 +141,32 @@ pub fn schema() -> Schema {
                     .computed()
                     .use_state_for_unknown()
                     .requires_replace()
-                    .description("`ref_id` of the deployment's Elasticsearch resource; default: its first (usually only) one, e.g. `main-elasticsearch`. Changing it replaces the resource."),
+                    .description("`ref_id` of the deployment's Elasticsearch resource; default: its first (usually only) one, e.g. `main-elasticsearch`."),
             )
             .attribute(
                 Attribute::string("organization_id")
                     .optional()
                     .requires_replace()
-                    .description("Trust the deployments of this Elastic Cloud organization (`trust.accounts[]`). Changing it replaces the resource."),
+                    .description("Trust the deployments of this Elastic Cloud organization (`trust.accounts[]`): the other side's `organization_id` from the `crosscluster_deployment` data source, or the `id` of its `crosscluster_organization`."),
             )
             .attribute(
                 Attribute::string("trust_relationship_id")
                     .optional()
                     .requires_replace()
-                    .description("Trust the clusters of this ECE environment trust relationship (`trust.external[]`). Changing it replaces the resource."),
+                    .description("Trust the clusters of this ECE environment trust relationship (`trust.external[]`)."),
             )
             .attribute(
                 Attribute::bool("trust_all")
                     .optional()
                     .computed()
                     .default_value(Value::Bool(false))
-                    .description("Trust every cluster of the organization, environment or scope (default false). Cannot be combined with `trust_allowlist`."),
+                    .description("Trust every cluster of the organization, environment or scope. Cannot be combined with `trust_allowlist`."),
             )
             .attribute(
                 Attribute::set("trust_allowlist", Type::String)
                     .optional()
                     .validator(allowlist_validator())
-                    .description("Elasticsearch cluster ids to trust (32 lowercase hexadecimal characters: the cluster id, not the deployment id), when `trust_all` is false."),
+                    .description("Elasticsearch cluster ids to trust when `trust_all` is false: 32 lowercase hexadecimal characters, the cluster id (`cluster_id` of the `crosscluster_deployment` data source), not the deployment id."),
             )
             .attribute(
                 Attribute::string("name")

@@ -1,0 +1,2 @@
+# The alias.
+terraform import crosscluster_remote_cluster.example logs

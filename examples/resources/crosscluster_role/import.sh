@@ -1,0 +1,2 @@
+# The role name.
+terraform import crosscluster_role.example logs-reader
