@@ -90,6 +90,17 @@ release: release-build
 bench:
 	$(CARGO) test --release --test plugin_transport -- --ignored --nocapture handshake_bench
 
+# --- Demo: the quickstart against the simulator (tools/demo.sh) -------------------------------
+# Debug binaries by default: from a fresh clone they build faster than release ones and the demo
+# is not CPU-bound. `make demo DEMO_PROFILE=release` uses optimized builds.
+DEMO_PROFILE ?= debug
+DEMO_BIN     := target/$(DEMO_PROFILE)
+
+demo: $(TERRAFORM)
+	@echo "==> Building the provider and the simulator ($(DEMO_PROFILE))"
+	$(CARGO) build $(if $(filter release,$(DEMO_PROFILE)),--release,) -p terraform-provider-crosscluster -p crosscluster-sim
+	@bash tools/demo.sh $(TERRAFORM) $(DEMO_BIN)/terraform-provider-crosscluster $(DEMO_BIN)/crosscluster-sim
+
 fmt:
 	$(CARGO) fmt --all
 
