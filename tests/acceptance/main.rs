@@ -8,7 +8,6 @@ mod api_key;
 mod deployment;
 mod deployment_remote_cluster;
 mod examples;
-mod examples;
 mod flows;
 mod keystore_api_key;
 mod modules;
