@@ -1250,6 +1250,10 @@ mod tests {
         );
     }
 
+    fn first_path(diags: &Diagnostics) -> Option<String> {
+        diags.iter().next()?.path.as_ref().map(|p| p.to_string())
+    }
+
     #[test]
     fn access_validator_reports_path() {
         let block = schema().block;
@@ -1261,17 +1265,7 @@ mod tests {
             &mut diags,
         );
         assert_eq!(diags.len(), 1);
-        assert_eq!(
-            diags
-                .iter()
-                .next()
-                .unwrap()
-                .path
-                .as_ref()
-                .map(|p| p.to_string())
-                .as_deref(),
-            Some("access")
-        );
+        assert_eq!(first_path(&diags).as_deref(), Some("access"));
         let mut diags = Diagnostics::new();
         nb.block.validate(
             &block_value(
@@ -1293,14 +1287,7 @@ mod tests {
         );
         assert_eq!(diags.len(), 1, "{diags}");
         assert_eq!(
-            diags
-                .iter()
-                .next()
-                .unwrap()
-                .path
-                .as_ref()
-                .map(|p| p.to_string())
-                .as_deref(),
+            first_path(&diags).as_deref(),
             Some("access.search[0].query")
         );
     }

@@ -353,6 +353,19 @@ async fn resolve_ref(
     Ok(view.map(|v| v.ref_id))
 }
 
+/// The local ref_id: configured, or else the first Elasticsearch resource's; `Ok(None)` when
+/// the deployment or resource is gone.
+async fn local_ref(
+    cloud: &CloudClient,
+    ctx: &CallContext,
+    t: &Target,
+) -> Result<Option<String>, Diagnostics> {
+    match &t.ref_id {
+        Some(r) => Ok(Some(r.clone())),
+        None => resolve_ref(cloud, ctx, &t.deployment_id).await,
+    }
+}
+
 /// `configured`, or the ref_id of deployment `deployment_id`'s first Elasticsearch resource;
 /// `missing` (summary, detail) on the attribute `attr` when there is none.
 async fn configured_or_default_ref(
@@ -458,6 +471,42 @@ async fn state_after_write(
     )))
 }
 
+/// Create (`creating`: add the alias, refusing an existing one) and update (replace its
+/// entry), then read back.
+async fn write(
+    ctx: &CallContext,
+    planned: Value,
+    creating: bool,
+) -> Result<StateResponse, Diagnostics> {
+    let t = Target::from_value(&planned)?;
+    let data = configured(ctx)?;
+    let cloud = data.cloud()?;
+    let (ref_id, remote_ref) = resolve_refs(cloud, ctx, &t).await?;
+    let import_id = format_alias_id(&t.deployment_id, &ref_id, &t.alias);
+    let entry = t.entry(remote_ref);
+    let what = if creating {
+        format!("to add remote cluster {:?} to deployment {}", t.alias, t.deployment_id)
+    } else {
+        format!("to update remote cluster {:?} of deployment {}", t.alias, t.deployment_id)
+    };
+    cloud
+        .update_remote_clusters(
+            &t.deployment_id,
+            &ref_id,
+            |list| {
+                if creating {
+                    add_entry(list, entry.clone(), &import_id)
+                } else {
+                    Ok(list.upsert(entry.clone()))
+                }
+            },
+            &ctx.cancel,
+        )
+        .await
+        .map_err(|e| diag(&what, &e))?;
+    state_after_write(cloud, ctx, planned, &t, &ref_id).await
+}
+
 #[async_trait]
 impl Resource for DeploymentRemoteClusterResource {
     fn type_name(&self) -> &str {
@@ -487,30 +536,7 @@ impl Resource for DeploymentRemoteClusterResource {
         ctx: &CallContext,
         req: CreateRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        let t = Target::from_value(&req.planned_state)?;
-        let data = configured(ctx)?;
-        let cloud = data.cloud()?;
-        let (ref_id, remote_ref) = resolve_refs(cloud, ctx, &t).await?;
-        let import_id = format_alias_id(&t.deployment_id, &ref_id, &t.alias);
-        let entry = t.entry(remote_ref);
-        cloud
-            .update_remote_clusters(
-                &t.deployment_id,
-                &ref_id,
-                |list| add_entry(list, entry.clone(), &import_id),
-                &ctx.cancel,
-            )
-            .await
-            .map_err(|e| {
-                diag(
-                    &format!(
-                        "to add remote cluster {:?} to deployment {}",
-                        t.alias, t.deployment_id
-                    ),
-                    &e,
-                )
-            })?;
-        state_after_write(cloud, ctx, req.planned_state, &t, &ref_id).await
+        write(ctx, req.planned_state, true).await
     }
 
     async fn read(
@@ -521,12 +547,8 @@ impl Resource for DeploymentRemoteClusterResource {
         let t = Target::from_value(&req.current_state)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
-        let ref_id = match &t.ref_id {
-            Some(r) => r.clone(),
-            None => match resolve_ref(cloud, ctx, &t.deployment_id).await? {
-                Some(r) => r,
-                None => return Ok(StateResponse::gone()),
-            },
+        let Some(ref_id) = local_ref(cloud, ctx, &t).await? else {
+            return Ok(StateResponse::gone());
         };
         match read_entry(cloud, ctx, &t.deployment_id, &ref_id, &t.alias).await? {
             None => Ok(StateResponse::gone()),
@@ -545,41 +567,15 @@ impl Resource for DeploymentRemoteClusterResource {
         ctx: &CallContext,
         req: UpdateRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        let t = Target::from_value(&req.planned_state)?;
-        let data = configured(ctx)?;
-        let cloud = data.cloud()?;
-        let (ref_id, remote_ref) = resolve_refs(cloud, ctx, &t).await?;
-        let entry = t.entry(remote_ref);
-        cloud
-            .update_remote_clusters(
-                &t.deployment_id,
-                &ref_id,
-                |list| Ok::<_, EditError>(list.upsert(entry.clone())),
-                &ctx.cancel,
-            )
-            .await
-            .map_err(|e| {
-                diag(
-                    &format!(
-                        "to update remote cluster {:?} of deployment {}",
-                        t.alias, t.deployment_id
-                    ),
-                    &e,
-                )
-            })?;
-        state_after_write(cloud, ctx, req.planned_state, &t, &ref_id).await
+        write(ctx, req.planned_state, false).await
     }
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
         let t = Target::from_value(&req.prior_state)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
-        let ref_id = match &t.ref_id {
-            Some(r) => r.clone(),
-            None => match resolve_ref(cloud, ctx, &t.deployment_id).await? {
-                Some(r) => r,
-                None => return Ok(()),
-            },
+        let Some(ref_id) = local_ref(cloud, ctx, &t).await? else {
+            return Ok(());
         };
         match cloud
             .update_remote_clusters(
