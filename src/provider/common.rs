@@ -58,7 +58,10 @@ pub async fn find_es_resource(
     ref_id: Option<&str>,
     params: &GetDeploymentParams,
 ) -> Result<Option<EsResourceView>, Diagnostics> {
-    match cloud.get_deployment(deployment_id, params, &ctx.cancel).await {
+    match cloud
+        .get_deployment(deployment_id, params, &ctx.cancel)
+        .await
+    {
         Ok(d) => Ok(d.es_view(ref_id).ok()),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(client_error(
@@ -367,12 +370,7 @@ mod tests {
         );
         let short = DeploymentAliasId::parse(&format!("{DEP}/r"), any_alias).unwrap();
         assert_eq!((short.ref_id, short.alias.as_str()), (None, "r"));
-        for bad in [
-            "",
-            "x",
-            &format!("{DEP}//r"),
-            &format!("{DEP}/a/b/c"),
-        ] {
+        for bad in ["", "x", &format!("{DEP}//r"), &format!("{DEP}/a/b/c")] {
             assert!(
                 matches!(
                     DeploymentAliasId::parse(bad, any_alias),
@@ -428,21 +426,39 @@ mod tests {
         let unconfigured = obj(s(other), Value::Null);
         // Deployment changed, ref_id not configured: re-resolved, so the id is unknown.
         let mut planned = obj(s(other), s("main"));
-        plan_default_ref_id(&prior, &unconfigured, &mut planned, "deployment_id", "ref_id");
+        plan_default_ref_id(
+            &prior,
+            &unconfigured,
+            &mut planned,
+            "deployment_id",
+            "ref_id",
+        );
         assert!(!planned.get_attr("ref_id").unwrap().is_known());
         plan_alias_id(&mut planned);
         assert!(!planned.get_attr("id").unwrap().is_known());
         // Configured ref_id, or the same deployment: kept, and the id is known.
-        for (config, dep) in [(obj(s(other), s("main")), other), (obj(s(DEP), Value::Null), DEP)] {
+        for (config, dep) in [
+            (obj(s(other), s("main")), other),
+            (obj(s(DEP), Value::Null), DEP),
+        ] {
             let mut planned = obj(s(dep), s("main"));
             plan_default_ref_id(&prior, &config, &mut planned, "deployment_id", "ref_id");
             plan_alias_id(&mut planned);
             assert_eq!(planned.get_attr("ref_id"), Some(&s("main")));
-            assert_eq!(planned.get_attr("id"), Some(&Value::string(format!("{dep}/main/a"))));
+            assert_eq!(
+                planned.get_attr("id"),
+                Some(&Value::string(format!("{dep}/main/a")))
+            );
         }
         // Create: nothing to re-resolve.
         let mut planned = obj(s(other), s("main"));
-        plan_default_ref_id(&Value::Null, &unconfigured, &mut planned, "deployment_id", "ref_id");
+        plan_default_ref_id(
+            &Value::Null,
+            &unconfigured,
+            &mut planned,
+            "deployment_id",
+            "ref_id",
+        );
         assert_eq!(planned.get_attr("ref_id"), Some(&s("main")));
         // set_in_place never adds attributes.
         set_in_place(&mut planned, "nope", s("x"));
@@ -461,7 +477,10 @@ mod tests {
         assert_eq!(json_of(&json!([1])), json!([1]));
         assert!(is_empty_object(&json!({})));
         assert!(!is_empty_object(&json!({"a": 1})) && !is_empty_object(&json!([])));
-        assert!(same_json(&Value::string("{ \"b\": 1,\n \"a\": 2 }"), &json!({"a": 2, "b": 1})));
+        assert!(same_json(
+            &Value::string("{ \"b\": 1,\n \"a\": 2 }"),
+            &json!({"a": 2, "b": 1})
+        ));
         assert!(!same_json(&Value::string("{\"a\": 1}"), &json!({"a": 2})));
         assert!(!same_json(&Value::Null, &json!({})));
         assert!(!same_json(&Value::string("{"), &json!({})));
@@ -471,15 +490,31 @@ mod tests {
     fn json_validator_and_attr() {
         use crate::framework::schema::{Attribute, Block};
         let block = Block::new()
-            .attribute(Attribute::string("metadata").optional().validator(json_validator("metadata", true)))
-            .attribute(Attribute::string("query").optional().validator(json_validator("query", false)));
+            .attribute(
+                Attribute::string("metadata")
+                    .optional()
+                    .validator(json_validator("metadata", true)),
+            )
+            .attribute(
+                Attribute::string("query")
+                    .optional()
+                    .validator(json_validator("query", false)),
+            );
         let check = |meta: &str, query: &str| {
-            let obj = Value::object([("metadata", Value::string(meta)), ("query", Value::string(query))]);
+            let obj = Value::object([
+                ("metadata", Value::string(meta)),
+                ("query", Value::string(query)),
+            ]);
             let mut diags = Diagnostics::new();
             block.validate(&obj, &AttributePath::root(), &mut diags);
             diags
                 .iter()
-                .map(|d| (d.path.clone().map(|p| p.to_string()).unwrap_or_default(), d.detail.clone()))
+                .map(|d| {
+                    (
+                        d.path.clone().map(|p| p.to_string()).unwrap_or_default(),
+                        d.detail.clone(),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         assert!(check("{\"a\": 1}", "\"a string\"").is_empty());
@@ -490,13 +525,22 @@ mod tests {
         assert_eq!(bad[1].0, "query");
         assert!(bad[1].1.contains("not valid JSON"), "{bad:?}");
 
-        let v = Value::object([("metadata", Value::string("{\"a\":1}")), ("query", Value::string("{"))]);
+        let v = Value::object([
+            ("metadata", Value::string("{\"a\":1}")),
+            ("query", Value::string("{")),
+        ]);
         let r = ObjectReader::root(&v).unwrap();
-        assert_eq!(opt_json_attr(&r, "metadata").unwrap(), Some(serde_json::json!({"a": 1})));
+        assert_eq!(
+            opt_json_attr(&r, "metadata").unwrap(),
+            Some(serde_json::json!({"a": 1}))
+        );
         let err = opt_json_attr(&r, "query").unwrap_err();
         assert_eq!(err.path.map(|p| p.to_string()).as_deref(), Some("query"));
         let null = Value::object([("metadata", Value::Null)]);
-        assert_eq!(opt_json_attr(&ObjectReader::root(&null).unwrap(), "metadata").unwrap(), None);
+        assert_eq!(
+            opt_json_attr(&ObjectReader::root(&null).unwrap(), "metadata").unwrap(),
+            None
+        );
     }
 
     #[test]

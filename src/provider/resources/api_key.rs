@@ -860,7 +860,11 @@ impl Resource for ApiKeyResource {
         let data = configured(ctx)?;
         let es = data.elasticsearch()?;
         let model = KeyModel::from_value(&req.planned_state)?;
-        let deadline = deadline(&req.planned_state, TimeoutOp::Create, DEFAULT_CREATE_TIMEOUT)?;
+        let deadline = deadline(
+            &req.planned_state,
+            TimeoutOp::Create,
+            DEFAULT_CREATE_TIMEOUT,
+        )?;
         // Resolve the keystore destination before a key exists, so a wrong deployment fails
         // without leaving a key behind.
         let delivery = match &model.keystore {

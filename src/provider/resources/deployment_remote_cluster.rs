@@ -379,9 +379,11 @@ async fn configured_or_default_ref(
     if let Some(r) = configured {
         return Ok(r.clone());
     }
-    resolve_ref(cloud, ctx, deployment_id).await?.ok_or_else(|| {
-        Diagnostic::attribute_error(AttributePath::attr_path(attr), missing.0, missing.1).into()
-    })
+    resolve_ref(cloud, ctx, deployment_id)
+        .await?
+        .ok_or_else(|| {
+            Diagnostic::attribute_error(AttributePath::attr_path(attr), missing.0, missing.1).into()
+        })
 }
 
 /// The ref_ids (local, remote) to use, resolving defaults; clear errors when a deployment is
@@ -485,9 +487,15 @@ async fn write(
     let import_id = format_alias_id(&t.deployment_id, &ref_id, &t.alias);
     let entry = t.entry(remote_ref);
     let what = if creating {
-        format!("to add remote cluster {:?} to deployment {}", t.alias, t.deployment_id)
+        format!(
+            "to add remote cluster {:?} to deployment {}",
+            t.alias, t.deployment_id
+        )
     } else {
-        format!("to update remote cluster {:?} of deployment {}", t.alias, t.deployment_id)
+        format!(
+            "to update remote cluster {:?} of deployment {}",
+            t.alias, t.deployment_id
+        )
     };
     cloud
         .update_remote_clusters(

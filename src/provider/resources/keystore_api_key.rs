@@ -649,7 +649,12 @@ impl Resource for KeystoreApiKeyResource {
         {
             Ok(_) => {}
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(client_error(&format!("to remove {setting} from the keystore"), &e)),
+            Err(e) => {
+                return Err(client_error(
+                    &format!("to remove {setting} from the keystore"),
+                    &e,
+                ));
+            }
         }
         reload_if_needed(cloud, ctx, &t, &ref_id, version.as_deref(), deadline).await?;
         Ok(())
@@ -662,7 +667,11 @@ impl Resource for KeystoreApiKeyResource {
     ) -> Result<StateResponse, Diagnostics> {
         let full = DeploymentAliasId::parse_import(id, check_alias)?
             .import_state(schema().block.empty_value());
-        Ok(StateResponse::new(set_attr(full, "reload", Value::string("auto"))))
+        Ok(StateResponse::new(set_attr(
+            full,
+            "reload",
+            Value::string("auto"),
+        )))
     }
 }
 

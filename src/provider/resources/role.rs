@@ -50,7 +50,9 @@ fn reserved_metadata_keys() -> Validator {
             diags.attribute_error(
                 path.clone(),
                 "Invalid metadata",
-                format!("metadata key {k:?} starts with '_', which Elasticsearch reserves for itself."),
+                format!(
+                    "metadata key {k:?} starts with '_', which Elasticsearch reserves for itself."
+                ),
             );
         }
     })
