@@ -29,7 +29,10 @@ use crate::framework::traits::{
     StateResponse, TimeoutOp, Timeouts, UpdateRequest, cancelled, import_by_id,
 };
 use crate::framework::value::Value;
-use crate::provider::common::{alias_validator, api_error, configured, hex32_validator};
+use crate::provider::common::{
+    alias_validator, api_error, canonical_json, configured, deadline, hex32_validator,
+    is_empty_object, json_of, json_validator, known_opt_string, opt_json_attr, same_json,
+};
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "crosscluster_api_key";
@@ -43,26 +46,6 @@ pub struct ApiKeyResource;
 // ---------------------------------------------------------------------------------------------
 // Schema
 // ---------------------------------------------------------------------------------------------
-
-fn json_string_validator(what: &'static str) -> Validator {
-    Validator::custom(move |v, path, diags| {
-        if let Value::String(s) = v {
-            match serde_json::from_str::<Json>(s) {
-                Ok(Json::Object(_)) => {}
-                Ok(_) => diags.attribute_error(
-                    path.clone(),
-                    format!("Invalid {what}"),
-                    format!("{what} must be a JSON object (use jsonencode({{...}}))."),
-                ),
-                Err(e) => diags.attribute_error(
-                    path.clone(),
-                    format!("Invalid {what}"),
-                    format!("{what} is not valid JSON: {e}"),
-                ),
-            }
-        }
-    })
-}
 
 fn expiration_validator() -> Validator {
     Validator::custom(|v, path, diags| {
@@ -143,7 +126,7 @@ pub fn schema() -> Schema {
         .attribute(
             Attribute::string("query")
                 .optional()
-                .validator(json_string_validator("query"))
+                .validator(json_validator("query", true))
                 .description("Document-level security: a query as a JSON string (`jsonencode({...})`). Not allowed together with `replication` access (Elasticsearch 8.14+ rejects it)."),
         )
         .attribute(
@@ -263,7 +246,7 @@ pub fn schema() -> Schema {
             .attribute(
                 Attribute::string("metadata")
                     .optional()
-                    .validator(json_string_validator("metadata"))
+                    .validator(json_validator("metadata", true))
                     .description("Metadata as a JSON object string (`jsonencode({...})`); keys starting with `_` are reserved. Updated in place and read back; formatting differences are not changes."),
             )
             .attribute(
@@ -321,19 +304,6 @@ pub struct KeyModel {
     pub keystore: Option<KeystoreTarget>,
 }
 
-fn parse_json_attr(r: &ObjectReader<'_>, name: &str) -> Result<Option<Json>, Diagnostic> {
-    let Some(s) = r.opt_string(name)? else {
-        return Ok(None);
-    };
-    serde_json::from_str::<Json>(&s).map(Some).map_err(|e| {
-        Diagnostic::attribute_error(
-            r.path_of(name),
-            format!("Invalid {name}"),
-            format!("not valid JSON: {e}"),
-        )
-    })
-}
-
 fn opt_list(r: &ObjectReader<'_>, name: &str) -> Result<Option<Vec<String>>, Diagnostic> {
     if r.is_null(name) {
         Ok(None)
@@ -355,7 +325,7 @@ pub fn access_from_value(r: &ObjectReader<'_>) -> Result<CrossClusterAccess, Dia
         };
         access.search.push(SearchAccess {
             names: s.string_list("names")?,
-            query: parse_json_attr(&s, "query")?,
+            query: opt_json_attr(&s, "query")?,
             field_security,
             allow_restricted_indices: s.opt_bool("allow_restricted_indices")?,
         });
@@ -377,11 +347,7 @@ impl KeyModel {
             None => None,
             Some(k) => Some(KeystoreTarget {
                 deployment_id: k.string("deployment_id")?,
-                ref_id: if k.is_unknown("ref_id") {
-                    None
-                } else {
-                    k.opt_string("ref_id")?
-                },
+                ref_id: known_opt_string(&k, "ref_id")?,
                 alias: k.string("alias")?,
             }),
         };
@@ -389,7 +355,7 @@ impl KeyModel {
             name: r.string("name")?,
             access: access_from_value(&r.block("access")?)?,
             expiration: r.opt_string("expiration")?,
-            metadata: parse_json_attr(&r, "metadata")?,
+            metadata: opt_json_attr(&r, "metadata")?,
             keystore,
         })
     }
@@ -435,38 +401,6 @@ impl KeyModel {
 // Pure functions: API answers to state
 // ---------------------------------------------------------------------------------------------
 
-/// JSON text with object keys sorted at every level (a stable form for the state).
-pub fn canonical_json(v: &Json) -> String {
-    fn sorted(v: &Json) -> Json {
-        match v {
-            Json::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                Json::Object(
-                    keys.into_iter()
-                        .map(|k| (k.clone(), sorted(&m[k])))
-                        .collect(),
-                )
-            }
-            Json::Array(a) => Json::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    sorted(v).to_string()
-}
-
-/// A query may come back as a JSON string holding the object; compare objects.
-fn json_of(v: &Json) -> Json {
-    match v {
-        Json::String(s) => serde_json::from_str(s).unwrap_or_else(|_| v.clone()),
-        other => other.clone(),
-    }
-}
-
-fn is_empty_object(v: &Json) -> bool {
-    matches!(v, Json::Object(m) if m.is_empty())
-}
-
 fn json_opt_equal(a: Option<&Json>, b: Option<&Json>) -> bool {
     let norm = |v: Option<&Json>| v.map(json_of).filter(|j| !is_empty_object(j));
     norm(a) == norm(b)
@@ -491,23 +425,12 @@ fn access_equal(a: &CrossClusterAccess, b: &CrossClusterAccess) -> bool {
 /// (so formatting is never drift), else the canonical text. An absent or empty object reads as
 /// null when the prior was null.
 pub fn json_attr(api: Option<&Json>, prior: &Value) -> Value {
-    let api = api.map(json_of);
-    let prior_json = prior
-        .as_str()
-        .and_then(|s| serde_json::from_str::<Json>(s).ok());
-    match api {
-        None => match prior_json {
-            Some(p) if is_empty_object(&p) => prior.clone(),
-            _ => Value::Null,
-        },
+    match api.map(json_of) {
+        None if same_json(prior, &Json::Object(Default::default())) => prior.clone(),
+        None => Value::Null,
         Some(a) if is_empty_object(&a) && prior.is_null() => Value::Null,
-        Some(a) => {
-            if prior_json.as_ref() == Some(&a) {
-                prior.clone()
-            } else {
-                Value::String(canonical_json(&a))
-            }
-        }
+        Some(a) if same_json(prior, &a) => prior.clone(),
+        Some(a) => Value::String(canonical_json(&a)),
     }
 }
 
@@ -937,8 +860,11 @@ impl Resource for ApiKeyResource {
         let data = configured(ctx)?;
         let es = data.elasticsearch()?;
         let model = KeyModel::from_value(&req.planned_state)?;
-        let deadline = Instant::now()
-            + Timeouts::from_object(&req.planned_state)?.create_or(DEFAULT_CREATE_TIMEOUT);
+        let deadline = deadline(
+            &req.planned_state,
+            TimeoutOp::Create,
+            DEFAULT_CREATE_TIMEOUT,
+        )?;
         // Resolve the keystore destination before a key exists, so a wrong deployment fails
         // without leaving a key behind.
         let delivery = match &model.keystore {
@@ -1328,6 +1254,10 @@ mod tests {
         );
     }
 
+    fn first_path(diags: &Diagnostics) -> Option<String> {
+        diags.iter().next()?.path.as_ref().map(|p| p.to_string())
+    }
+
     #[test]
     fn access_validator_reports_path() {
         let block = schema().block;
@@ -1339,17 +1269,7 @@ mod tests {
             &mut diags,
         );
         assert_eq!(diags.len(), 1);
-        assert_eq!(
-            diags
-                .iter()
-                .next()
-                .unwrap()
-                .path
-                .as_ref()
-                .map(|p| p.to_string())
-                .as_deref(),
-            Some("access")
-        );
+        assert_eq!(first_path(&diags).as_deref(), Some("access"));
         let mut diags = Diagnostics::new();
         nb.block.validate(
             &block_value(
@@ -1371,14 +1291,7 @@ mod tests {
         );
         assert_eq!(diags.len(), 1, "{diags}");
         assert_eq!(
-            diags
-                .iter()
-                .next()
-                .unwrap()
-                .path
-                .as_ref()
-                .map(|p| p.to_string())
-                .as_deref(),
+            first_path(&diags).as_deref(),
             Some("access.search[0].query")
         );
     }

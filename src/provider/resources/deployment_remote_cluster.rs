@@ -15,14 +15,16 @@ use crate::client::cloud::{GetDeploymentParams, RemoteResourceRef, RemoteResourc
 use crate::client::{ClientError, CloudClient};
 use crate::framework::decode::{ObjectReader, set_attr};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
-use crate::framework::plan::values_equal;
 use crate::framework::schema::{Attribute, Block, Schema, Validator};
 use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
-    StateResponse, UpdateRequest, cancelled,
+    StateResponse, UpdateRequest,
 };
 use crate::framework::value::Value;
-use crate::provider::common::{api_error, configured, hex32_validator, is_hex32};
+use crate::provider::common::{
+    DeploymentAliasId, IdError, client_error, configured, find_es_resource, format_alias_id,
+    hex32_validator, known_opt_string, plan_alias_id, plan_default_ref_id,
+};
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "crosscluster_deployment_remote_cluster";
@@ -67,55 +69,10 @@ fn alias_validator() -> Validator {
     )
 }
 
-/// The parts of an id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteId {
-    /// Local deployment id.
-    pub deployment_id: String,
-    /// Local Elasticsearch ref_id; `None` for the two-part form (the first resource).
-    pub ref_id: Option<String>,
-    /// Alias.
-    pub alias: String,
-}
-
-/// Why an import id was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdError {
-    /// Not `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>`.
-    #[error(
-        "expected \"<deployment_id>/<ref_id>/<alias>\" (or \"<deployment_id>/<alias>\" for the first Elasticsearch resource), got {0:?}"
-    )]
-    Shape(String),
-    /// The deployment id is not 32 lowercase hex characters.
-    #[error("{0:?} is not a deployment id (32 lowercase hexadecimal characters)")]
-    DeploymentId(String),
-    /// The alias is not valid.
-    #[error("invalid alias: {0}")]
-    Alias(String),
-}
-
-/// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>`.
-pub fn parse_id(id: &str) -> Result<RemoteId, IdError> {
-    let parts: Vec<&str> = id.split('/').collect();
-    let (dep, ref_id, alias) = match parts.as_slice() {
-        [d, r, a] if !r.is_empty() => (*d, Some((*r).to_string()), *a),
-        [d, a] => (*d, None, *a),
-        _ => return Err(IdError::Shape(id.to_string())),
-    };
-    if !is_hex32(dep) {
-        return Err(IdError::DeploymentId(dep.to_string()));
-    }
-    check_alias(alias).map_err(IdError::Alias)?;
-    Ok(RemoteId {
-        deployment_id: dep.to_string(),
-        ref_id,
-        alias: alias.to_string(),
-    })
-}
-
-/// The state id `<deployment_id>/<ref_id>/<alias>`.
-pub fn format_id(deployment_id: &str, ref_id: &str, alias: &str) -> String {
-    format!("{deployment_id}/{ref_id}/{alias}")
+/// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>` with the
+/// remote-clusters API's alias rule.
+pub fn parse_id(id: &str) -> Result<DeploymentAliasId, IdError> {
+    DeploymentAliasId::parse(id, check_alias)
 }
 
 /// The schema.
@@ -237,38 +194,21 @@ pub fn validate(config: &Value) -> Diagnostics {
     diags
 }
 
-fn set(obj: &mut Value, name: &str, v: Value) {
-    if let Some(slot) = obj.get_attr_mut(name) {
-        *slot = v;
-    }
-}
-
 /// Fills the plan's derived values: `id` when its parts are known, and the default ref_ids
 /// re-resolved (unknown) when their deployment changes and they are not configured.
 pub fn derive_plan(prior: &Value, config: &Value, planned: &mut Value) {
     if planned.is_null() {
         return;
     }
-    let attr = |v: &Value, n: &str| v.get_attr(n).cloned().unwrap_or(Value::Null);
-    if !prior.is_null() {
-        for (dep, r) in [
-            ("deployment_id", "ref_id"),
-            ("remote_deployment_id", "remote_ref_id"),
-        ] {
-            if attr(config, r).is_null() && !values_equal(&attr(prior, dep), &attr(planned, dep)) {
-                set(planned, r, Value::unknown());
-            }
-        }
-    }
-    let id = match (
-        attr(planned, "deployment_id").as_str(),
-        attr(planned, "ref_id").as_str(),
-        attr(planned, "alias").as_str(),
-    ) {
-        (Some(d), Some(r), Some(a)) => Value::string(format_id(d, r, a)),
-        _ => Value::unknown(),
-    };
-    set(planned, "id", id);
+    plan_default_ref_id(prior, config, planned, "deployment_id", "ref_id");
+    plan_default_ref_id(
+        prior,
+        config,
+        planned,
+        "remote_deployment_id",
+        "remote_ref_id",
+    );
+    plan_alias_id(planned);
 }
 
 /// The state for `entry` of the local `deployment_id`/`ref_id`, keeping the rest of `base`.
@@ -291,7 +231,7 @@ pub fn state_of(
         ),
         (
             "id",
-            Value::string(format_id(deployment_id, ref_id, &entry.alias)),
+            Value::string(format_alias_id(deployment_id, ref_id, &entry.alias)),
         ),
     ] {
         v = set_attr(v, k, x);
@@ -358,12 +298,7 @@ struct Target {
 impl Target {
     fn from_value(v: &Value) -> Result<Target, Diagnostics> {
         let r = ObjectReader::root(v)?;
-        let opt = |n: &str| -> Result<Option<String>, Diagnostics> {
-            if r.is_unknown(n) {
-                return Ok(None);
-            }
-            Ok(r.opt_string(n)?)
-        };
+        let opt = |n: &str| known_opt_string(&r, n);
         Ok(Target {
             deployment_id: r.string("deployment_id")?,
             ref_id: opt("ref_id")?,
@@ -390,9 +325,6 @@ impl Target {
 }
 
 fn diag(what: &str, e: &ClientError) -> Diagnostics {
-    if matches!(e, ClientError::Cancelled) {
-        return cancelled().into();
-    }
     if let ClientError::Edit(inner) = e
         && let Some(EditError::Exists { .. }) = inner.downcast_ref::<EditError>()
     {
@@ -403,26 +335,55 @@ fn diag(what: &str, e: &ClientError) -> Diagnostics {
         )
         .into();
     }
-    api_error(what, e).into()
+    client_error(what, e)
 }
 
-/// The ref_id of deployment `id`'s Elasticsearch resource `want` (`None`: the first one);
-/// `Ok(None)` when the deployment or resource is gone.
+/// The ref_id of deployment `id`'s first Elasticsearch resource; `Ok(None)` when the
+/// deployment or resource is gone.
 async fn resolve_ref(
     cloud: &CloudClient,
     ctx: &CallContext,
     id: &str,
-    want: Option<&str>,
 ) -> Result<Option<String>, Diagnostics> {
     let params = GetDeploymentParams {
         show_plans: Some(false),
         ..Default::default()
     };
-    match cloud.get_deployment(id, &params, &ctx.cancel).await {
-        Ok(d) => Ok(d.es_view(want).ok().map(|v| v.ref_id)),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(diag(&format!("to read deployment {id}"), &e)),
+    let view = find_es_resource(cloud, ctx, id, None, &params).await?;
+    Ok(view.map(|v| v.ref_id))
+}
+
+/// The local ref_id: configured, or else the first Elasticsearch resource's; `Ok(None)` when
+/// the deployment or resource is gone.
+async fn local_ref(
+    cloud: &CloudClient,
+    ctx: &CallContext,
+    t: &Target,
+) -> Result<Option<String>, Diagnostics> {
+    match &t.ref_id {
+        Some(r) => Ok(Some(r.clone())),
+        None => resolve_ref(cloud, ctx, &t.deployment_id).await,
     }
+}
+
+/// `configured`, or the ref_id of deployment `deployment_id`'s first Elasticsearch resource;
+/// `missing` (summary, detail) on the attribute `attr` when there is none.
+async fn configured_or_default_ref(
+    cloud: &CloudClient,
+    ctx: &CallContext,
+    configured: Option<&String>,
+    deployment_id: &str,
+    attr: &str,
+    missing: (&str, String),
+) -> Result<String, Diagnostics> {
+    if let Some(r) = configured {
+        return Ok(r.clone());
+    }
+    resolve_ref(cloud, ctx, deployment_id)
+        .await?
+        .ok_or_else(|| {
+            Diagnostic::attribute_error(AttributePath::attr_path(attr), missing.0, missing.1).into()
+        })
 }
 
 /// The ref_ids (local, remote) to use, resolving defaults; clear errors when a deployment is
@@ -432,36 +393,36 @@ async fn resolve_refs(
     ctx: &CallContext,
     t: &Target,
 ) -> Result<(String, String), Diagnostics> {
-    let local = match &t.ref_id {
-        Some(r) => r.clone(),
-        None => resolve_ref(cloud, ctx, &t.deployment_id, None)
-            .await?
-            .ok_or_else(|| {
-                Diagnostics::from(Diagnostic::attribute_error(
-                    AttributePath::attr_path("deployment_id"),
-                    "Deployment not found",
-                    format!(
-                        "Deployment {} does not exist, has no Elasticsearch resource, or is not visible to the provider's Cloud API key.",
-                        t.deployment_id
-                    ),
-                ))
-            })?,
-    };
-    let remote = match &t.remote_ref_id {
-        Some(r) => r.clone(),
-        None => resolve_ref(cloud, ctx, &t.remote_deployment_id, None)
-            .await?
-            .ok_or_else(|| {
-                Diagnostics::from(Diagnostic::attribute_error(
-                    AttributePath::attr_path("remote_deployment_id"),
-                    "Remote deployment not found",
-                    format!(
-                        "Deployment {} does not exist or is not in the organization of the provider's Cloud API key. The Cloud remote-clusters API links deployments of one organization only; for other remotes use crosscluster_remote_cluster.",
-                        t.remote_deployment_id
-                    ),
-                ))
-            })?,
-    };
+    let local = configured_or_default_ref(
+        cloud,
+        ctx,
+        t.ref_id.as_ref(),
+        &t.deployment_id,
+        "deployment_id",
+        (
+            "Deployment not found",
+            format!(
+                "Deployment {} does not exist, has no Elasticsearch resource, or is not visible to the provider's Cloud API key.",
+                t.deployment_id
+            ),
+        ),
+    )
+    .await?;
+    let remote = configured_or_default_ref(
+        cloud,
+        ctx,
+        t.remote_ref_id.as_ref(),
+        &t.remote_deployment_id,
+        "remote_deployment_id",
+        (
+            "Remote deployment not found",
+            format!(
+                "Deployment {} does not exist or is not in the organization of the provider's Cloud API key. The Cloud remote-clusters API links deployments of one organization only; for other remotes use crosscluster_remote_cluster.",
+                t.remote_deployment_id
+            ),
+        ),
+    )
+    .await?;
     Ok((local, remote))
 }
 
@@ -512,6 +473,48 @@ async fn state_after_write(
     )))
 }
 
+/// Create (`creating`: add the alias, refusing an existing one) and update (replace its
+/// entry), then read back.
+async fn write(
+    ctx: &CallContext,
+    planned: Value,
+    creating: bool,
+) -> Result<StateResponse, Diagnostics> {
+    let t = Target::from_value(&planned)?;
+    let data = configured(ctx)?;
+    let cloud = data.cloud()?;
+    let (ref_id, remote_ref) = resolve_refs(cloud, ctx, &t).await?;
+    let import_id = format_alias_id(&t.deployment_id, &ref_id, &t.alias);
+    let entry = t.entry(remote_ref);
+    let what = if creating {
+        format!(
+            "to add remote cluster {:?} to deployment {}",
+            t.alias, t.deployment_id
+        )
+    } else {
+        format!(
+            "to update remote cluster {:?} of deployment {}",
+            t.alias, t.deployment_id
+        )
+    };
+    cloud
+        .update_remote_clusters(
+            &t.deployment_id,
+            &ref_id,
+            |list| {
+                if creating {
+                    add_entry(list, entry.clone(), &import_id)
+                } else {
+                    Ok(list.upsert(entry.clone()))
+                }
+            },
+            &ctx.cancel,
+        )
+        .await
+        .map_err(|e| diag(&what, &e))?;
+    state_after_write(cloud, ctx, planned, &t, &ref_id).await
+}
+
 #[async_trait]
 impl Resource for DeploymentRemoteClusterResource {
     fn type_name(&self) -> &str {
@@ -541,30 +544,7 @@ impl Resource for DeploymentRemoteClusterResource {
         ctx: &CallContext,
         req: CreateRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        let t = Target::from_value(&req.planned_state)?;
-        let data = configured(ctx)?;
-        let cloud = data.cloud()?;
-        let (ref_id, remote_ref) = resolve_refs(cloud, ctx, &t).await?;
-        let import_id = format_id(&t.deployment_id, &ref_id, &t.alias);
-        let entry = t.entry(remote_ref);
-        cloud
-            .update_remote_clusters(
-                &t.deployment_id,
-                &ref_id,
-                |list| add_entry(list, entry.clone(), &import_id),
-                &ctx.cancel,
-            )
-            .await
-            .map_err(|e| {
-                diag(
-                    &format!(
-                        "to add remote cluster {:?} to deployment {}",
-                        t.alias, t.deployment_id
-                    ),
-                    &e,
-                )
-            })?;
-        state_after_write(cloud, ctx, req.planned_state, &t, &ref_id).await
+        write(ctx, req.planned_state, true).await
     }
 
     async fn read(
@@ -575,12 +555,8 @@ impl Resource for DeploymentRemoteClusterResource {
         let t = Target::from_value(&req.current_state)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
-        let ref_id = match &t.ref_id {
-            Some(r) => r.clone(),
-            None => match resolve_ref(cloud, ctx, &t.deployment_id, None).await? {
-                Some(r) => r,
-                None => return Ok(StateResponse::gone()),
-            },
+        let Some(ref_id) = local_ref(cloud, ctx, &t).await? else {
+            return Ok(StateResponse::gone());
         };
         match read_entry(cloud, ctx, &t.deployment_id, &ref_id, &t.alias).await? {
             None => Ok(StateResponse::gone()),
@@ -599,41 +575,15 @@ impl Resource for DeploymentRemoteClusterResource {
         ctx: &CallContext,
         req: UpdateRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        let t = Target::from_value(&req.planned_state)?;
-        let data = configured(ctx)?;
-        let cloud = data.cloud()?;
-        let (ref_id, remote_ref) = resolve_refs(cloud, ctx, &t).await?;
-        let entry = t.entry(remote_ref);
-        cloud
-            .update_remote_clusters(
-                &t.deployment_id,
-                &ref_id,
-                |list| Ok::<_, EditError>(list.upsert(entry.clone())),
-                &ctx.cancel,
-            )
-            .await
-            .map_err(|e| {
-                diag(
-                    &format!(
-                        "to update remote cluster {:?} of deployment {}",
-                        t.alias, t.deployment_id
-                    ),
-                    &e,
-                )
-            })?;
-        state_after_write(cloud, ctx, req.planned_state, &t, &ref_id).await
+        write(ctx, req.planned_state, false).await
     }
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
         let t = Target::from_value(&req.prior_state)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
-        let ref_id = match &t.ref_id {
-            Some(r) => r.clone(),
-            None => match resolve_ref(cloud, ctx, &t.deployment_id, None).await? {
-                Some(r) => r,
-                None => return Ok(()),
-            },
+        let Some(ref_id) = local_ref(cloud, ctx, &t).await? else {
+            return Ok(());
         };
         match cloud
             .update_remote_clusters(
@@ -662,17 +612,8 @@ impl Resource for DeploymentRemoteClusterResource {
         _ctx: &CallContext,
         id: &str,
     ) -> Result<StateResponse, Diagnostics> {
-        let parsed = parse_id(id).map_err(|e| {
-            Diagnostics::from(Diagnostic::error("Invalid import id", e.to_string()))
-        })?;
-        let mut state = schema().block.empty_value();
-        state = set_attr(state, "deployment_id", Value::string(parsed.deployment_id));
-        state = set_attr(
-            state,
-            "ref_id",
-            parsed.ref_id.map_or(Value::Null, Value::string),
-        );
-        state = set_attr(state, "alias", Value::string(parsed.alias));
+        let state = DeploymentAliasId::parse_import(id, check_alias)?
+            .import_state(schema().block.empty_value());
         Ok(StateResponse::new(state))
     }
 }
@@ -696,18 +637,13 @@ mod tests {
     }
 
     #[test]
-    fn ids() {
-        let id = format_id(DEP, "main-elasticsearch", "Other_1");
+    fn ids_use_the_remote_clusters_alias_rule() {
+        let id = format_alias_id(DEP, "main-elasticsearch", "Other_1");
         assert_eq!(parse_id(&id).unwrap().alias, "Other_1");
-        assert_eq!(parse_id(&format!("{DEP}/x")).unwrap().ref_id, None);
-        for bad in [
-            "",
-            "a/b/c",
-            &format!("{DEP}/m/a.b"),
-            &format!("{DEP}/a/b/c"),
-        ] {
-            assert!(parse_id(bad).is_err(), "{bad}");
-        }
+        assert!(matches!(
+            parse_id(&format!("{DEP}/m/a.b")),
+            Err(IdError::Alias(_))
+        ));
     }
 
     #[test]

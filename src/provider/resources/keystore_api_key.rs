@@ -14,17 +14,22 @@ use async_trait::async_trait;
 
 use crate::client::Secret;
 use crate::client::cloud::{Deployment, GetDeploymentParams, credentials_setting};
-use crate::client::{ClientError, CloudClient, Version};
+use crate::client::{CloudClient, Version};
 use crate::framework::decode::{ObjectReader, set_attr};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::plan::values_equal;
 use crate::framework::schema::{Attribute, Block, Schema, Validator};
 use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
-    StateResponse, TimeoutOp, Timeouts, UpdateRequest, cancelled,
+    StateResponse, TimeoutOp, Timeouts, UpdateRequest,
 };
 use crate::framework::value::Value;
-use crate::provider::common::{alias_validator, api_error, configured, hex32_validator, is_hex32};
+use crate::provider::common::{
+    DeploymentAliasId, IdError, alias_validator, client_error, configured, deadline,
+    find_es_resource, format_alias_id, hex32_validator, known_opt_string, plan_alias_id,
+    plan_default_ref_id, set_in_place,
+};
+use crate::provider::functions::check_alias;
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "crosscluster_keystore_api_key";
@@ -73,55 +78,10 @@ pub fn needs_restart(reload: Reload, version: Option<&str>) -> Result<bool, Stri
     }
 }
 
-/// The parts of an import id or state id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyId {
-    /// Deployment id (32 hex).
-    pub deployment_id: String,
-    /// Elasticsearch resource ref_id; `None` for the two-part form (the first resource).
-    pub ref_id: Option<String>,
-    /// Remote alias.
-    pub alias: String,
-}
-
-/// Why an import id was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdError {
-    /// Not `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>`.
-    #[error(
-        "expected \"<deployment_id>/<ref_id>/<alias>\" (or \"<deployment_id>/<alias>\" for the first Elasticsearch resource), got {0:?}"
-    )]
-    Shape(String),
-    /// The deployment id is not 32 lowercase hex characters.
-    #[error("{0:?} is not a deployment id (32 lowercase hexadecimal characters)")]
-    DeploymentId(String),
-    /// The alias is not valid.
-    #[error("invalid alias: {0}")]
-    Alias(String),
-}
-
-/// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>`.
-pub fn parse_id(id: &str) -> Result<KeyId, IdError> {
-    let parts: Vec<&str> = id.split('/').collect();
-    let (dep, ref_id, alias) = match parts.as_slice() {
-        [d, r, a] if !r.is_empty() => (*d, Some((*r).to_string()), *a),
-        [d, a] => (*d, None, *a),
-        _ => return Err(IdError::Shape(id.to_string())),
-    };
-    if !is_hex32(dep) {
-        return Err(IdError::DeploymentId(dep.to_string()));
-    }
-    crate::provider::functions::check_alias(alias).map_err(IdError::Alias)?;
-    Ok(KeyId {
-        deployment_id: dep.to_string(),
-        ref_id,
-        alias: alias.to_string(),
-    })
-}
-
-/// The state id `<deployment_id>/<ref_id>/<alias>`.
-pub fn format_id(deployment_id: &str, ref_id: &str, alias: &str) -> String {
-    format!("{deployment_id}/{ref_id}/{alias}")
+/// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>` with the keystore's
+/// alias rule.
+pub fn parse_id(id: &str) -> Result<DeploymentAliasId, IdError> {
+    DeploymentAliasId::parse(id, check_alias)
 }
 
 /// The schema.
@@ -298,37 +258,13 @@ pub fn derive_plan(prior: &Value, config: &Value, planned: &mut Value) {
     if planned.is_null() {
         return;
     }
-    let attr = |v: &Value, n: &str| v.get_attr(n).cloned().unwrap_or(Value::Null);
-    if !prior.is_null()
-        && attr(config, "ref_id").is_null()
-        && !values_equal(
-            &attr(prior, "deployment_id"),
-            &attr(planned, "deployment_id"),
-        )
-    {
-        set(planned, "ref_id", Value::unknown());
-    }
-    let alias = attr(planned, "alias");
-    let setting = match alias.as_str() {
+    plan_default_ref_id(prior, config, planned, "deployment_id", "ref_id");
+    let setting = match planned.get_attr("alias").and_then(Value::as_str) {
         Some(a) => Value::string(credentials_setting(a)),
         None => Value::unknown(),
     };
-    set(planned, "setting_name", setting);
-    let id = match (
-        attr(planned, "deployment_id").as_str(),
-        attr(planned, "ref_id").as_str(),
-        alias.as_str(),
-    ) {
-        (Some(d), Some(r), Some(a)) => Value::string(format_id(d, r, a)),
-        _ => Value::unknown(),
-    };
-    set(planned, "id", id);
-}
-
-fn set(obj: &mut Value, name: &str, v: Value) {
-    if let Some(slot) = obj.get_attr_mut(name) {
-        *slot = v;
-    }
+    set_in_place(planned, "setting_name", setting);
+    plan_alias_id(planned);
 }
 
 /// The state after a successful write or read: `base` (plan or prior state) with the resolved
@@ -355,11 +291,7 @@ struct Target {
 impl Target {
     fn from_value(v: &Value) -> Result<Target, Diagnostics> {
         let r = ObjectReader::root(v)?;
-        let ref_id = if r.is_unknown("ref_id") {
-            None
-        } else {
-            r.opt_string("ref_id")?
-        };
+        let ref_id = known_opt_string(&r, "ref_id")?;
         let reload_raw = r.opt_string("reload")?;
         let reload = Reload::parse(reload_raw.as_deref()).map_err(|e| {
             Diagnostics::from(Diagnostic::attribute_error(
@@ -404,13 +336,6 @@ fn deployment_params() -> GetDeploymentParams {
     }
 }
 
-fn diag(what: &str, e: &ClientError) -> Diagnostics {
-    if matches!(e, ClientError::Cancelled) {
-        return cancelled().into();
-    }
-    api_error(what, e).into()
-}
-
 /// The deployment and the resolved ref_id and version of its Elasticsearch resource.
 async fn locate(
     cloud: &CloudClient,
@@ -431,7 +356,7 @@ async fn locate(
                     ),
                 ))
             } else {
-                diag(&format!("to read deployment {}", t.deployment_id), &e)
+                client_error(&format!("to read deployment {}", t.deployment_id), &e)
             }
         })?;
     let view = dep.es_view(t.ref_id.as_deref()).map_err(|_| {
@@ -454,18 +379,15 @@ async fn resolve(
     ctx: &CallContext,
     t: &Target,
 ) -> Result<Option<(String, Option<String>)>, Diagnostics> {
-    let dep = match cloud
-        .get_deployment(&t.deployment_id, &deployment_params(), &ctx.cancel)
-        .await
-    {
-        Ok(d) => d,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(diag(&format!("to read deployment {}", t.deployment_id), &e)),
-    };
-    Ok(dep
-        .es_view(t.ref_id.as_deref())
-        .ok()
-        .map(|v| (v.ref_id, v.version)))
+    let view = find_es_resource(
+        cloud,
+        ctx,
+        &t.deployment_id,
+        t.ref_id.as_deref(),
+        &deployment_params(),
+    )
+    .await?;
+    Ok(view.map(|v| (v.ref_id, v.version)))
 }
 
 /// Restarts the Elasticsearch resource when `reload` asks for it and waits for the plan.
@@ -487,7 +409,7 @@ async fn reload_if_needed(
                 .restart_elasticsearch(&t.deployment_id, ref_id, &ctx.cancel)
                 .await
                 .map_err(|e| {
-                    diag(
+                    client_error(
                         &format!(
                             "to restart Elasticsearch {ref_id} of deployment {} (needed below 8.14 to load the keystore; set reload = \"none\" to skip)",
                             t.deployment_id
@@ -499,7 +421,7 @@ async fn reload_if_needed(
                 .wait_for_plan(&t.deployment_id, ref_id, deadline, &ctx.cancel)
                 .await
                 .map_err(|e| {
-                    diag(
+                    client_error(
                         &format!(
                             "waiting for the restart of Elasticsearch {ref_id} of deployment {}",
                             t.deployment_id
@@ -522,7 +444,7 @@ async fn confirm(
     let ks = cloud
         .get_keystore(&t.deployment_id, ref_id, &ctx.cancel)
         .await
-        .map_err(|e| diag("to read the keystore back", &e))?;
+        .map_err(|e| client_error("to read the keystore back", &e))?;
     if ks.secrets.contains_key(&t.setting()) {
         Ok(())
     } else {
@@ -555,7 +477,7 @@ async fn write(
         let ks = cloud
             .get_keystore(&t.deployment_id, &ref_id, &ctx.cancel)
             .await
-            .map_err(|e| diag("to read the keystore", &e))?;
+            .map_err(|e| client_error("to read the keystore", &e))?;
         if ks.secrets.contains_key(&setting) {
             return Err(Diagnostic::attribute_error(
                 AttributePath::attr_path("alias"),
@@ -563,7 +485,7 @@ async fn write(
                 format!(
                     "The keystore of deployment {} ({ref_id}) already holds {setting}, which this configuration does not manage. Import it with `terraform import <address> {}` to manage it (the next apply then writes the configured key), or choose another alias.",
                     t.deployment_id,
-                    format_id(&t.deployment_id, &ref_id, &t.alias)
+                    format_alias_id(&t.deployment_id, &ref_id, &t.alias)
                 ),
             )
             .into());
@@ -572,7 +494,7 @@ async fn write(
     cloud
         .set_keystore_secret(&t.deployment_id, &ref_id, &setting, secret, &ctx.cancel)
         .await
-        .map_err(|e| diag(&format!("to write {setting} to the keystore"), &e))?;
+        .map_err(|e| client_error(&format!("to write {setting} to the keystore"), &e))?;
     let mut warnings = Diagnostics::new();
     match reload_if_needed(cloud, ctx, t, &ref_id, version.as_deref(), deadline).await {
         Ok(w) => warnings.extend(w.map(Diagnostics::from).unwrap_or_default()),
@@ -627,8 +549,7 @@ impl Resource for KeystoreApiKeyResource {
     ) -> Result<StateResponse, Diagnostics> {
         let t = Target::from_value(&req.planned_state)?;
         let secret = secret_from_config(&req.config)?;
-        let deadline =
-            Instant::now() + Timeouts::from_object(&req.planned_state)?.create_or(DEFAULT_TIMEOUT);
+        let deadline = deadline(&req.planned_state, TimeoutOp::Create, DEFAULT_TIMEOUT)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
         let (ref_id, warnings) = write(cloud, ctx, &t, secret, true, deadline).await?;
@@ -661,7 +582,7 @@ impl Resource for KeystoreApiKeyResource {
                 tracing::debug!(deployment_id = %t.deployment_id, "deployment gone; keystore key gone");
                 return Ok(StateResponse::gone());
             }
-            Err(e) => return Err(diag("to read the keystore", &e)),
+            Err(e) => return Err(client_error("to read the keystore", &e)),
         };
         if !ks.secrets.contains_key(&t.setting()) {
             return Ok(StateResponse::gone());
@@ -680,8 +601,7 @@ impl Resource for KeystoreApiKeyResource {
         let mut warnings = Diagnostics::new();
         let ref_id = if needs_rewrite(&req.prior_state, &req.planned_state) {
             let secret = secret_from_config(&req.config)?;
-            let deadline = Instant::now()
-                + Timeouts::from_object(&req.planned_state)?.update_or(DEFAULT_TIMEOUT);
+            let deadline = deadline(&req.planned_state, TimeoutOp::Update, DEFAULT_TIMEOUT)?;
             let (r, w) = write(cloud, ctx, &t, secret, false, deadline).await?;
             warnings = w;
             r
@@ -703,8 +623,7 @@ impl Resource for KeystoreApiKeyResource {
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
         let t = Target::from_value(&req.prior_state)?;
-        let deadline =
-            Instant::now() + Timeouts::from_object(&req.prior_state)?.delete_or(DEFAULT_TIMEOUT);
+        let deadline = deadline(&req.prior_state, TimeoutOp::Delete, DEFAULT_TIMEOUT)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
         let _guard = cloud.locks().lock(&t.deployment_id).await;
@@ -719,7 +638,7 @@ impl Resource for KeystoreApiKeyResource {
         {
             Ok(ks) => ks,
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(diag("to read the keystore", &e)),
+            Err(e) => return Err(client_error("to read the keystore", &e)),
         };
         if !ks.secrets.contains_key(&setting) {
             return Ok(());
@@ -730,7 +649,12 @@ impl Resource for KeystoreApiKeyResource {
         {
             Ok(_) => {}
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(diag(&format!("to remove {setting} from the keystore"), &e)),
+            Err(e) => {
+                return Err(client_error(
+                    &format!("to remove {setting} from the keystore"),
+                    &e,
+                ));
+            }
         }
         reload_if_needed(cloud, ctx, &t, &ref_id, version.as_deref(), deadline).await?;
         Ok(())
@@ -741,20 +665,13 @@ impl Resource for KeystoreApiKeyResource {
         _ctx: &CallContext,
         id: &str,
     ) -> Result<StateResponse, Diagnostics> {
-        let parsed = parse_id(id).map_err(|e| {
-            Diagnostics::from(Diagnostic::error("Invalid import id", e.to_string()))
-        })?;
-        let state = Value::object([
-            ("deployment_id", Value::string(parsed.deployment_id)),
-            ("ref_id", parsed.ref_id.map_or(Value::Null, Value::string)),
-            ("alias", Value::string(parsed.alias)),
-        ]);
-        let mut full = schema().block.empty_value();
-        if let (Value::Object(dst), Value::Object(src)) = (&mut full, state) {
-            dst.extend(src);
-        }
-        full = set_attr(full, "reload", Value::string("auto"));
-        Ok(StateResponse::new(full))
+        let full = DeploymentAliasId::parse_import(id, check_alias)?
+            .import_state(schema().block.empty_value());
+        Ok(StateResponse::new(set_attr(
+            full,
+            "reload",
+            Value::string("auto"),
+        )))
     }
 }
 
@@ -799,28 +716,13 @@ mod tests {
     }
 
     #[test]
-    fn ids_parse_and_format() {
-        let id = format_id(DEP, "main-elasticsearch", "remote_1");
-        assert_eq!(
-            parse_id(&id),
-            Ok(KeyId {
-                deployment_id: DEP.into(),
-                ref_id: Some("main-elasticsearch".into()),
-                alias: "remote_1".into()
-            })
-        );
-        assert_eq!(parse_id(&format!("{DEP}/r")).unwrap().ref_id, None);
-        for bad in [
-            "",
-            "x",
-            "abc/main/r",
-            &format!("{DEP}/main/Bad"),
-            &format!("{DEP}//r"),
-            &format!("{DEP}/a/b/c"),
-        ] {
-            assert!(parse_id(bad).is_err(), "{bad}");
-        }
-        assert!(matches!(parse_id("abc/r"), Err(IdError::DeploymentId(_))));
+    fn ids_use_the_keystore_alias_rule() {
+        let id = format_alias_id(DEP, "main-elasticsearch", "remote_1");
+        assert_eq!(parse_id(&id).unwrap().alias, "remote_1");
+        assert!(matches!(
+            parse_id(&format!("{DEP}/main/Bad")),
+            Err(IdError::Alias(_))
+        ));
     }
 
     #[test]

@@ -1250,6 +1250,13 @@ mod tests {
         }
     }
 
+    fn settings_map(pairs: &[(&str, Json)]) -> BTreeMap<String, Json> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
     #[test]
     fn desired_settings_and_mode_switch() {
         let v9 = Version::new(9, 1, 0);
@@ -1267,15 +1274,12 @@ mod tests {
         let legacy = model(Mode::Sniff).desired_settings(Some(&Version::new(7, 5, 2)));
         assert!(!legacy.contains_key("mode"));
         // Switching nulls the other mode's keys in the same body, keeps unmanaged keys.
-        let current: BTreeMap<String, Json> = [
+        let current = settings_map(&[
             ("mode", json!("proxy")),
             ("proxy_address", json!("h:9400")),
             ("server_name", json!("h")),
             ("transport.compression_scheme", json!("lz4")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        ]);
         let body = write_body(&model(Mode::Sniff), &current, &v9);
         assert_eq!(
             Json::Object(body),
@@ -1289,15 +1293,12 @@ mod tests {
 
     #[test]
     fn state_from_settings() {
-        let settings: BTreeMap<String, Json> = [
+        let settings = settings_map(&[
             ("mode", json!("proxy")),
             ("proxy_address", json!("h:9443")),
             ("server_name", json!("h")),
             ("proxy_socket_connections", json!("6")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        ]);
         let info = RemoteInfo {
             connected: true,
             skip_unavailable: true,
@@ -1315,14 +1316,11 @@ mod tests {
         assert_eq!(get("wait_for_connection"), Value::Bool(true));
         assert_eq!(get("seeds"), Value::Null);
         // Legacy: no mode key means sniff; proxy maps to legacy_proxy; explicit skip wins.
-        let legacy: BTreeMap<String, Json> = [
+        let legacy = settings_map(&[
             ("seeds", json!(["h:1"])),
             ("proxy", json!("h:9400")),
             ("skip_unavailable", json!("false")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        ]);
         let st = to_state("r", &legacy, Some(&info), &Value::Null);
         assert_eq!(st.get_attr("mode"), Some(&s("sniff")));
         assert_eq!(st.get_attr("legacy_proxy"), Some(&s("h:9400")));

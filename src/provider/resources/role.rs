@@ -23,7 +23,9 @@ use crate::framework::traits::{
 };
 use crate::framework::value::{Type, Value};
 
-use crate::provider::common::{api_error, configured};
+use crate::provider::common::{
+    api_error, configured, json_of, json_validator, opt_json_attr, parse_json, same_json,
+};
 
 /// The resource type.
 pub struct RoleResource;
@@ -38,30 +40,20 @@ pub const DESCRIPTION_VERSION: Version = Version::new(8, 15, 0);
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-fn json_check(object_only: bool, what: &'static str) -> Validator {
-    Validator::custom(move |v, path, diags| {
-        let Value::String(s) = v else { return };
-        match serde_json::from_str::<Json>(s) {
-            Ok(Json::Object(m)) => {
-                if object_only && let Some(k) = m.keys().find(|k| k.starts_with('_')) {
-                    diags.attribute_error(
-                        path.clone(),
-                        format!("Invalid {what}"),
-                        format!("metadata key {k:?} starts with '_', which Elasticsearch reserves for itself."),
-                    );
-                }
-            }
-            Ok(_) if object_only => diags.attribute_error(
+/// Metadata keys starting with `_` are Elasticsearch's own.
+fn reserved_metadata_keys() -> Validator {
+    Validator::custom(|v, path, diags| {
+        let Some(Json::Object(m)) = v.as_str().and_then(parse_json) else {
+            return;
+        };
+        if let Some(k) = m.keys().find(|k| k.starts_with('_')) {
+            diags.attribute_error(
                 path.clone(),
-                format!("Invalid {what}"),
-                "must be a JSON object, e.g. jsonencode({ team = \"search\" })",
-            ),
-            Ok(_) => {}
-            Err(e) => diags.attribute_error(
-                path.clone(),
-                format!("Invalid {what}"),
-                format!("not valid JSON ({e}); use jsonencode(...)"),
-            ),
+                "Invalid metadata",
+                format!(
+                    "metadata key {k:?} starts with '_', which Elasticsearch reserves for itself."
+                ),
+            );
         }
     })
 }
@@ -124,7 +116,7 @@ fn index_attributes(b: Block, remote: bool) -> Block {
     .attribute(
         Attribute::string("query")
             .optional()
-            .validator(json_check(false, "query"))
+            .validator(json_validator("query", false))
             .description("Document-level security: a query as a JSON string (`jsonencode({ term = { team = \"a\" } })`). Compared as JSON, so formatting does not matter."),
     )
     .attribute(
@@ -189,7 +181,8 @@ pub fn schema() -> Schema {
             .attribute(
                 Attribute::string("metadata")
                     .optional()
-                    .validator(json_check(true, "metadata"))
+                    .validator(json_validator("metadata", true))
+                    .validator(reserved_metadata_keys())
                     .description("Metadata as a JSON object string (`jsonencode({...})`); keys starting with `_` are reserved. Compared as JSON, so formatting does not matter."),
             )
             .block(NestedBlock::list(
@@ -226,10 +219,6 @@ pub fn schema() -> Schema {
 // Pure functions between values and the API's Role
 // ---------------------------------------------------------------------------------------------
 
-fn parse_json(s: &str) -> Option<Json> {
-    serde_json::from_str(s).ok()
-}
-
 fn field_security_of(r: &ObjectReader<'_>) -> Result<Option<FieldSecurity>, Diagnostics> {
     let Some(fs) = r.opt_block("field_security")? else {
         return Ok(None);
@@ -259,11 +248,7 @@ pub fn role_from_value(v: &Value) -> Result<Role, Diagnostics> {
         description: r.opt_string("description")?,
         ..Default::default()
     };
-    if let Some(m) = r.opt_string("metadata")? {
-        role.metadata = Some(parse_json(&m).ok_or_else(|| {
-            Diagnostic::attribute_error(r.path_of("metadata"), "Invalid metadata", "not valid JSON")
-        })?);
-    }
+    role.metadata = opt_json_attr(&r, "metadata")?;
     for b in r.blocks("indices")? {
         role.indices.push(IndicesPrivileges {
             names: b.string_list("names")?,
@@ -316,14 +301,10 @@ fn strings(items: &[String], prior: Option<&Value>, set: bool) -> Value {
 /// compact form (strings that are not JSON are kept as they are).
 fn json_string(v: Option<&Json>, prior: Option<&Value>) -> Value {
     let Some(v) = v else { return Value::Null };
-    let value = match v {
-        Json::String(s) => parse_json(s).unwrap_or_else(|| Json::String(s.clone())),
-        other => other.clone(),
-    };
-    if let Some(Value::String(p)) = prior
-        && parse_json(p).as_ref() == Some(&value)
+    if let Some(p @ Value::String(_)) = prior
+        && same_json(p, &json_of(v))
     {
-        return Value::String(p.clone());
+        return p.clone();
     }
     match v {
         Json::String(s) => Value::String(s.clone()),
@@ -385,9 +366,7 @@ pub fn to_state(name: &str, role: &Role, prior: &Value) -> Value {
     let pa = |n: &str| prior.and_then(|p| p.get_attr(n));
     let metadata = match &role.metadata {
         Some(Json::Object(m)) if m.is_empty() => match pa("metadata") {
-            Some(Value::String(s)) if parse_json(s) == Some(Json::Object(Default::default())) => {
-                Value::String(s.clone())
-            }
+            Some(p) if same_json(p, &Json::Object(Default::default())) => p.clone(),
             _ => Value::Null,
         },
         other => json_string(other.as_ref(), pa("metadata")),

@@ -14,7 +14,7 @@
 //! `<deployment_id>/<ref_id>/direct/<uid>` where `<uid>` is the `uid` the Cloud API generates for
 //! each direct trust entry (it is what tells an update apart from a remove-and-add).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use rustls_pki_types::CertificateDer;
@@ -32,7 +32,9 @@ use crate::framework::traits::{
 };
 use crate::framework::value::{Type, Value};
 
-use crate::provider::common::{api_error, configured, hex32_validator, is_hex32};
+use crate::provider::common::{
+    api_error, configured, deadline, hex32_validator, is_hex32, known_opt_string,
+};
 
 /// Default wait for the deployment plan of a create, update or delete.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20 * 60);
@@ -1115,10 +1117,6 @@ fn write_error(what: &str, deployment_id: &str, ref_id: &str, e: &ClientError) -
     api_error(&format!("to {what}"), e)
 }
 
-fn deadline(d: Duration) -> Instant {
-    Instant::now() + d
-}
-
 /// Reads the deployment and returns `(resolved ref_id, trust object)`, or `None` when the
 /// deployment or its Elasticsearch resource is gone.
 async fn read_trust(
@@ -1252,14 +1250,10 @@ impl Resource for TrustedEnvironmentResource {
         let cloud = data.cloud()?;
         let plan = ObjectReader::root(&req.planned_state)?;
         let deployment_id = plan.string("deployment_id")?;
-        let ref_id = if plan.is_unknown("ref_id") {
-            None
-        } else {
-            plan.opt_string("ref_id")?
-        };
+        let ref_id = known_opt_string(&plan, "ref_id")?;
         let ref_arg = ref_id.clone().unwrap_or_else(|| "_main".to_string());
         let desired = desired_from(&req.planned_state)?;
-        let timeout = Timeouts::from_object(&req.planned_state)?.create_or(DEFAULT_TIMEOUT);
+        let deadline = deadline(&req.planned_state, TimeoutOp::Create, DEFAULT_TIMEOUT)?;
         let mut before_uids: Vec<String> = Vec::new();
         let result = cloud
             .update_elasticsearch_settings_and_wait(
@@ -1269,7 +1263,7 @@ impl Resource for TrustedEnvironmentResource {
                     before_uids = direct_uids(settings);
                     add_entry(settings, &desired, &deployment_id, &ref_arg)
                 },
-                deadline(timeout),
+                deadline,
                 &ctx.cancel,
             )
             .await;
@@ -1386,13 +1380,13 @@ impl Resource for TrustedEnvironmentResource {
         let cloud = data.cloud()?;
         let id = id_from_state(&req.prior_state)?;
         let desired = desired_from(&req.planned_state)?;
-        let timeout = Timeouts::from_object(&req.planned_state)?.update_or(DEFAULT_TIMEOUT);
+        let deadline = deadline(&req.planned_state, TimeoutOp::Update, DEFAULT_TIMEOUT)?;
         let result = cloud
             .update_elasticsearch_settings_and_wait(
                 &id.deployment_id,
                 &id.ref_id,
                 |settings: &mut Json| update_entry(settings, &id.key, &desired, &id.deployment_id),
-                deadline(timeout),
+                deadline,
                 &ctx.cancel,
             )
             .await;
@@ -1427,13 +1421,13 @@ impl Resource for TrustedEnvironmentResource {
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
         let id = id_from_state(&req.prior_state)?;
-        let timeout = Timeouts::from_object(&req.prior_state)?.delete_or(DEFAULT_TIMEOUT);
+        let deadline = deadline(&req.prior_state, TimeoutOp::Delete, DEFAULT_TIMEOUT)?;
         match cloud
             .update_elasticsearch_settings_and_wait(
                 &id.deployment_id,
                 &id.ref_id,
                 |settings: &mut Json| remove_entry(settings, &id.key),
-                deadline(timeout),
+                deadline,
                 &ctx.cancel,
             )
             .await
