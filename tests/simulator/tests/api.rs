@@ -160,7 +160,9 @@ async fn cloud_put_deployment_rules_and_plans() {
     let t = T::with(
         crosscluster_sim::Fixture::default_fixture(),
         crosscluster_sim::Options {
-            plan_ms: 300,
+            // Long enough that the "pending" check cannot race the plan; the test completes
+            // the plan itself.
+            plan_ms: 60_000,
             latency_ms: 0,
         },
     )
@@ -227,7 +229,8 @@ async fn cloud_put_deployment_rules_and_plans() {
         .await;
     let pi = &r.body["resources"]["elasticsearch"][0]["info"]["plan_info"];
     assert!(pi["pending"].is_object(), "{pi}");
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    t.ctl("POST", "/_sim/deployments/local/complete_plan", None)
+        .await;
     let r = t
         .cloud(
             "GET",

@@ -139,7 +139,9 @@ async fn api_key_model() {
 
 #[tokio::test]
 async fn api_key_model_before_8_14_needs_restart() {
-    let t = T::extended(50).await;
+    // Plans stay pending for a minute: the test completes the restart plan itself, so the
+    // "not yet loaded" check cannot race the plan on a loaded machine.
+    let t = T::extended(60_000).await;
     let key = t.ccs_key("old-remote", "for-old").await;
     t.proxy_alias("old-local", "r", "old-remote", 9443).await;
     t.store_key("old-local", "r", key["encoded"].as_str().unwrap())
@@ -166,7 +168,8 @@ async fn api_key_model_before_8_14_needs_restart() {
     assert_eq!(r.status, 202);
     // The restart is a plan: loaded when it completes.
     assert!(!connected(&t, "old-local", "r").await.0);
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    t.ctl("POST", "/_sim/deployments/old-local/complete_plan", None)
+        .await;
     let (c, why) = connected(&t, "old-local", "r").await;
     assert!(c, "{why}");
     // A keystore change after the restart is again not picked up until the next restart.
