@@ -21,6 +21,12 @@ export CARGO_TERM_COLOR ?= never
 # Tests use TF_ACC_TERRAFORM_PATH when the caller sets it, else the pinned build below.
 TF_ACC_TERRAFORM_PATH ?= $(abspath $(TERRAFORM))
 export TF_ACC_TERRAFORM_PATH
+# With the caller's own Terraform the pinned one is not built for the tests.
+ifeq ($(origin TF_ACC_TERRAFORM_PATH),environment)
+TEST_TERRAFORM :=
+else
+TEST_TERRAFORM := $(TERRAFORM)
+endif
 
 .PHONY: all build release-build terraform test test-unit test-sim test-acc contract docs docs-check \
         demo bench install release fmt clippy clean
@@ -48,7 +54,7 @@ $(TERRAFORM): tools/terraform-launcher.c $(VENV)/.installed
 terraform: $(TERRAFORM)
 
 # --- Tests -------------------------------------------------------------------------------------
-test: $(TERRAFORM)
+test: $(TEST_TERRAFORM)
 	$(CARGO) build --workspace --all-targets
 	rm -rf target/contract-logs
 	$(CARGO) test --workspace --no-fail-fast

@@ -185,8 +185,8 @@ pub(crate) fn parse_base(url: &str, what: &str) -> Result<Url> {
     Ok(u)
 }
 
-/// One request as the transport sees it.
-#[derive(Debug)]
+/// One request as the transport sees it. `Debug` shows the body's length only: bodies carry
+/// secrets (keystore values).
 pub(crate) struct Req {
     pub method: Method,
     /// Path after the base URL, already percent-encoded, starting with `/`.
@@ -234,12 +234,32 @@ impl Req {
     }
 }
 
-/// A complete HTTP response.
-#[derive(Debug)]
+impl std::fmt::Debug for Req {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Req")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
+}
+
+/// A complete HTTP response. `Debug` shows the body's length only: bodies carry secrets
+/// (a created key's `encoded`).
 pub(crate) struct Resp {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Resp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resp")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl Resp {
@@ -252,10 +272,16 @@ impl Resp {
     }
 
     pub fn decode<T: serde::de::DeserializeOwned>(&self, req: &Req) -> Result<T> {
+        // serde_json's messages may quote the offending value: keep only where and what kind.
         serde_json::from_slice(&self.body).map_err(|e| ClientError::Decode {
             method: req.method.to_string(),
             path: req.path.clone(),
-            message: e.to_string(),
+            message: format!(
+                "{:?} error at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
         })
     }
 }
@@ -384,7 +410,14 @@ impl Transport {
             };
             failed_endpoints = 0;
             match self.retry.decide(attempt, req.idempotency, outcome) {
-                Decision::Stop => return last,
+                Decision::Stop => {
+                    return last.map(|mut resp| {
+                        if !resp.is_success() {
+                            scrub_secrets(&mut resp.body, req, self.auth.as_ref());
+                        }
+                        resp
+                    });
+                }
                 Decision::RetryAfter(delay) => {
                     tracing::debug!(
                         method = %req.method,
@@ -400,6 +433,64 @@ impl Transport {
                 }
             }
         }
+    }
+}
+
+/// The secrets a request carries: string values of its JSON body (keystore values, passwords)
+/// and the credentials of its `Authorization` header.
+fn request_secrets(req: &Req, auth: Option<&HeaderValue>) -> Vec<String> {
+    fn leaves(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|x| leaves(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(body) = &req.body
+        && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
+    {
+        leaves(&v, &mut out);
+    }
+    if let Some(credential) = auth
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.split_once(' '))
+        .map(|(_, c)| c.to_string())
+    {
+        use base64::Engine as _;
+        if let Some(password) = base64::engine::general_purpose::STANDARD
+            .decode(&credential)
+            .ok()
+            .and_then(|raw| String::from_utf8(raw).ok())
+            .and_then(|userpass| userpass.split_once(':').map(|(_, p)| p.to_string()))
+        {
+            out.push(password);
+        }
+        out.push(credential);
+    }
+    // Short strings (names, "true", ids) are not secrets and would mangle the message.
+    out.retain(|s| s.len() >= 8);
+    out
+}
+
+/// Removes the request's secrets from an error body, which a proxy or gateway may echo back
+/// and which the error parsers turn into diagnostics.
+fn scrub_secrets(body: &mut Vec<u8>, req: &Req, auth: Option<&HeaderValue>) {
+    let secrets = request_secrets(req, auth);
+    if secrets.is_empty() {
+        return;
+    }
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    let mut changed = false;
+    for s in &secrets {
+        if text.contains(s.as_str()) {
+            text = text.replace(s.as_str(), "(redacted)");
+            changed = true;
+        }
+    }
+    if changed {
+        *body = text.into_bytes();
     }
 }
 
@@ -495,6 +586,44 @@ mod tests {
         assert!(parse_base("not a url", "x").is_err());
         let e = parse_base("https://u:secretpw@h", "x").unwrap_err();
         assert!(!e.to_string().contains("secretpw"));
+    }
+
+    #[test]
+    fn error_bodies_lose_the_request_secrets() {
+        let req = Req::new(Method::PATCH, "/keystore")
+            .json(&serde_json::json!({"secrets": {"cluster.remote.r.credentials": {"value": "ENCODED-KEY-VALUE-123"}}}))
+            .unwrap();
+        let auth = basic_auth("elastic", "hunter2-password").unwrap();
+        let cases = [
+            // A gateway page echoing the request body and the credentials.
+            (
+                "<html>bad gateway: ENCODED-KEY-VALUE-123 sent by hunter2-password</html>",
+                "<html>bad gateway: (redacted) sent by (redacted)</html>",
+            ),
+            // A JSON error quoting the basic-auth header.
+            (
+                r#"{"error":"bad header Basic ZWxhc3RpYzpodW50ZXIyLXBhc3N3b3Jk"}"#,
+                r#"{"error":"bad header Basic (redacted)"}"#,
+            ),
+            // Nothing secret: unchanged, short values (names) are left alone.
+            (
+                r#"{"error":"cluster.remote.r is unknown"}"#,
+                r#"{"error":"cluster.remote.r is unknown"}"#,
+            ),
+        ];
+        for (body, want) in cases {
+            let mut b = body.as_bytes().to_vec();
+            scrub_secrets(&mut b, &req, Some(&auth));
+            assert_eq!(String::from_utf8(b).unwrap(), want);
+        }
+        // Debug never shows bodies.
+        assert!(!format!("{req:?}").contains("ENCODED"));
+        let resp = Resp {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: b"{\"encoded\":\"SECRET\"}".to_vec(),
+        };
+        assert!(!format!("{resp:?}").contains("SECRET"));
     }
 
     #[test]

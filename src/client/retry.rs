@@ -137,6 +137,10 @@ fn parse_http_date(v: &str) -> Option<SystemTime> {
     .position(|m| *m == parts[1])? as u64
         + 1;
     let year: i64 = parts[2].parse().ok()?;
+    // HTTP dates are four-digit years; anything else is garbage (and would overflow below).
+    if !(1970..=9999).contains(&year) {
+        return None;
+    }
     let hms: Vec<u64> = parts[3]
         .split(':')
         .map(|p| p.parse().ok())
@@ -149,7 +153,7 @@ fn parse_http_date(v: &str) -> Option<SystemTime> {
         return None;
     }
     let secs = days as u64 * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
-    Some(UNIX_EPOCH + Duration::from_secs(secs))
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -255,6 +259,10 @@ mod tests {
             ("Thu, 01 Jan 1970 00:00:00 GMT", Some(Duration::ZERO)),
             ("soon", None),
             ("-1", None),
+            // Far-future or absurd years must not overflow (they once panicked).
+            ("Sun, 06 Nov 300000000000 08:49:37 GMT", None),
+            ("Sun, 06 Nov 9223372036854775807 08:49:37 GMT", None),
+            ("Sun, 06 Nov 99999 08:49:37 GMT", None),
             ("Sun, 06 Foo 1994 08:49:37 GMT", None),
         ];
         for (v, want) in cases {

@@ -13,8 +13,8 @@ use url::Url;
 use crate::client::{CloudAuth, EsAuth, Secret};
 use crate::framework::traits::parse_duration;
 
-/// Values of the `cloud` block as written (`None` = not set).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Values of the `cloud` block as written (`None` = not set). `Debug` hides the secrets.
+#[derive(Clone, Default, PartialEq)]
 pub struct RawCloud {
     pub endpoint: Option<String>,
     pub api_key: Option<String>,
@@ -24,8 +24,8 @@ pub struct RawCloud {
     pub ca_file: Option<String>,
 }
 
-/// Values of the `elasticsearch` block as written (`None` = not set).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Values of the `elasticsearch` block as written (`None` = not set). `Debug` hides the secrets.
+#[derive(Clone, Default, PartialEq)]
 pub struct RawElasticsearch {
     pub endpoints: Option<Vec<String>>,
     pub username: Option<String>,
@@ -35,6 +35,52 @@ pub struct RawElasticsearch {
     pub ca_file: Option<String>,
     pub ca_pem: Option<String>,
     pub insecure: Option<bool>,
+}
+
+/// `Some(..)`/`None` for a secret without its value.
+fn hidden(v: &Option<String>) -> &'static str {
+    if v.is_some() {
+        "Some(<redacted>)"
+    } else {
+        "None"
+    }
+}
+
+impl std::fmt::Debug for RawCloud {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawCloud")
+            .field(
+                "endpoint",
+                &self.endpoint.as_ref().map(|e| {
+                    if e.contains('@') {
+                        "<redacted>"
+                    } else {
+                        e.as_str()
+                    }
+                }),
+            )
+            .field("api_key", &hidden(&self.api_key))
+            .field("username", &self.username)
+            .field("password", &hidden(&self.password))
+            .field("insecure", &self.insecure)
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RawElasticsearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawElasticsearch")
+            .field("endpoints", &self.endpoints.as_ref().map(Vec::len))
+            .field("username", &self.username)
+            .field("password", &hidden(&self.password))
+            .field("api_key", &hidden(&self.api_key))
+            .field("bearer_token", &hidden(&self.bearer_token))
+            .field("ca_file", &self.ca_file)
+            .field("ca_pem", &self.ca_pem.is_some())
+            .field("insecure", &self.insecure)
+            .finish()
+    }
 }
 
 /// The provider block as written.
@@ -182,7 +228,18 @@ fn parse_endpoint(
         path: path.clone(),
         env,
     };
-    let url = Url::parse(value.trim()).map_err(|e| bad(format!("{value:?} is not a URL ({e})")))?;
+    // A URL with `user:password@` must not be echoed: it would put the password in the output.
+    let shown = if value.contains('@') {
+        "the value (not shown: it contains credentials)".to_string()
+    } else {
+        format!("{value:?}")
+    };
+    let url = Url::parse(value.trim()).map_err(|e| bad(format!("{shown} is not a URL ({e})")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(format!(
+            "{shown} has credentials in it; set them with the credential attributes instead"
+        )));
+    }
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(bad(format!(
             "the scheme {:?} is not supported",
@@ -190,7 +247,7 @@ fn parse_endpoint(
         )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad(format!("{value:?} has no host")));
+        return Err(bad(format!("{shown} has no host")));
     }
     Ok(url)
 }
@@ -644,8 +701,23 @@ mod tests {
             }),
             ..Default::default()
         };
+        assert!(!format!("{raw:?}").contains("SECRET-KEY"));
         let problems = resolve(&raw, &env_of(&[])).unwrap_err();
         assert!(!format!("{problems:?}").contains("SECRET-KEY"));
+        // A URL with credentials is refused without echoing the password.
+        let problems = resolve(
+            &cloud(
+                Some("https://user:PASSWORD-XYZ@cloud.example.com"),
+                Some("k"),
+            ),
+            &env_of(&[]),
+        )
+        .unwrap_err();
+        assert_eq!(problems[0].path, ["cloud", "endpoint"]);
+        assert!(
+            !format!("{problems:?}").contains("PASSWORD-XYZ"),
+            "{problems:?}"
+        );
         let s = resolve(&cloud(Some("https://x"), Some("SECRET-KEY")), &env_of(&[])).unwrap();
         assert!(!format!("{s:?}").contains("SECRET-KEY"));
     }
