@@ -397,6 +397,24 @@ fn decode_all<const N: usize>(
     Some(out)
 }
 
+/// A looked-up resource or data source with `dvs` decoded against its schema; a failed
+/// lookup or decoding goes into `diags`.
+fn found_with_values<'a, T: ?Sized, const N: usize>(
+    found: Result<&'a (Arc<T>, Schema), Diagnostics>,
+    dvs: [Option<&pb::DynamicValue>; N],
+    diags: &mut Diagnostics,
+) -> Option<(&'a Arc<T>, &'a Schema, [Value; N])> {
+    let (it, schema) = ok_or_push(found, diags)?;
+    let values = decode_all(dvs, &schema.block.object_type(), diags)?;
+    Some((it, schema, values))
+}
+
+/// Runs the schema's validators on `config`; `true` when no error has been found so far.
+fn validated(block: &Block, config: &Value, diags: &mut Diagnostics) -> bool {
+    block.validate(config, &AttributePath::root(), diags);
+    !diags.has_errors()
+}
+
 /// Nulls the write-only attributes of `value` and encodes it as a state of `block`,
 /// collecting an encoding failure into `diags`.
 fn encode_state(block: &Block, value: &Value, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
@@ -506,8 +524,7 @@ impl PbProvider for ProviderService {
         let block = &self.provider_schema.block;
         if let Some([config]) = decode_all([req.config.as_ref()], &block.object_type(), &mut diags)
         {
-            block.validate(&config, &AttributePath::root(), &mut diags);
-            if !diags.has_errors() {
+            if validated(block, &config, &mut diags) {
                 diags.extend(
                     self.provider
                         .validate_config(&config, &self.provider.env())
@@ -526,19 +543,16 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
-            let block = &schema.block;
-            if let Some([config]) =
-                decode_all([req.config.as_ref()], &block.object_type(), &mut diags)
-            {
-                let ctx = self.ctx(req.client_capabilities.as_ref());
-                if !ctx.client_capabilities.write_only_attributes_allowed {
-                    write_only_not_allowed(block, &config, &mut diags);
-                }
-                block.validate(&config, &AttributePath::root(), &mut diags);
-                if !diags.has_errors() {
-                    diags.extend(res.validate_config(&ctx, &config).await);
-                }
+        let found = self.resource(&req.type_name);
+        if let Some((res, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            if !ctx.client_capabilities.write_only_attributes_allowed {
+                write_only_not_allowed(&schema.block, &config, &mut diags);
+            }
+            if validated(&schema.block, &config, &mut diags) {
+                diags.extend(res.validate_config(&ctx, &config).await);
             }
         }
         Ok(Response::new(pb::validate_resource_config::Response {
@@ -552,15 +566,12 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some((ds, schema)) = ok_or_push(self.data_source(&req.type_name), &mut diags) {
-            let block = &schema.block;
-            if let Some([config]) =
-                decode_all([req.config.as_ref()], &block.object_type(), &mut diags)
-            {
-                block.validate(&config, &AttributePath::root(), &mut diags);
-                if !diags.has_errors() {
-                    diags.extend(ds.validate_config(&self.ctx(None), &config).await);
-                }
+        let found = self.data_source(&req.type_name);
+        if let Some((ds, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            if validated(&schema.block, &config, &mut diags) {
+                diags.extend(ds.validate_config(&self.ctx(None), &config).await);
             }
         }
         Ok(Response::new(pb::validate_data_resource_config::Response {
@@ -661,24 +672,24 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::read_resource::Response::default();
-        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
-            let ty = schema.block.object_type();
-            if let Some([state]) = decode_all([req.current_state.as_ref()], &ty, &mut diags) {
-                let ctx = self.ctx(req.client_capabilities.as_ref());
-                let r = res
-                    .read(
-                        &ctx,
-                        ReadRequest {
-                            current_state: state,
-                            private: req.private,
-                        },
-                    )
-                    .await;
-                if let Some(r) = ok_or_push(r, &mut diags) {
-                    diags.extend(r.diagnostics);
-                    out.new_state = encode_state(&schema.block, &r.state, &mut diags);
-                    out.private = r.private;
-                }
+        let found = self.resource(&req.type_name);
+        if let Some((res, schema, [state])) =
+            found_with_values(found, [req.current_state.as_ref()], &mut diags)
+        {
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            let r = res
+                .read(
+                    &ctx,
+                    ReadRequest {
+                        current_state: state,
+                        private: req.private,
+                    },
+                )
+                .await;
+            if let Some(r) = ok_or_push(r, &mut diags) {
+                diags.extend(r.diagnostics);
+                out.new_state = encode_state(&schema.block, &r.state, &mut diags);
+                out.private = r.private;
             }
         }
         out.diagnostics = diagnostics_to_proto(&diags);
@@ -692,22 +703,16 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::plan_resource_change::Response::default();
-        let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
-            out.diagnostics = diagnostics_to_proto(&diags);
-            return Ok(Response::new(out));
-        };
-        let block = &schema.block;
-        let ty = block.object_type();
-        let decoded = decode_all(
-            [
-                req.prior_state.as_ref(),
-                req.proposed_new_state.as_ref(),
-                req.config.as_ref(),
-            ],
-            &ty,
-            &mut diags,
-        );
-        if let Some([prior, proposed, config]) = decoded {
+        let found = self.resource(&req.type_name);
+        let dvs = [
+            req.prior_state.as_ref(),
+            req.proposed_new_state.as_ref(),
+            req.config.as_ref(),
+        ];
+        if let Some((res, schema, [prior, proposed, config])) =
+            found_with_values(found, dvs, &mut diags)
+        {
+            let block = &schema.block;
             let generic = plan::plan_resource_change(block, &prior, &proposed, &config);
             let mut change = PlannedChange {
                 planned_state: generic.planned_state,
@@ -741,22 +746,17 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::apply_resource_change::Response::default();
-        let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
-            out.diagnostics = diagnostics_to_proto(&diags);
-            return Ok(Response::new(out));
-        };
-        let block = &schema.block;
-        let ty = block.object_type();
-        let decoded = decode_all(
-            [
-                req.prior_state.as_ref(),
-                req.planned_state.as_ref(),
-                req.config.as_ref(),
-            ],
-            &ty,
-            &mut diags,
-        );
-        if let Some([prior, planned, config]) = decoded {
+        let found = self.resource(&req.type_name);
+        let dvs = [
+            req.prior_state.as_ref(),
+            req.planned_state.as_ref(),
+            req.config.as_ref(),
+        ];
+        if let Some((res, schema, [prior, planned, config])) =
+            found_with_values(found, dvs, &mut diags)
+        {
+            let block = &schema.block;
+            let ty = block.object_type();
             let ctx = self.ctx(None);
             let private = req.planned_private;
             let result = if matches!(planned, Value::Null) {
@@ -879,20 +879,21 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::read_data_source::Response::default();
-        if let Some((ds, schema)) = ok_or_push(self.data_source(&req.type_name), &mut diags) {
+        let found = self.data_source(&req.type_name);
+        if let Some((ds, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
             let ty = schema.block.object_type();
-            if let Some([config]) = decode_all([req.config.as_ref()], &ty, &mut diags) {
-                let ctx = self.ctx(req.client_capabilities.as_ref());
-                if let Some(r) = ok_or_push(ds.read(&ctx, config).await, &mut diags) {
-                    diags.extend(r.diagnostics);
-                    if !reject_unknown(
-                        &r.state,
-                        "Provider returned invalid data source result",
-                        "is unknown; this is a bug in the provider.",
-                        &mut diags,
-                    ) {
-                        out.state = ok_or_push(encode_dynamic(&r.state, &ty), &mut diags);
-                    }
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            if let Some(r) = ok_or_push(ds.read(&ctx, config).await, &mut diags) {
+                diags.extend(r.diagnostics);
+                if !reject_unknown(
+                    &r.state,
+                    "Provider returned invalid data source result",
+                    "is unknown; this is a bug in the provider.",
+                    &mut diags,
+                ) {
+                    out.state = ok_or_push(encode_dynamic(&r.state, &ty), &mut diags);
                 }
             }
         }
