@@ -1187,14 +1187,11 @@ impl CloudClient {
         value: Secret,
         cancel: &CancellationToken,
     ) -> Result<KeystoreContents> {
-        let mut changes = BTreeMap::new();
-        changes.insert(
-            name.to_string(),
-            KeystoreChange::Set {
-                value,
-                as_file: false,
-            },
-        );
+        let change = KeystoreChange::Set {
+            value,
+            as_file: false,
+        };
+        let changes = BTreeMap::from([(name.to_string(), change)]);
         self.patch_keystore(deployment_id, ref_id, &changes, cancel)
             .await
     }
@@ -1207,8 +1204,7 @@ impl CloudClient {
         name: &str,
         cancel: &CancellationToken,
     ) -> Result<KeystoreContents> {
-        let mut changes = BTreeMap::new();
-        changes.insert(name.to_string(), KeystoreChange::Remove);
+        let changes = BTreeMap::from([(name.to_string(), KeystoreChange::Remove)]);
         self.patch_keystore(deployment_id, ref_id, &changes, cancel)
             .await
     }
