@@ -876,6 +876,15 @@ impl CloudClient {
         }
     }
 
+    /// [`Self::call`], then decode the JSON body.
+    async fn fetch<T: serde::de::DeserializeOwned>(
+        &self,
+        req: &Req,
+        cancel: &CancellationToken,
+    ) -> Result<T> {
+        self.call(req, cancel).await?.decode(req)
+    }
+
     fn dep_path(deployment_id: &str) -> String {
         format!("{API}/deployments/{}", seg(deployment_id))
     }
@@ -886,6 +895,10 @@ impl CloudClient {
             seg(deployment_id),
             seg(ref_id)
         )
+    }
+
+    fn es_req(method: Method, deployment_id: &str, ref_id: &str, rest: &str) -> Req {
+        Req::new(method, Self::es_path(deployment_id, ref_id, rest))
     }
 
     /// `GET /deployments/{id}` with the given flags.
@@ -915,7 +928,7 @@ impl CloudClient {
         if let Some(v) = version {
             req = req.query("version", v);
         }
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// Read-modify-write of one Elasticsearch resource's `settings` (A.2.2).
@@ -1122,7 +1135,7 @@ impl CloudClient {
             seg(ref_id)
         );
         let req = Req::new(Method::DELETE, path).query("ignore_missing", ignore_missing);
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `POST /deployments/{id}/elasticsearch/{ref_id}/_restart` (202). Not retried once sent.
@@ -1132,10 +1145,7 @@ impl CloudClient {
         ref_id: &str,
         cancel: &CancellationToken,
     ) -> Result<Value> {
-        let req = Req::new(
-            Method::POST,
-            Self::es_path(deployment_id, ref_id, "/_restart"),
-        );
+        let req = Self::es_req(Method::POST, deployment_id, ref_id, "/_restart");
         let resp = self.call(&req, cancel).await?;
         if resp.body.is_empty() {
             Ok(json!({}))
@@ -1151,11 +1161,8 @@ impl CloudClient {
         ref_id: &str,
         cancel: &CancellationToken,
     ) -> Result<KeystoreContents> {
-        let req = Req::new(
-            Method::GET,
-            Self::es_path(deployment_id, ref_id, "/keystore"),
-        );
-        self.call(&req, cancel).await?.decode(&req)
+        let req = Self::es_req(Method::GET, deployment_id, ref_id, "/keystore");
+        self.fetch(&req, cancel).await
     }
 
     /// `PATCH .../keystore` with only the given keys (others are kept).
@@ -1166,12 +1173,9 @@ impl CloudClient {
         changes: &BTreeMap<String, KeystoreChange>,
         cancel: &CancellationToken,
     ) -> Result<KeystoreContents> {
-        let req = Req::new(
-            Method::PATCH,
-            Self::es_path(deployment_id, ref_id, "/keystore"),
-        )
-        .json(&keystore_patch_body(changes))?;
-        self.call(&req, cancel).await?.decode(&req)
+        let req = Self::es_req(Method::PATCH, deployment_id, ref_id, "/keystore")
+            .json(&keystore_patch_body(changes))?;
+        self.fetch(&req, cancel).await
     }
 
     /// Set one keystore entry to a string value.
@@ -1183,14 +1187,11 @@ impl CloudClient {
         value: Secret,
         cancel: &CancellationToken,
     ) -> Result<KeystoreContents> {
-        let mut changes = BTreeMap::new();
-        changes.insert(
-            name.to_string(),
-            KeystoreChange::Set {
-                value,
-                as_file: false,
-            },
-        );
+        let change = KeystoreChange::Set {
+            value,
+            as_file: false,
+        };
+        let changes = BTreeMap::from([(name.to_string(), change)]);
         self.patch_keystore(deployment_id, ref_id, &changes, cancel)
             .await
     }
@@ -1203,8 +1204,7 @@ impl CloudClient {
         name: &str,
         cancel: &CancellationToken,
     ) -> Result<KeystoreContents> {
-        let mut changes = BTreeMap::new();
-        changes.insert(name.to_string(), KeystoreChange::Remove);
+        let changes = BTreeMap::from([(name.to_string(), KeystoreChange::Remove)]);
         self.patch_keystore(deployment_id, ref_id, &changes, cancel)
             .await
     }
@@ -1216,11 +1216,8 @@ impl CloudClient {
         ref_id: &str,
         cancel: &CancellationToken,
     ) -> Result<RemoteResources> {
-        let req = Req::new(
-            Method::GET,
-            Self::es_path(deployment_id, ref_id, "/remote-clusters"),
-        );
-        self.call(&req, cancel).await?.decode(&req)
+        let req = Self::es_req(Method::GET, deployment_id, ref_id, "/remote-clusters");
+        self.fetch(&req, cancel).await
     }
 
     /// `PUT .../remote-clusters` (replaces the whole list; `info` is stripped).
@@ -1231,11 +1228,8 @@ impl CloudClient {
         remotes: &RemoteResources,
         cancel: &CancellationToken,
     ) -> Result<()> {
-        let req = Req::new(
-            Method::PUT,
-            Self::es_path(deployment_id, ref_id, "/remote-clusters"),
-        )
-        .json(&remotes.to_put_body())?;
+        let req = Self::es_req(Method::PUT, deployment_id, ref_id, "/remote-clusters")
+            .json(&remotes.to_put_body())?;
         self.call(&req, cancel).await?;
         Ok(())
     }
@@ -1278,7 +1272,7 @@ impl CloudClient {
             organizations: Vec<Organization>,
         }
         let req = Req::new(Method::GET, format!("{API}/organizations"));
-        let list: List = self.call(&req, cancel).await?.decode(&req)?;
+        let list: List = self.fetch(&req, cancel).await?;
         Ok(list.organizations)
     }
 
@@ -1292,13 +1286,13 @@ impl CloudClient {
             Method::GET,
             format!("{API}/organizations/{}", seg(organization_id)),
         );
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `GET /account`.
     pub async fn get_account(&self, cancel: &CancellationToken) -> Result<Account> {
         let req = Req::new(Method::GET, format!("{API}/account"));
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `GET /trusted-environments`: the organization's trusted environments.
@@ -1307,7 +1301,7 @@ impl CloudClient {
         cancel: &CancellationToken,
     ) -> Result<TrustSettings> {
         let req = Req::new(Method::GET, format!("{API}/trusted-environments"));
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// ECE: `GET /platform/configuration/trust-relationships` (raw `TrustRelationshipsListResponse`).
@@ -1321,7 +1315,7 @@ impl CloudClient {
             format!("{API}/platform/configuration/trust-relationships"),
         )
         .query("include_certificate", include_certificate);
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// ECE: `GET /platform/configuration/trust-relationships/{id}` (raw response).
@@ -1339,7 +1333,7 @@ impl CloudClient {
             ),
         )
         .query("include_certificate", include_certificate);
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 }
 

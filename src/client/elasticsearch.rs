@@ -887,12 +887,34 @@ impl EsClient {
         }
     }
 
+    /// [`Self::call`], then decode the JSON body.
+    async fn fetch<T: serde::de::DeserializeOwned>(
+        &self,
+        req: &Req,
+        cancel: &CancellationToken,
+    ) -> Result<T> {
+        self.call(req, cancel).await?.decode(req)
+    }
+
+    /// [`Self::fetch`], with a 404 as `None`.
+    async fn fetch_found<T: serde::de::DeserializeOwned>(
+        &self,
+        req: &Req,
+        cancel: &CancellationToken,
+    ) -> Result<Option<T>> {
+        match self.fetch(req, cancel).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `GET /`, sent once per client and cached.
     pub async fn info(&self, cancel: &CancellationToken) -> Result<&ClusterInfo> {
         self.info
             .get_or_try_init(|| async {
                 let req = Req::new(Method::GET, "/");
-                let v: Value = self.call(&req, cancel).await?.decode(&req)?;
+                let v: Value = self.fetch(&req, cancel).await?;
                 parse_cluster_info(&v)
             })
             .await
@@ -919,7 +941,7 @@ impl EsClient {
             self.require(Feature::CertificateIdentity, cancel).await?;
         }
         let req = Req::new(Method::POST, "/_security/cross_cluster/api_key").json(body)?;
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `PUT /_security/cross_cluster/api_key/{id}`; returns `updated`.
@@ -935,7 +957,7 @@ impl EsClient {
             format!("/_security/cross_cluster/api_key/{}", seg(id)),
         )
         .json(body)?;
-        let v: Value = self.call(&req, cancel).await?.decode(&req)?;
+        let v: Value = self.fetch(&req, cancel).await?;
         Ok(v.get("updated").and_then(Value::as_bool).unwrap_or(false))
     }
 
@@ -955,14 +977,8 @@ impl EsClient {
         if with_limited_by {
             req = req.query("with_limited_by", true);
         }
-        match self.call(&req, cancel).await {
-            Ok(resp) => {
-                let keys: Keys = resp.decode(&req)?;
-                Ok(keys.api_keys.into_iter().find(|k| k.id == id))
-            }
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let keys: Option<Keys> = self.fetch_found(&req, cancel).await?;
+        Ok(keys.and_then(|k| k.api_keys.into_iter().find(|k| k.id == id)))
     }
 
     /// `DELETE /_security/api_key` with `{"ids": [...]}`. Unknown ids are not an error.
@@ -972,7 +988,7 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<InvalidateResult> {
         let req = Req::new(Method::DELETE, "/_security/api_key").json(&json!({ "ids": ids }))?;
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `GET /_cluster/settings` (each section flattened, whatever `flat_settings` is used).
@@ -985,7 +1001,7 @@ impl EsClient {
         if include_defaults {
             req = req.query("include_defaults", true);
         }
-        let v: Value = self.call(&req, cancel).await?.decode(&req)?;
+        let v: Value = self.fetch(&req, cancel).await?;
         let section = |k: &str| v.get(k).map(flatten_settings).unwrap_or_default();
         Ok(ClusterSettings {
             persistent: section("persistent"),
@@ -1035,7 +1051,7 @@ impl EsClient {
         }
         let req = Req::new(Method::PUT, "/_cluster/settings")
             .json(&json!({ "persistent": persistent }))?;
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// Remove every persistent setting of remote `alias` (all set to `null` in one request).
@@ -1060,7 +1076,7 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<BTreeMap<String, RemoteInfo>> {
         let req = Req::new(Method::GET, "/_remote/info");
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `GET /_resolve/cluster/{pattern}` (8.13+), e.g. pattern `my_alias:*`.
@@ -1071,7 +1087,7 @@ impl EsClient {
     ) -> Result<BTreeMap<String, ResolvedCluster>> {
         self.require(Feature::ResolveCluster, cancel).await?;
         let req = Req::new(Method::GET, format!("/_resolve/cluster/{}", seg(pattern)));
-        self.call(&req, cancel).await?.decode(&req)
+        self.fetch(&req, cancel).await
     }
 
     /// `POST /_nodes/reload_secure_settings` (repeatable, so retried like a GET).
@@ -1084,7 +1100,7 @@ impl EsClient {
         if let Some(pw) = keystore_password {
             req = req.json(&json!({ "secure_settings_password": pw.expose() }))?;
         }
-        let v: Value = self.call(&req, cancel).await?.decode(&req)?;
+        let v: Value = self.fetch(&req, cancel).await?;
         Ok(parse_reload(&v))
     }
 
@@ -1103,7 +1119,7 @@ impl EsClient {
             }
         }
         let req = Req::new(Method::PUT, format!("/_security/role/{}", seg(name))).json(role)?;
-        let v: Value = self.call(&req, cancel).await?.decode(&req)?;
+        let v: Value = self.fetch(&req, cancel).await?;
         Ok(v.pointer("/role/created")
             .and_then(Value::as_bool)
             .unwrap_or(false))
@@ -1112,10 +1128,8 @@ impl EsClient {
     /// `GET /_security/role/{name}`: `None` when the role does not exist.
     pub async fn get_role(&self, name: &str, cancel: &CancellationToken) -> Result<Option<Role>> {
         let req = Req::new(Method::GET, format!("/_security/role/{}", seg(name)));
-        let mut v: Map<String, Value> = match self.call(&req, cancel).await {
-            Ok(resp) => resp.decode(&req)?,
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(mut v) = self.fetch_found::<Map<String, Value>>(&req, cancel).await? else {
+            return Ok(None);
         };
         match v.remove(name) {
             None => Ok(None),
@@ -1132,14 +1146,8 @@ impl EsClient {
     /// `DELETE /_security/role/{name}`: false when it did not exist.
     pub async fn delete_role(&self, name: &str, cancel: &CancellationToken) -> Result<bool> {
         let req = Req::new(Method::DELETE, format!("/_security/role/{}", seg(name)));
-        match self.call(&req, cancel).await {
-            Ok(resp) => {
-                let v: Value = resp.decode(&req)?;
-                Ok(v.get("found").and_then(Value::as_bool).unwrap_or(true))
-            }
-            Err(e) if e.is_not_found() => Ok(false),
-            Err(e) => Err(e),
-        }
+        let v: Option<Value> = self.fetch_found(&req, cancel).await?;
+        Ok(v.is_some_and(|v| v.get("found").and_then(Value::as_bool).unwrap_or(true)))
     }
 }
 

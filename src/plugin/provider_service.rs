@@ -383,6 +383,54 @@ fn ok_or_push<T>(r: Result<T, impl Into<Diagnostics>>, diags: &mut Diagnostics) 
     }
 }
 
+/// Decodes each DynamicValue of `dvs` as type `ty`, stopping at the first failure, which
+/// goes into `diags`.
+fn decode_all<const N: usize>(
+    dvs: [Option<&pb::DynamicValue>; N],
+    ty: &Type,
+    diags: &mut Diagnostics,
+) -> Option<[Value; N]> {
+    let mut out: [Value; N] = std::array::from_fn(|_| Value::Null);
+    for (slot, dv) in out.iter_mut().zip(dvs) {
+        *slot = ok_or_push(decode_dynamic(dv, ty), diags)?;
+    }
+    Some(out)
+}
+
+/// A looked-up resource or data source with `dvs` decoded against its schema; a failed
+/// lookup or decoding goes into `diags`.
+fn found_with_values<'a, T: ?Sized, const N: usize>(
+    found: Result<&'a (Arc<T>, Schema), Diagnostics>,
+    dvs: [Option<&pb::DynamicValue>; N],
+    diags: &mut Diagnostics,
+) -> Option<(&'a Arc<T>, &'a Schema, [Value; N])> {
+    let (it, schema) = ok_or_push(found, diags)?;
+    let values = decode_all(dvs, &schema.block.object_type(), diags)?;
+    Some((it, schema, values))
+}
+
+/// Runs the schema's validators on `config`; `true` when no error has been found so far.
+fn validated(block: &Block, config: &Value, diags: &mut Diagnostics) -> bool {
+    block.validate(config, &AttributePath::root(), diags);
+    !diags.has_errors()
+}
+
+/// Nulls the write-only attributes of `value` and encodes it as a state of `block`,
+/// collecting an encoding failure into `diags`.
+fn encode_state(block: &Block, value: &Value, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
+    let v = plan::null_write_only(block, value);
+    ok_or_push(encode_dynamic(&v, &block.object_type()), diags)
+}
+
+/// Adds an error at the first unknown value inside `value`; `true` when there was one.
+fn reject_unknown(value: &Value, summary: &str, detail: &str, diags: &mut Diagnostics) -> bool {
+    let Some(p) = first_unknown(value, &AttributePath::root()) else {
+        return false;
+    };
+    diags.push(Diagnostic::error(summary, format!("The value of {p} {detail}")).with_path(p));
+    true
+}
+
 // ---------------------------------------------------------------------------
 // The service
 // ---------------------------------------------------------------------------
@@ -474,12 +522,9 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let block = &self.provider_schema.block;
-        if let Some(config) = ok_or_push(
-            decode_dynamic(req.config.as_ref(), &block.object_type()),
-            &mut diags,
-        ) {
-            block.validate(&config, &AttributePath::root(), &mut diags);
-            if !diags.has_errors() {
+        if let Some([config]) = decode_all([req.config.as_ref()], &block.object_type(), &mut diags)
+        {
+            if validated(block, &config, &mut diags) {
                 diags.extend(
                     self.provider
                         .validate_config(&config, &self.provider.env())
@@ -498,20 +543,16 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
-            let block = &schema.block;
-            if let Some(config) = ok_or_push(
-                decode_dynamic(req.config.as_ref(), &block.object_type()),
-                &mut diags,
-            ) {
-                let ctx = self.ctx(req.client_capabilities.as_ref());
-                if !ctx.client_capabilities.write_only_attributes_allowed {
-                    write_only_not_allowed(block, &config, &mut diags);
-                }
-                block.validate(&config, &AttributePath::root(), &mut diags);
-                if !diags.has_errors() {
-                    diags.extend(res.validate_config(&ctx, &config).await);
-                }
+        let found = self.resource(&req.type_name);
+        if let Some((res, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            if !ctx.client_capabilities.write_only_attributes_allowed {
+                write_only_not_allowed(&schema.block, &config, &mut diags);
+            }
+            if validated(&schema.block, &config, &mut diags) {
+                diags.extend(res.validate_config(&ctx, &config).await);
             }
         }
         Ok(Response::new(pb::validate_resource_config::Response {
@@ -525,16 +566,12 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some((ds, schema)) = ok_or_push(self.data_source(&req.type_name), &mut diags) {
-            let block = &schema.block;
-            if let Some(config) = ok_or_push(
-                decode_dynamic(req.config.as_ref(), &block.object_type()),
-                &mut diags,
-            ) {
-                block.validate(&config, &AttributePath::root(), &mut diags);
-                if !diags.has_errors() {
-                    diags.extend(ds.validate_config(&self.ctx(None), &config).await);
-                }
+        let found = self.data_source(&req.type_name);
+        if let Some((ds, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            if validated(&schema.block, &config, &mut diags) {
+                diags.extend(ds.validate_config(&self.ctx(None), &config).await);
             }
         }
         Ok(Response::new(pb::validate_data_resource_config::Response {
@@ -578,8 +615,7 @@ impl PbProvider for ProviderService {
                 res.upgrade_state(&self.ctx(None), req.version, &raw).await
             };
             if let Some(v) = ok_or_push(value, &mut diags) {
-                let v = plan::null_write_only(&schema.block, &v);
-                upgraded = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+                upgraded = encode_state(&schema.block, &v, &mut diags);
             }
         }
         Ok(Response::new(pb::upgrade_resource_state::Response {
@@ -602,7 +638,7 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let ty = self.provider_schema.block.object_type();
-        if let Some(config) = ok_or_push(decode_dynamic(req.config.as_ref(), &ty), &mut diags) {
+        if let Some([config]) = decode_all([req.config.as_ref()], &ty, &mut diags) {
             let resp = self
                 .provider
                 .configure(ConfigureRequest {
@@ -636,27 +672,24 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::read_resource::Response::default();
-        if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
-            let ty = schema.block.object_type();
-            if let Some(state) =
-                ok_or_push(decode_dynamic(req.current_state.as_ref(), &ty), &mut diags)
-            {
-                let ctx = self.ctx(req.client_capabilities.as_ref());
-                let r = res
-                    .read(
-                        &ctx,
-                        ReadRequest {
-                            current_state: state,
-                            private: req.private,
-                        },
-                    )
-                    .await;
-                if let Some(r) = ok_or_push(r, &mut diags) {
-                    diags.extend(r.diagnostics);
-                    let v = plan::null_write_only(&schema.block, &r.state);
-                    out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
-                    out.private = r.private;
-                }
+        let found = self.resource(&req.type_name);
+        if let Some((res, schema, [state])) =
+            found_with_values(found, [req.current_state.as_ref()], &mut diags)
+        {
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            let r = res
+                .read(
+                    &ctx,
+                    ReadRequest {
+                        current_state: state,
+                        private: req.private,
+                    },
+                )
+                .await;
+            if let Some(r) = ok_or_push(r, &mut diags) {
+                diags.extend(r.diagnostics);
+                out.new_state = encode_state(&schema.block, &r.state, &mut diags);
+                out.private = r.private;
             }
         }
         out.diagnostics = diagnostics_to_proto(&diags);
@@ -670,20 +703,16 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::plan_resource_change::Response::default();
-        let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
-            out.diagnostics = diagnostics_to_proto(&diags);
-            return Ok(Response::new(out));
-        };
-        let block = &schema.block;
-        let ty = block.object_type();
-        let decoded = (|| {
-            Ok::<_, Diagnostic>((
-                decode_dynamic(req.prior_state.as_ref(), &ty)?,
-                decode_dynamic(req.proposed_new_state.as_ref(), &ty)?,
-                decode_dynamic(req.config.as_ref(), &ty)?,
-            ))
-        })();
-        if let Some((prior, proposed, config)) = ok_or_push(decoded, &mut diags) {
+        let found = self.resource(&req.type_name);
+        let dvs = [
+            req.prior_state.as_ref(),
+            req.proposed_new_state.as_ref(),
+            req.config.as_ref(),
+        ];
+        if let Some((res, schema, [prior, proposed, config])) =
+            found_with_values(found, dvs, &mut diags)
+        {
+            let block = &schema.block;
             let generic = plan::plan_resource_change(block, &prior, &proposed, &config);
             let mut change = PlannedChange {
                 planned_state: generic.planned_state,
@@ -699,8 +728,7 @@ impl PbProvider for ProviderService {
             };
             diags.extend(res.modify_plan(&ctx, &preq, &mut change).await);
             if !diags.has_errors() {
-                let planned = plan::null_write_only(block, &change.planned_state);
-                out.planned_state = ok_or_push(encode_dynamic(&planned, &ty), &mut diags);
+                out.planned_state = encode_state(block, &change.planned_state, &mut diags);
                 change.requires_replace.sort();
                 change.requires_replace.dedup();
                 out.requires_replace = change.requires_replace.iter().map(path_to_proto).collect();
@@ -718,20 +746,17 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::apply_resource_change::Response::default();
-        let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
-            out.diagnostics = diagnostics_to_proto(&diags);
-            return Ok(Response::new(out));
-        };
-        let block = &schema.block;
-        let ty = block.object_type();
-        let decoded = (|| {
-            Ok::<_, Diagnostic>((
-                decode_dynamic(req.prior_state.as_ref(), &ty)?,
-                decode_dynamic(req.planned_state.as_ref(), &ty)?,
-                decode_dynamic(req.config.as_ref(), &ty)?,
-            ))
-        })();
-        if let Some((prior, planned, config)) = ok_or_push(decoded, &mut diags) {
+        let found = self.resource(&req.type_name);
+        let dvs = [
+            req.prior_state.as_ref(),
+            req.planned_state.as_ref(),
+            req.config.as_ref(),
+        ];
+        if let Some((res, schema, [prior, planned, config])) =
+            found_with_values(found, dvs, &mut diags)
+        {
+            let block = &schema.block;
+            let ty = block.object_type();
             let ctx = self.ctx(None);
             let private = req.planned_private;
             let result = if matches!(planned, Value::Null) {
@@ -775,15 +800,12 @@ impl PbProvider for ProviderService {
                 Ok(Some(r)) => {
                     diags.extend(r.diagnostics);
                     let v = plan::null_write_only(block, &r.state);
-                    if let Some(p) = first_unknown(&v, &AttributePath::root()) {
-                        diags.push(
-                            Diagnostic::error(
-                                "Provider returned invalid result object after apply",
-                                format!("The value of {p} is still unknown after apply; this is a bug in the provider."),
-                            )
-                            .with_path(p),
-                        );
-                    } else {
+                    if !reject_unknown(
+                        &v,
+                        "Provider returned invalid result object after apply",
+                        "is still unknown after apply; this is a bug in the provider.",
+                        &mut diags,
+                    ) {
                         out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
                         out.private = r.private;
                     }
@@ -791,8 +813,7 @@ impl PbProvider for ProviderService {
                 Err(e) => {
                     diags.extend(e);
                     // Keep the prior state so Terraform does not lose track of the object.
-                    let v = plan::null_write_only(block, &prior);
-                    out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+                    out.new_state = encode_state(block, &prior, &mut diags);
                 }
             }
         }
@@ -811,10 +832,7 @@ impl PbProvider for ProviderService {
             let ctx = self.ctx(req.client_capabilities.as_ref());
             if let Some(r) = ok_or_push(res.import_state(&ctx, &req.id).await, &mut diags) {
                 diags.extend(r.diagnostics);
-                let v = plan::null_write_only(&schema.block, &r.state);
-                if let Some(state) =
-                    ok_or_push(encode_dynamic(&v, &schema.block.object_type()), &mut diags)
-                {
+                if let Some(state) = encode_state(&schema.block, &r.state, &mut diags) {
                     out.imported_resources
                         .push(pb::import_resource_state::ImportedResource {
                             type_name: req.type_name.clone(),
@@ -861,25 +879,21 @@ impl PbProvider for ProviderService {
         let req = request.into_inner();
         let mut diags = Diagnostics::new();
         let mut out = pb::read_data_source::Response::default();
-        if let Some((ds, schema)) = ok_or_push(self.data_source(&req.type_name), &mut diags) {
+        let found = self.data_source(&req.type_name);
+        if let Some((ds, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
             let ty = schema.block.object_type();
-            if let Some(config) = ok_or_push(decode_dynamic(req.config.as_ref(), &ty), &mut diags) {
-                let ctx = self.ctx(req.client_capabilities.as_ref());
-                if let Some(r) = ok_or_push(ds.read(&ctx, config).await, &mut diags) {
-                    diags.extend(r.diagnostics);
-                    if let Some(p) = first_unknown(&r.state, &AttributePath::root()) {
-                        diags.push(
-                            Diagnostic::error(
-                                "Provider returned invalid data source result",
-                                format!(
-                                    "The value of {p} is unknown; this is a bug in the provider."
-                                ),
-                            )
-                            .with_path(p),
-                        );
-                    } else {
-                        out.state = ok_or_push(encode_dynamic(&r.state, &ty), &mut diags);
-                    }
+            let ctx = self.ctx(req.client_capabilities.as_ref());
+            if let Some(r) = ok_or_push(ds.read(&ctx, config).await, &mut diags) {
+                diags.extend(r.diagnostics);
+                if !reject_unknown(
+                    &r.state,
+                    "Provider returned invalid data source result",
+                    "is unknown; this is a bug in the provider.",
+                    &mut diags,
+                ) {
+                    out.state = ok_or_push(encode_dynamic(&r.state, &ty), &mut diags);
                 }
             }
         }

@@ -71,6 +71,22 @@ pub async fn find_es_resource(
     }
 }
 
+/// `ref_id` when given, else the ref_id of deployment `deployment_id`'s first Elasticsearch
+/// resource (read with `params`); `Ok(None)` when the deployment or that resource is gone.
+pub async fn ref_or_first(
+    cloud: &CloudClient,
+    ctx: &CallContext,
+    deployment_id: &str,
+    ref_id: Option<&str>,
+    params: &GetDeploymentParams,
+) -> Result<Option<String>, Diagnostics> {
+    if let Some(r) = ref_id {
+        return Ok(Some(r.to_string()));
+    }
+    let view = find_es_resource(cloud, ctx, deployment_id, None, params).await?;
+    Ok(view.map(|v| v.ref_id))
+}
+
 /// The parts of a `<deployment_id>/<ref_id>/<alias>` id (or `<deployment_id>/<alias>` for the
 /// first Elasticsearch resource), the id of the resources that own one alias of a deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]

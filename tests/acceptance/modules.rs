@@ -15,7 +15,7 @@ use std::time::Instant;
 use crosscluster_sim::{Fixture, Options};
 use serde_json::{Value, json};
 
-use crate::harness::{REQUIRED_PROVIDERS, Run, Workdir};
+use crate::harness::{REQUIRED_PROVIDERS, Workdir};
 use crate::sim::Sim;
 
 /// `examples/` of the repository.
@@ -90,9 +90,24 @@ pub(crate) fn new_keys_invalidated(sim: &Sim, dep: &str, before: &Value) -> usiz
     new.len()
 }
 
-/// `terraform init` (installs the local module; the provider comes from dev_overrides).
-fn init(wd: &Workdir) -> Run {
-    wd.init().success()
+/// A working directory with `examples/modules/<module>` copied to `modules/<module>` and
+/// `config` written, initialized (`terraform init` installs the local module; the provider
+/// comes from dev_overrides).
+fn module_workdir(module: &str, config: &str) -> Workdir {
+    let wd = Workdir::new();
+    let rel = format!("modules/{module}");
+    copy_tf_tree(&wd, &examples_dir().join(&rel), &rel);
+    wd.config(config);
+    wd.init().success();
+    wd
+}
+
+/// `output` blocks passing on each of `names` from module `module`.
+fn module_outputs(module: &str, names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\noutput \"{n}\" {{\n  value = module.{module}.{n}\n}}\n"))
+        .collect()
 }
 
 /// The wrapper of `api-key-remote-cluster`: the three provider configurations of its README and
@@ -135,33 +150,20 @@ module "link" {{
   }}{role}
   connection_timeout = "15s"
 }}
-
-output "alias" {{
-  value = module.link.alias
-}}
-
-output "key_id" {{
-  value = module.link.key_id
-}}
-
-output "connected" {{
-  value = module.link.connected
-}}
-
-output "credentials_configured" {{
-  value = module.link.credentials_configured
-}}
-
-output "proxy_address" {{
-  value = module.link.proxy_address
-}}
-
-output "role_name" {{
-  value = module.link.role_name
-}}
-"#,
+{outputs}"#,
         remote = sim.id("remote"),
         local = sim.id("local"),
+        outputs = module_outputs(
+            "link",
+            &[
+                "alias",
+                "key_id",
+                "connected",
+                "credentials_configured",
+                "proxy_address",
+                "role_name",
+            ]
+        ),
     )
 }
 
@@ -175,16 +177,9 @@ fn api_key_remote_cluster_module() {
     let before_local = footprint(&sim, "local", None);
     let before_remote = footprint(&sim, "remote", None);
     let remote_state = sim.deployment_state("remote");
-    let wd = Workdir::new();
-    copy_tf_tree(
-        &wd,
-        &examples_dir().join("modules/api-key-remote-cluster"),
-        "modules/api-key-remote-cluster",
-    );
 
     // Without a role.
-    wd.config(&api_key_wrapper(&sim, false));
-    init(&wd);
+    let wd = module_workdir("api-key-remote-cluster", &api_key_wrapper(&sim, false));
     wd.apply().success();
     let out = wd.outputs();
     let remote = sim.dep("remote").1;
@@ -301,35 +296,22 @@ module "mutual" {{
 {a_line}{b_line}  connection_timeout = "15s"
   trust_timeout      = "30s"
 }}
-
-output "cross_organization" {{
-  value = module.mutual.cross_organization
-}}
-
-output "a_alias" {{
-  value = module.mutual.a_alias
-}}
-
-output "b_alias" {{
-  value = module.mutual.b_alias
-}}
-
-output "a_connected" {{
-  value = module.mutual.a_connected
-}}
-
-output "b_connected" {{
-  value = module.mutual.b_connected
-}}
-
-output "trusted_environment_ids" {{
-  value = module.mutual.trusted_environment_ids
-}}
-"#,
+{outputs}"#,
         a_id = sim.id(a),
         b_id = sim.id(b),
         a_line = alias_line("a_alias", a_alias),
         b_line = alias_line("b_alias", b_alias),
+        outputs = module_outputs(
+            "mutual",
+            &[
+                "cross_organization",
+                "a_alias",
+                "b_alias",
+                "a_connected",
+                "b_connected",
+                "trusted_environment_ids",
+            ]
+        ),
     )
 }
 
@@ -343,20 +325,10 @@ fn certificate_trust_module_across_organizations() {
     let before_remote = footprint(&sim, "remote", None);
     let (local_id, local) = sim.dep("local");
     let (remote_id, remote) = sim.dep("remote");
-    let wd = Workdir::new();
-    copy_tf_tree(
-        &wd,
-        &examples_dir().join("modules/certificate-trust"),
-        "modules/certificate-trust",
+    let wd = module_workdir(
+        "certificate-trust",
+        &certificate_wrapper(&sim, "local", "remote", Some("to_remote"), Some("to_local")),
     );
-    wd.config(&certificate_wrapper(
-        &sim,
-        "local",
-        "remote",
-        Some("to_remote"),
-        Some("to_local"),
-    ));
-    init(&wd);
     wd.apply().success();
     let out = wd.outputs();
     assert_eq!(out["cross_organization"], true, "{out}");
@@ -454,20 +426,10 @@ fn certificate_trust_module_within_one_organization() {
     );
     let before_local = footprint(&sim, "local", None);
     let before_b = footprint(&sim, "local-b", None);
-    let wd = Workdir::new();
-    copy_tf_tree(
-        &wd,
-        &examples_dir().join("modules/certificate-trust"),
-        "modules/certificate-trust",
+    let wd = module_workdir(
+        "certificate-trust",
+        &certificate_wrapper(&sim, "local", "local-b", Some("sibling"), None),
     );
-    wd.config(&certificate_wrapper(
-        &sim,
-        "local",
-        "local-b",
-        Some("sibling"),
-        None,
-    ));
-    init(&wd);
     wd.apply().success();
     let out = wd.outputs();
     assert_eq!(out["cross_organization"], false, "{out}");

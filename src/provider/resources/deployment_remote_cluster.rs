@@ -22,8 +22,8 @@ use crate::framework::traits::{
 };
 use crate::framework::value::Value;
 use crate::provider::common::{
-    DeploymentAliasId, IdError, client_error, configured, find_es_resource, format_alias_id,
-    hex32_validator, known_opt_string, plan_alias_id, plan_default_ref_id,
+    DeploymentAliasId, IdError, client_error, configured, format_alias_id, hex32_validator,
+    known_opt_string, plan_alias_id, plan_default_ref_id, ref_or_first,
 };
 
 /// The resource type name.
@@ -338,19 +338,12 @@ fn diag(what: &str, e: &ClientError) -> Diagnostics {
     client_error(what, e)
 }
 
-/// The ref_id of deployment `id`'s first Elasticsearch resource; `Ok(None)` when the
-/// deployment or resource is gone.
-async fn resolve_ref(
-    cloud: &CloudClient,
-    ctx: &CallContext,
-    id: &str,
-) -> Result<Option<String>, Diagnostics> {
-    let params = GetDeploymentParams {
+/// The deployment read that finds a default ref_id: no plans needed.
+fn ref_params() -> GetDeploymentParams {
+    GetDeploymentParams {
         show_plans: Some(false),
         ..Default::default()
-    };
-    let view = find_es_resource(cloud, ctx, id, None, &params).await?;
-    Ok(view.map(|v| v.ref_id))
+    }
 }
 
 /// The local ref_id: configured, or else the first Elasticsearch resource's; `Ok(None)` when
@@ -360,10 +353,8 @@ async fn local_ref(
     ctx: &CallContext,
     t: &Target,
 ) -> Result<Option<String>, Diagnostics> {
-    match &t.ref_id {
-        Some(r) => Ok(Some(r.clone())),
-        None => resolve_ref(cloud, ctx, &t.deployment_id).await,
-    }
+    let (dep, r) = (&t.deployment_id, t.ref_id.as_deref());
+    ref_or_first(cloud, ctx, dep, r, &ref_params()).await
 }
 
 /// `configured`, or the ref_id of deployment `deployment_id`'s first Elasticsearch resource;
@@ -376,14 +367,17 @@ async fn configured_or_default_ref(
     attr: &str,
     missing: (&str, String),
 ) -> Result<String, Diagnostics> {
-    if let Some(r) = configured {
-        return Ok(r.clone());
-    }
-    resolve_ref(cloud, ctx, deployment_id)
-        .await?
-        .ok_or_else(|| {
-            Diagnostic::attribute_error(AttributePath::attr_path(attr), missing.0, missing.1).into()
-        })
+    ref_or_first(
+        cloud,
+        ctx,
+        deployment_id,
+        configured.map(String::as_str),
+        &ref_params(),
+    )
+    .await?
+    .ok_or_else(|| {
+        Diagnostic::attribute_error(AttributePath::attr_path(attr), missing.0, missing.1).into()
+    })
 }
 
 /// The ref_ids (local, remote) to use, resolving defaults; clear errors when a deployment is

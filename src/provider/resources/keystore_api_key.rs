@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::client::Secret;
-use crate::client::cloud::{Deployment, GetDeploymentParams, credentials_setting};
+use crate::client::cloud::{
+    Deployment, GetDeploymentParams, KeystoreContents, credentials_setting,
+};
 use crate::client::{CloudClient, Version};
 use crate::framework::decode::{ObjectReader, set_attr};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
@@ -27,7 +29,7 @@ use crate::framework::value::Value;
 use crate::provider::common::{
     DeploymentAliasId, IdError, alias_validator, client_error, configured, deadline,
     find_es_resource, format_alias_id, hex32_validator, known_opt_string, plan_alias_id,
-    plan_default_ref_id, set_in_place,
+    plan_default_ref_id, ref_or_first, set_in_place,
 };
 use crate::provider::functions::check_alias;
 
@@ -390,6 +392,23 @@ async fn resolve(
     Ok(view.map(|v| (v.ref_id, v.version)))
 }
 
+/// The keystore of Elasticsearch `ref_id`; `None` when the deployment is gone.
+async fn read_keystore(
+    cloud: &CloudClient,
+    ctx: &CallContext,
+    t: &Target,
+    ref_id: &str,
+) -> Result<Option<KeystoreContents>, Diagnostics> {
+    match cloud
+        .get_keystore(&t.deployment_id, ref_id, &ctx.cancel)
+        .await
+    {
+        Ok(ks) => Ok(Some(ks)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(client_error("to read the keystore", &e)),
+    }
+}
+
 /// Restarts the Elasticsearch resource when `reload` asks for it and waits for the plan.
 /// Returns a warning when `auto` could not decide.
 async fn reload_if_needed(
@@ -566,23 +585,13 @@ impl Resource for KeystoreApiKeyResource {
         let t = Target::from_value(&req.current_state)?;
         let data = configured(ctx)?;
         let cloud = data.cloud()?;
-        let ref_id = match &t.ref_id {
-            Some(r) => r.clone(),
-            None => match resolve(cloud, ctx, &t).await? {
-                Some((r, _)) => r,
-                None => return Ok(StateResponse::gone()),
-            },
+        let (dep, r) = (&t.deployment_id, t.ref_id.as_deref());
+        let Some(ref_id) = ref_or_first(cloud, ctx, dep, r, &deployment_params()).await? else {
+            return Ok(StateResponse::gone());
         };
-        let ks = match cloud
-            .get_keystore(&t.deployment_id, &ref_id, &ctx.cancel)
-            .await
-        {
-            Ok(ks) => ks,
-            Err(e) if e.is_not_found() => {
-                tracing::debug!(deployment_id = %t.deployment_id, "deployment gone; keystore key gone");
-                return Ok(StateResponse::gone());
-            }
-            Err(e) => return Err(client_error("to read the keystore", &e)),
+        let Some(ks) = read_keystore(cloud, ctx, &t, &ref_id).await? else {
+            tracing::debug!(deployment_id = %t.deployment_id, "deployment gone; keystore key gone");
+            return Ok(StateResponse::gone());
         };
         if !ks.secrets.contains_key(&t.setting()) {
             return Ok(StateResponse::gone());
@@ -632,13 +641,8 @@ impl Resource for KeystoreApiKeyResource {
             return Ok(());
         };
         let setting = t.setting();
-        let ks = match cloud
-            .get_keystore(&t.deployment_id, &ref_id, &ctx.cancel)
-            .await
-        {
-            Ok(ks) => ks,
-            Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(client_error("to read the keystore", &e)),
+        let Some(ks) = read_keystore(cloud, ctx, &t, &ref_id).await? else {
+            return Ok(());
         };
         if !ks.secrets.contains_key(&setting) {
             return Ok(());
