@@ -159,6 +159,58 @@ async fn cancellation_stops_a_slow_call() {
 }
 
 #[tokio::test]
+async fn a_put_that_landed_before_a_conflict_is_still_waited_for() {
+    // The first PUT is applied by the server but answered 409 (as a retried PUT whose first
+    // try succeeded would be): the re-read shows the edit done, and its plan is still pending.
+    let state = Arc::new(Mutex::new(json!({"accounts": []})));
+    let pending_polls = Arc::new(Mutex::new(0));
+    let (st, polls) = (state.clone(), pending_polls.clone());
+    let mock = Mock::start(move |r, _| {
+        if r.method == "PUT" {
+            *st.lock().unwrap() = json!({"accounts": [{"account_id": "222", "trust_all": true}]});
+            return reply(409, json!({"errors": [{"code": "deployments.version_conflict", "message": "conflict"}]}));
+        }
+        let landed = st.lock().unwrap()["accounts"].as_array().is_some_and(|a| !a.is_empty());
+        let mut n = polls.lock().unwrap();
+        // After the PUT landed, the first two reads show a pending plan.
+        let pending = if landed && *n < 2 {
+            *n += 1;
+            Some(json!({"plan": {}, "plan_attempt_log": [{"step_id": "waiting", "status": "pending", "info_log": []}]}))
+        } else {
+            None
+        };
+        let mut rep = reply(200, deployment(st.lock().unwrap().clone(), pending));
+        rep.headers.push(("x-cloud-resource-version", "5".into()));
+        rep
+    })
+    .await;
+    let c = cloud(&mock.url);
+    let cancel = CancellationToken::new();
+    let out = c
+        .update_elasticsearch_settings_and_wait(
+            "d1",
+            "_main",
+            |s| add_account(s, "222"),
+            Instant::now() + Duration::from_secs(10),
+            &cancel,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.attempts, 2);
+    // The wait polled until the pending plan was gone.
+    assert_eq!(
+        *pending_polls.lock().unwrap(),
+        2,
+        "the pending plan was not waited for"
+    );
+    let methods: Vec<String> = mock.requests().iter().map(|r| r.method.clone()).collect();
+    assert!(
+        methods.len() >= 4 && methods[..3] == ["GET", "PUT", "GET"],
+        "{methods:?}"
+    );
+}
+
+#[tokio::test]
 async fn update_retries_on_409_and_only_touches_one_resource() {
     let state = Arc::new(Mutex::new(
         json!({"accounts": [{"account_id": "111", "trust_all": true, "name": "own"}],

@@ -971,7 +971,9 @@ impl CloudClient {
         let out = self
             .update_locked(deployment_id, ref_id, edit, cancel)
             .await?;
-        if out.changed {
+        // After a conflict, "nothing to change" usually means an earlier PUT of ours landed
+        // (e.g. a retried PUT whose first try succeeded): its plan must still be waited for.
+        if out.changed || out.attempts > 1 {
             self.wait_for_plan(deployment_id, &out.ref_id, deadline, cancel)
                 .await?;
         }
