@@ -510,31 +510,47 @@ async fn write(
             .into());
         }
     }
-    cloud
-        .set_keystore_secret(&t.deployment_id, &ref_id, &setting, secret, &ctx.cancel)
-        .await
-        .map_err(|e| client_error(&format!("to write {setting} to the keystore"), &e))?;
-    let mut warnings = Diagnostics::new();
-    match reload_if_needed(cloud, ctx, t, &ref_id, version.as_deref(), deadline).await {
-        Ok(w) => warnings.extend(w.map(Diagnostics::from).unwrap_or_default()),
+    let written = async {
+        cloud
+            .set_keystore_secret(&t.deployment_id, &ref_id, &setting, secret, &ctx.cancel)
+            .await
+            .map_err(|e| client_error(&format!("to write {setting} to the keystore"), &e))?;
+        let warnings = reload_if_needed(cloud, ctx, t, &ref_id, version.as_deref(), deadline)
+            .await?
+            .map(Diagnostics::from)
+            .unwrap_or_default();
+        confirm(cloud, ctx, t, &ref_id).await?;
+        Ok::<_, Diagnostics>(warnings)
+    }
+    .await;
+    match written {
+        Ok(warnings) => Ok((ref_id, warnings)),
         Err(mut errs) if creating => {
-            // Leave nothing behind that Terraform does not track: take the new key out again.
+            // Leave nothing behind that Terraform does not track: whatever failed after (or
+            // during) the write, take the new key out again. A fresh token, so that a
+            // StopProvider that cancelled the write does not also cancel the clean-up.
             let rollback = cloud
-                .remove_keystore_secret(&t.deployment_id, &ref_id, &setting, &ctx.cancel)
+                .remove_keystore_secret(
+                    &t.deployment_id,
+                    &ref_id,
+                    &setting,
+                    &tokio_util::sync::CancellationToken::new(),
+                )
                 .await;
             let detail = match rollback {
                 Ok(_) => format!("{setting} was removed again, so the next apply starts over."),
+                Err(e) if e.is_not_found() => {
+                    format!("{setting} is not in the keystore, so the next apply starts over.")
+                }
                 Err(e) => format!(
                     "{setting} could not be removed again ({e}); import it or remove it before the next apply."
                 ),
             };
             errs.push(Diagnostic::error("Keystore key not kept", detail));
-            return Err(errs);
+            Err(errs)
         }
-        Err(errs) => return Err(errs),
+        Err(errs) => Err(errs),
     }
-    confirm(cloud, ctx, t, &ref_id).await?;
-    Ok((ref_id, warnings))
 }
 
 #[async_trait]
