@@ -385,12 +385,9 @@ async fn keystore_and_remote_clusters() {
 /// Every Cloud request of a representative session passes `check-contract --spec cloud`.
 #[tokio::test]
 async fn cloud_requests_pass_the_contract() {
-    let tool =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
-    if !tool.exists() {
-        eprintln!("skipped: {} not found", tool.display());
+    let Some(tool) = client_common::contract_tool() else {
         return;
-    }
+    };
     let sim = sim().await;
     let c = client(&sim, "1000000001");
     let cancel = CancellationToken::new();
@@ -427,34 +424,5 @@ async fn cloud_requests_pass_the_contract() {
     c.list_organizations(&cancel).await.unwrap();
     c.get_account(&cancel).await.unwrap();
     c.get_trusted_environments(&cancel).await.unwrap();
-    let http = reqwest::Client::new();
-    let jsonl = http
-        .get(format!(
-            "{}/_sim/requests?target=cloud&format=jsonl",
-            sim.ready.cloud_url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("requests.jsonl");
-    std::fs::write(&file, &jsonl).unwrap();
-    let out = std::process::Command::new(&tool)
-        .args(["--spec", "cloud", "--requests"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if out.status.code() == Some(2) {
-        eprintln!(
-            "skipped: check-contract unusable: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return;
-    }
-    eprintln!("{stdout}");
-    assert!(out.status.success(), "contract problems:\n{stdout}");
+    client_common::assert_contract(&tool, &sim.ready.cloud_url, "cloud").await;
 }

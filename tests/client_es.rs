@@ -18,6 +18,8 @@ use crosscluster_sim::{Fixture, Options, Running};
 use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
+mod client_common;
+
 async fn sim() -> Running {
     crosscluster_sim::start(
         Fixture::default_fixture(),
@@ -471,12 +473,9 @@ async fn api_key_authentication_cannot_create_cross_cluster_keys() {
 /// Every Elasticsearch request of a representative session passes `check-contract --spec es`.
 #[tokio::test]
 async fn es_requests_pass_the_contract() {
-    let tool =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
-    if !tool.exists() {
-        eprintln!("skipped: {} not found", tool.display());
+    let Some(tool) = client_common::contract_tool() else {
         return;
-    }
+    };
     let sim = sim().await;
     let cancel = CancellationToken::new();
     let remote = es(&sim, "remote");
@@ -534,33 +533,5 @@ async fn es_requests_pass_the_contract() {
     local.put_role("rr", &role, &cancel).await.unwrap();
     local.get_role("rr", &cancel).await.unwrap();
     local.delete_role("rr", &cancel).await.unwrap();
-    let jsonl = reqwest::Client::new()
-        .get(format!(
-            "{}/_sim/requests?target=es&format=jsonl",
-            sim.ready.cloud_url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("requests.jsonl");
-    std::fs::write(&file, &jsonl).unwrap();
-    let out = std::process::Command::new(&tool)
-        .args(["--spec", "es", "--requests"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if out.status.code() == Some(2) {
-        eprintln!(
-            "skipped: check-contract unusable: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return;
-    }
-    eprintln!("{stdout}");
-    assert!(out.status.success(), "contract problems:\n{stdout}");
+    client_common::assert_contract(&tool, &sim.ready.cloud_url, "es").await;
 }

@@ -255,3 +255,48 @@ pub fn add_account(settings: &mut Value, id: &str) -> Result<Changed, String> {
         json!({"account_id": id, "trust_all": true}),
     )
 }
+
+/// `../shared/tools/check-contract`, when this checkout has it (a user's clone does not).
+pub fn contract_tool() -> Option<std::path::PathBuf> {
+    let tool =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
+    if tool.exists() {
+        Some(tool)
+    } else {
+        eprintln!("skipped: {} not found", tool.display());
+        None
+    }
+}
+
+/// Runs `tool --spec <spec>` on the simulator's request log for that spec (`cloud` or `es`) and
+/// fails the test on any contract problem (skips when the checker itself is unusable).
+pub async fn assert_contract(tool: &std::path::Path, cloud_url: &str, spec: &str) {
+    let jsonl = reqwest::Client::new()
+        .get(format!(
+            "{cloud_url}/_sim/requests?target={spec}&format=jsonl"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("requests.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+    let out = std::process::Command::new(tool)
+        .args(["--spec", spec, "--requests"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.code() == Some(2) {
+        eprintln!(
+            "skipped: check-contract unusable: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    eprintln!("{stdout}");
+    assert!(out.status.success(), "contract problems:\n{stdout}");
+}
