@@ -55,6 +55,7 @@ terraform: $(TERRAFORM)
 
 # --- Tests -------------------------------------------------------------------------------------
 test: $(TEST_TERRAFORM)
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --all-targets
 	rm -rf target/contract-logs
 	$(CARGO) test --workspace --no-fail-fast
@@ -111,7 +112,7 @@ fmt:
 	$(CARGO) fmt --all
 
 clippy:
-	$(CARGO) clippy --workspace --all-targets
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 clean:
 	$(CARGO) clean

@@ -6,26 +6,9 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crosscluster::plugin::provider_service::ProviderService;
-use crosscluster::plugin::{self, ServeOptions};
-use crosscluster::provider::CrossclusterProvider;
+use crosscluster::provider::{CrossclusterProvider, IDENTITY};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    plugin::logging::init_from_env();
-    let opts = match ServeOptions::from_args(std::env::args().skip(1)) {
-        Ok(opts) => opts,
-        Err(e) => return fail(&e),
-    };
-    let provider = ProviderService::new(Arc::new(CrossclusterProvider::new()));
-    let routes = tonic::service::Routes::new(provider);
-    match plugin::serve(routes, opts).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
-    }
-}
-
-fn fail(e: &plugin::PluginError) -> ExitCode {
-    eprintln!("{e}");
-    ExitCode::FAILURE
+    tfplugin::run(IDENTITY, Arc::new(CrossclusterProvider::new())).await
 }

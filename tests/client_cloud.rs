@@ -2,6 +2,7 @@
 //! plan waiting, preservation of unmanaged entries, 409 and 429 handling, 30 concurrent updates
 //! on one deployment, keystore, remote clusters, organizations, and the contract check of every
 //! request the client sent.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::time::{Duration, Instant};
 

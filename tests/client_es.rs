@@ -2,6 +2,7 @@
 //! (key on the remote, keystore on the local through the Cloud client, alias, connected),
 //! key update/get/invalidate, remote-cluster settings that touch only their alias, roles with
 //! remote privileges and their version gates, ApiKey-auth refusal, and the contract check.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -1,5 +1,6 @@
 //! Logs of the clients: method, path, status and duration, never a secret. In its own test
 //! binary so that the scoped subscriber is not disturbed by tests running in parallel.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 mod client_common;
 use client_common::*;

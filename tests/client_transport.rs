@@ -2,6 +2,7 @@
 //! auth and user agent, retries, `Retry-After`, endpoint fail-over, cancellation, the
 //! read-modify-write update with 409 handling and per-deployment serialisation, plan waiting,
 //! and logs that never carry secrets.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,7 @@
 //! End-to-end tests of the go-plugin transport, driving the real provider binary the way
 //! Terraform does: environment, handshake line on stdout, mTLS over the unix socket, gRPC
 //! health, GRPCController.Shutdown, signals and `--debug` reattach mode.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};

@@ -197,7 +197,7 @@ pub(crate) struct Req {
 }
 
 impl Req {
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
+    pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
         let idempotency = if method == Method::POST {
             Idempotency::NonIdempotent
         } else {
@@ -212,19 +212,19 @@ impl Req {
         }
     }
 
-    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+    pub(crate) fn query(mut self, k: &str, v: impl ToString) -> Self {
         self.query.push((k.to_string(), v.to_string()));
         self
     }
 
-    pub fn json(mut self, body: &impl serde::Serialize) -> Result<Self> {
+    pub(crate) fn json(mut self, body: &impl serde::Serialize) -> Result<Self> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| ClientError::Unexpected(format!("cannot encode request body: {e}")))?;
         self.body = Some(bytes);
         Ok(self)
     }
 
-    pub fn idempotent(mut self, yes: bool) -> Self {
+    pub(crate) fn idempotent(mut self, yes: bool) -> Self {
         self.idempotency = if yes {
             Idempotency::Idempotent
         } else {
@@ -263,15 +263,15 @@ impl std::fmt::Debug for Resp {
 }
 
 impl Resp {
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    pub fn decode<T: serde::de::DeserializeOwned>(&self, req: &Req) -> Result<T> {
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self, req: &Req) -> Result<T> {
         // serde_json's messages may quote the offending value: keep only where and what kind.
         serde_json::from_slice(&self.body).map_err(|e| ClientError::Decode {
             method: req.method.to_string(),
@@ -297,7 +297,7 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub fn new(
+    pub(crate) fn new(
         settings: &HttpSettings,
         bases: Vec<Url>,
         auth: Option<HeaderValue>,
@@ -315,7 +315,7 @@ impl Transport {
     }
 
     #[cfg(test)]
-    pub fn base_str(&self) -> String {
+    pub(crate) fn base_str(&self) -> String {
         self.bases
             .iter()
             .map(Url::as_str)
@@ -334,7 +334,7 @@ impl Transport {
     }
 
     /// Send `req`, retrying as the policy says, and return the final response whatever its status.
-    pub async fn send(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
+    pub(crate) async fn send(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
         let n = self.bases.len();
         let mut attempt: u32 = 0;
         let mut failed_endpoints = 0usize;

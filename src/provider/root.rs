@@ -121,7 +121,7 @@ impl Configured {
 /// Environment variable that overrides the delay between two polls of a pending deployment
 /// plan (a Go duration such as `100ms`; default 2s). Meant for tests against the simulator,
 /// whose plans complete in milliseconds.
-pub const PLAN_POLL_INTERVAL_ENV: &str = "CROSSCLUSTER_PLAN_POLL_INTERVAL";
+pub(super) const PLAN_POLL_INTERVAL_ENV: &str = "CROSSCLUSTER_PLAN_POLL_INTERVAL";
 
 fn plan_poll_interval_override() -> Option<std::time::Duration> {
     let raw = std::env::var(PLAN_POLL_INTERVAL_ENV).ok()?;

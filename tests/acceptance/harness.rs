@@ -14,10 +14,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The provider's registry address, as `dev_overrides` and `required_providers` name it.
-pub const PROVIDER_SOURCE: &str = "registry.terraform.io/crosscluster/crosscluster";
+pub(crate) const PROVIDER_SOURCE: &str = "registry.terraform.io/crosscluster/crosscluster";
 
 /// The `terraform` block every test configuration starts with.
-pub const REQUIRED_PROVIDERS: &str = r#"terraform {
+pub(crate) const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
     crosscluster = { source = "crosscluster/crosscluster" }
   }
@@ -28,7 +28,7 @@ pub const REQUIRED_PROVIDERS: &str = r#"terraform {
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The Terraform executable the tests drive.
-pub fn terraform_path() -> PathBuf {
+pub(crate) fn terraform_path() -> PathBuf {
     if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
@@ -36,13 +36,13 @@ pub fn terraform_path() -> PathBuf {
 }
 
 /// The provider binary cargo built for this test run.
-pub fn provider_binary() -> PathBuf {
+pub(crate) fn provider_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-crosscluster"))
 }
 
 /// The result of one Terraform command.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub args: Vec<String>,
     pub code: i32,
     pub stdout: String,
@@ -52,7 +52,7 @@ pub struct Run {
 impl Run {
     /// Fails the test, showing the whole output, unless the command exited 0.
     #[track_caller]
-    pub fn success(self) -> Run {
+    pub(crate) fn success(self) -> Run {
         assert_eq!(
             self.code,
             0,
@@ -65,7 +65,7 @@ impl Run {
 
     /// Fails the test unless the command exited non-zero; returns the run for message checks.
     #[track_caller]
-    pub fn failure(self) -> Run {
+    pub(crate) fn failure(self) -> Run {
         assert_ne!(
             self.code,
             0,
@@ -77,13 +77,13 @@ impl Run {
     }
 
     /// stdout and stderr together, for assertions on messages.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
 
     /// The combined output with Terraform's box-drawing and line wrapping removed, so a
     /// message split over lines can be matched as one sentence.
-    pub fn flat(&self) -> String {
+    pub(crate) fn flat(&self) -> String {
         self.text()
             .replace(['│', '╷', '╵'], " ")
             .split_whitespace()
@@ -93,7 +93,7 @@ impl Run {
 
     /// Asserts that the (flattened) output contains `needle`.
     #[track_caller]
-    pub fn contains(self, needle: &str) -> Run {
+    pub(crate) fn contains(self, needle: &str) -> Run {
         assert!(
             self.flat().contains(needle),
             "expected {needle:?} in the output of terraform {:?}:\n{}",
@@ -105,14 +105,14 @@ impl Run {
 }
 
 /// A temporary Terraform working directory with the provider wired in through `dev_overrides`.
-pub struct Workdir {
+pub(crate) struct Workdir {
     dir: tempfile::TempDir,
     env: Vec<(String, String)>,
 }
 
 impl Workdir {
     /// A new empty working directory.
-    pub fn new() -> Workdir {
+    pub(crate) fn new() -> Workdir {
         let dir = tempfile::Builder::new()
             .prefix("tfacc-")
             .tempdir()
@@ -133,12 +133,12 @@ impl Workdir {
     }
 
     /// The directory's path.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes `content` to `name` inside the directory (creating parent folders).
-    pub fn write(&self, name: &str, content: &str) -> &Self {
+    pub(crate) fn write(&self, name: &str, content: &str) -> &Self {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create dir");
@@ -148,19 +148,19 @@ impl Workdir {
     }
 
     /// Replaces `main.tf` with `content`.
-    pub fn config(&self, content: &str) -> &Self {
+    pub(crate) fn config(&self, content: &str) -> &Self {
         self.write("main.tf", content)
     }
 
     /// Sets an environment variable for every later command.
-    pub fn env(&mut self, key: &str, value: &str) -> &mut Self {
+    pub(crate) fn env(&mut self, key: &str, value: &str) -> &mut Self {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.to_string(), value.to_string()));
         self
     }
 
     /// Runs `terraform <args>` in the directory and waits for it (bounded by a timeout).
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(terraform_path());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -236,50 +236,50 @@ impl Workdir {
         }
     }
 
-    pub fn init(&self) -> Run {
+    pub(crate) fn init(&self) -> Run {
         self.run(&["init", "-input=false", "-no-color"])
     }
 
-    pub fn validate(&self) -> Run {
+    pub(crate) fn validate(&self) -> Run {
         self.run(&["validate", "-no-color"])
     }
 
-    pub fn plan(&self) -> Run {
+    pub(crate) fn plan(&self) -> Run {
         self.run(&["plan", "-input=false", "-no-color"])
     }
 
     /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error.
-    pub fn plan_code(&self) -> Run {
+    pub(crate) fn plan_code(&self) -> Run {
         self.run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"])
     }
 
     /// Asserts that a plan right now has no changes.
     #[track_caller]
-    pub fn assert_no_changes(&self) {
+    pub(crate) fn assert_no_changes(&self) {
         let run = self.plan_code();
         assert_eq!(run.code, 0, "expected an empty plan:\n{}", run.text());
     }
 
-    pub fn apply(&self) -> Run {
+    pub(crate) fn apply(&self) -> Run {
         self.run(&["apply", "-input=false", "-no-color", "-auto-approve"])
     }
 
-    pub fn destroy(&self) -> Run {
+    pub(crate) fn destroy(&self) -> Run {
         self.run(&["destroy", "-input=false", "-no-color", "-auto-approve"])
     }
 
-    pub fn import(&self, address: &str, id: &str) -> Run {
+    pub(crate) fn import(&self, address: &str, id: &str) -> Run {
         self.run(&["import", "-input=false", "-no-color", address, id])
     }
 
     /// `terraform show -json` of the current state.
-    pub fn state_json(&self) -> serde_json::Value {
+    pub(crate) fn state_json(&self) -> serde_json::Value {
         let run = self.run(&["show", "-json", "-no-color"]).success();
         serde_json::from_str(&run.stdout).expect("show -json output is JSON")
     }
 
     /// Saves a plan to `tfplan` and returns `terraform show -json tfplan`.
-    pub fn plan_json(&self) -> serde_json::Value {
+    pub(crate) fn plan_json(&self) -> serde_json::Value {
         self.run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
             .success();
         let run = self
@@ -289,7 +289,7 @@ impl Workdir {
     }
 
     /// All outputs as `{name: value}` (`terraform output -json`).
-    pub fn outputs(&self) -> serde_json::Value {
+    pub(crate) fn outputs(&self) -> serde_json::Value {
         let run = self.run(&["output", "-json", "-no-color"]).success();
         let all: serde_json::Value =
             serde_json::from_str(&run.stdout).expect("output -json is JSON");
@@ -306,12 +306,12 @@ impl Workdir {
     }
 
     /// The raw text of `terraform.tfstate` (empty when there is none).
-    pub fn state_file(&self) -> String {
+    pub(crate) fn state_file(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("terraform.tfstate")).unwrap_or_default()
     }
 
     /// The state of one resource by address (`values` of `show -json`), if present.
-    pub fn resource(&self, address: &str) -> Option<serde_json::Value> {
+    pub(crate) fn resource(&self, address: &str) -> Option<serde_json::Value> {
         let state = self.state_json();
         find_resource(&state["values"]["root_module"], address)
     }

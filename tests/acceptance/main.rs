@@ -1,5 +1,6 @@
 //! Acceptance tests: the real Terraform CLI drives the real provider binary; the Elastic APIs
 //! are served by the simulator (`tests/simulator`) started in-process.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 mod harness;
 mod sim;

@@ -13,7 +13,7 @@ use crate::sim::Sim;
 
 /// Adds an `accounts` trust entry for organization `org` (all clusters) to deployment `name`,
 /// through the Cloud API as that deployment's organization, and completes the plan.
-pub fn trust_org(sim: &Sim, name: &str, org: &str) {
+pub(crate) fn trust_org(sim: &Sim, name: &str, org: &str) {
     let (id, d) = sim.dep(name);
     let auth = format!("ApiKey {}", sim.cloud_key_for(name));
     let url = format!(
@@ -46,7 +46,7 @@ pub fn trust_org(sim: &Sim, name: &str, org: &str) {
 }
 
 /// The flat persistent cluster settings of deployment `name`.
-pub fn persistent_settings(sim: &Sim, name: &str) -> serde_json::Map<String, Value> {
+pub(crate) fn persistent_settings(sim: &Sim, name: &str) -> serde_json::Map<String, Value> {
     let d = sim.dep(name).1;
     let (status, body) = sim.http(
         "GET",

@@ -10,7 +10,7 @@ use crosscluster_sim::{Fixture, Options, Ready, ReadyDeployment, Running};
 use serde_json::{Value, json};
 
 /// A running simulator owned by one test.
-pub struct Sim {
+pub(crate) struct Sim {
     rt: tokio::runtime::Runtime,
     running: Option<Running>,
     http: reqwest::Client,
@@ -22,7 +22,7 @@ pub struct Sim {
 impl Sim {
     /// The default fixture (organization 1: `local` 9.1.0, `old-local` 8.12.2, `legacy` 7.5.2;
     /// organization 2: `remote` 9.1.0) with fast plans. `name` names the request-log file.
-    pub fn start(name: &str) -> Sim {
+    pub(crate) fn start(name: &str) -> Sim {
         Sim::with(
             name,
             Fixture::default_fixture(),
@@ -34,7 +34,7 @@ impl Sim {
     }
 
     /// A simulator with an explicit fixture and options.
-    pub fn with(name: &str, fixture: Fixture, opts: Options) -> Sim {
+    pub(crate) fn with(name: &str, fixture: Fixture, opts: Options) -> Sim {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -54,7 +54,7 @@ impl Sim {
     }
 
     /// A deployment by name: its id and ready entry.
-    pub fn dep(&self, name: &str) -> (String, ReadyDeployment) {
+    pub(crate) fn dep(&self, name: &str) -> (String, ReadyDeployment) {
         let (id, d) = self
             .ready
             .deployment(name)
@@ -63,12 +63,12 @@ impl Sim {
     }
 
     /// The id of a deployment by name.
-    pub fn id(&self, name: &str) -> String {
+    pub(crate) fn id(&self, name: &str) -> String {
         self.dep(name).0
     }
 
     /// The Cloud API key of the organization owning deployment `name`.
-    pub fn cloud_key_for(&self, name: &str) -> String {
+    pub(crate) fn cloud_key_for(&self, name: &str) -> String {
         let org = self.dep(name).1.organization_id;
         self.ready.organizations[&org].api_key.clone()
     }
@@ -76,7 +76,7 @@ impl Sim {
     /// A `provider "crosscluster"` block (with optional alias) whose `cloud` connection is the
     /// organization of deployment `cloud_of` and whose `elasticsearch` connection is deployment
     /// `es_of` (either may be `None`).
-    pub fn provider_block(
+    pub(crate) fn provider_block(
         &self,
         alias: Option<&str>,
         cloud_of: Option<&str>,
@@ -109,7 +109,7 @@ impl Sim {
     }
 
     /// A request to the simulator's control API; returns the JSON answer.
-    pub fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub(crate) fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self.http.request(method, self.url(path));
         if let Some(b) = body {
@@ -128,12 +128,12 @@ impl Sim {
     }
 
     /// `GET /_sim/state`.
-    pub fn state(&self) -> Value {
+    pub(crate) fn state(&self) -> Value {
         self.control("GET", "/_sim/state", None)
     }
 
     /// The state of one deployment by name, as `/_sim/state` shows it.
-    pub fn deployment_state(&self, name: &str) -> Value {
+    pub(crate) fn deployment_state(&self, name: &str) -> Value {
         let id = self.id(name);
         let state = self.state();
         let deployments = &state["deployments"];
@@ -149,7 +149,7 @@ impl Sim {
     }
 
     /// The request log, optionally only `cloud`, `es` or one deployment.
-    pub fn requests(&self, target: Option<&str>) -> Vec<Value> {
+    pub(crate) fn requests(&self, target: Option<&str>) -> Vec<Value> {
         let path = match target {
             Some(t) => format!("/_sim/requests?target={t}"),
             None => "/_sim/requests".to_string(),
@@ -161,12 +161,12 @@ impl Sim {
     }
 
     /// Adds fault rules (`POST /_sim/faults`).
-    pub fn faults(&self, rules: Value) {
+    pub(crate) fn faults(&self, rules: Value) {
         self.control("POST", "/_sim/faults", Some(rules));
     }
 
     /// Changes `plan_ms` / `latency_ms`.
-    pub fn config(&self, plan_ms: Option<u64>, latency_ms: Option<u64>) {
+    pub(crate) fn config(&self, plan_ms: Option<u64>, latency_ms: Option<u64>) {
         self.control(
             "POST",
             "/_sim/config",
@@ -175,12 +175,12 @@ impl Sim {
     }
 
     /// Runs an async block on the simulator's runtime (for direct API calls in tests).
-    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+    pub(crate) fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }
 
     /// A raw HTTP call; returns status and JSON body.
-    pub fn http(
+    pub(crate) fn http(
         &self,
         method: &str,
         url: &str,
@@ -203,7 +203,7 @@ impl Sim {
     }
 
     /// Basic auth header value of deployment `name`'s `elastic` user.
-    pub fn es_auth(&self, name: &str) -> String {
+    pub(crate) fn es_auth(&self, name: &str) -> String {
         use base64::Engine as _;
         let d = self.dep(name).1;
         let raw = format!("{}:{}", d.username, d.password);
@@ -216,7 +216,7 @@ impl Sim {
     /// White-box: the text of keystore entry `setting` of deployment `name`, read straight
     /// from the simulator's memory (the APIs never return keystore values). For tests that
     /// prove a secret went to the keystore and nowhere else.
-    pub fn keystore_value(&self, name: &str, setting: &str) -> Option<String> {
+    pub(crate) fn keystore_value(&self, name: &str, setting: &str) -> Option<String> {
         let id = self.id(name);
         let running = self.running.as_ref()?;
         let world = running.sim().world();

@@ -13,17 +13,17 @@ use crosscluster_sim::{Fixture, Options};
 const ADDR: &str = "crosscluster_trusted_environment.t";
 
 /// A working directory (the harness already makes the provider poll plans every 50 ms).
-pub fn workdir() -> Workdir {
+pub(crate) fn workdir() -> Workdir {
     Workdir::new()
 }
 
 /// The accepted trust of a deployment as the simulator stores it.
-pub fn trust(sim: &Sim, name: &str) -> Json {
+pub(crate) fn trust(sim: &Sim, name: &str) -> Json {
     sim.deployment_state(name)["trust"].clone()
 }
 
 /// The trust of a deployment as the Cloud API shows it (names, certificate metadata).
-pub fn api_trust(sim: &Sim, name: &str) -> Json {
+pub(crate) fn api_trust(sim: &Sim, name: &str) -> Json {
     let (id, _) = sim.dep(name);
     let (status, body) = sim.http(
         "GET",
@@ -40,7 +40,7 @@ pub fn api_trust(sim: &Sim, name: &str) -> Json {
 
 /// Changes a deployment's trust outside Terraform, the way another tool would: read, edit the
 /// whole trust object, update (and let the plan complete).
-pub fn edit_trust_out_of_band(sim: &Sim, name: &str, edit: impl FnOnce(&mut Json)) {
+pub(crate) fn edit_trust_out_of_band(sim: &Sim, name: &str, edit: impl FnOnce(&mut Json)) {
     let (id, _) = sim.dep(name);
     let auth = format!("ApiKey {}", sim.cloud_key_for(name));
     let url = format!("{}/api/v1/deployments/{id}", sim.ready.cloud_url);
@@ -74,7 +74,7 @@ fn account<'a>(t: &'a Json, org: &str) -> Option<&'a Json> {
 }
 
 /// A self-signed CA certificate in PEM form.
-pub fn ca_pem(name: &str) -> String {
+pub(crate) fn ca_pem(name: &str) -> String {
     rcgen::generate_simple_self_signed(vec![name.to_string()])
         .expect("certificate")
         .cert

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 #[derive(Debug, Clone)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
@@ -22,28 +22,28 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.target.split('?').next().unwrap()
     }
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap()
     }
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
     pub delay: Duration,
 }
 
-pub fn reply(status: u16, body: Value) -> Reply {
+pub(crate) fn reply(status: u16, body: Value) -> Reply {
     Reply {
         status,
         headers: vec![],
@@ -54,13 +54,13 @@ pub fn reply(status: u16, body: Value) -> Reply {
 
 type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
 
-pub struct Mock {
+pub(crate) struct Mock {
     pub url: String,
     pub log: Arc<Mutex<Vec<Recorded>>>,
 }
 
 impl Mock {
-    pub async fn start(
+    pub(crate) async fn start(
         handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
     ) -> Mock {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -141,12 +141,12 @@ impl Mock {
         Mock { url, log }
     }
 
-    pub fn requests(&self) -> Vec<Recorded> {
+    pub(crate) fn requests(&self) -> Vec<Recorded> {
         self.log.lock().unwrap().clone()
     }
 }
 
-pub fn fast_http() -> HttpSettings {
+pub(crate) fn fast_http() -> HttpSettings {
     HttpSettings {
         timeout: Duration::from_secs(5),
         retry: RetryPolicy {
@@ -158,9 +158,9 @@ pub fn fast_http() -> HttpSettings {
     }
 }
 
-pub const API_KEY: &str = "essu_TOP_SECRET_CLOUD_KEY";
+pub(crate) const API_KEY: &str = "essu_TOP_SECRET_CLOUD_KEY";
 
-pub fn cloud(url: &str) -> CloudClient {
+pub(crate) fn cloud(url: &str) -> CloudClient {
     let mut cfg = CloudConfig::new(url, CloudAuth::ApiKey(Secret::new(API_KEY)));
     cfg.http = fast_http();
     cfg.plan_poll_interval = Duration::from_millis(20);
@@ -168,7 +168,7 @@ pub fn cloud(url: &str) -> CloudClient {
     CloudClient::new(cfg).unwrap()
 }
 
-pub fn deployment(trust: Value, pending: Option<Value>) -> Value {
+pub(crate) fn deployment(trust: Value, pending: Option<Value>) -> Value {
     json!({
         "id": "d1", "name": "prod", "healthy": true,
         "resources": {"elasticsearch": [
@@ -185,13 +185,13 @@ pub fn deployment(trust: Value, pending: Option<Value>) -> Value {
     })
 }
 
-pub fn es(urls: Vec<String>, auth: EsAuth) -> EsClient {
+pub(crate) fn es(urls: Vec<String>, auth: EsAuth) -> EsClient {
     let mut cfg = EsConfig::new(urls, auth);
     cfg.http = fast_http();
     EsClient::new(cfg).unwrap()
 }
 
-pub fn root(version: &str) -> Value {
+pub(crate) fn root(version: &str) -> Value {
     json!({"name": "n", "cluster_name": "c", "cluster_uuid": "u", "version": {"number": version, "build_flavor": "default"}})
 }
 
@@ -199,7 +199,7 @@ pub fn root(version: &str) -> Value {
 /// makes it: merge the fields of `entry` into the entry of `settings.trust.<list>` whose `key`
 /// field equals the entry's, or append `entry` when none does (or it has no `key`). Every other
 /// field and entry stays as it came. Reports whether anything changed.
-pub fn upsert_trust_entry(
+pub(crate) fn upsert_trust_entry(
     settings: &mut Value,
     list: &str,
     key: &str,
@@ -247,7 +247,7 @@ pub fn upsert_trust_entry(
 }
 
 /// Trust every cluster of account `id` (see [`upsert_trust_entry`]).
-pub fn add_account(settings: &mut Value, id: &str) -> Result<Changed, String> {
+pub(crate) fn add_account(settings: &mut Value, id: &str) -> Result<Changed, String> {
     upsert_trust_entry(
         settings,
         "accounts",
@@ -257,7 +257,7 @@ pub fn add_account(settings: &mut Value, id: &str) -> Result<Changed, String> {
 }
 
 /// `../shared/tools/check-contract`, when this checkout has it (a user's clone does not).
-pub fn contract_tool() -> Option<std::path::PathBuf> {
+pub(crate) fn contract_tool() -> Option<std::path::PathBuf> {
     let tool =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-contract");
     if tool.exists() {
@@ -270,7 +270,7 @@ pub fn contract_tool() -> Option<std::path::PathBuf> {
 
 /// Runs `tool --spec <spec>` on the simulator's request log for that spec (`cloud` or `es`) and
 /// fails the test on any contract problem (skips when the checker itself is unusable).
-pub async fn assert_contract(tool: &std::path::Path, cloud_url: &str, spec: &str) {
+pub(crate) async fn assert_contract(tool: &std::path::Path, cloud_url: &str, spec: &str) {
     let jsonl = reqwest::Client::new()
         .get(format!(
             "{cloud_url}/_sim/requests?target={spec}&format=jsonl"

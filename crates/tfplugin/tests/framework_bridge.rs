@@ -1,17 +1,18 @@
 //! The tfplugin6 bridge exercised in-process with a tiny fake provider.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use crosscluster::framework::decode::{ObjectReader, set_attr};
-use crosscluster::framework::diag::Diagnostics;
-use crosscluster::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator};
-use crosscluster::framework::traits::*;
-use crosscluster::framework::value::{Type, Value};
-use crosscluster::plugin::provider_service::ProviderService;
-use crosscluster::plugin::tfplugin6 as pb;
-use crosscluster::plugin::tfplugin6::provider_server::Provider as _;
+use tfplugin::framework::decode::{ObjectReader, set_attr};
+use tfplugin::framework::diag::Diagnostics;
+use tfplugin::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use tfplugin::framework::traits::*;
+use tfplugin::framework::value::{Type, Value};
+use tfplugin::plugin::provider_service::ProviderService;
+use tfplugin::plugin::tfplugin6 as pb;
+use tfplugin::plugin::tfplugin6::provider_server::Provider as _;
 use serde_json::json;
 use tonic::Request;
 

@@ -1,13 +1,14 @@
 //! Schema → tfplugin6 protocol conversion.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
-use crosscluster::framework::diag::{AttributePath, Diagnostic, Diagnostics};
-use crosscluster::framework::schema::{Attribute, Block, NestedBlock, ObjectNesting, Schema};
-use crosscluster::framework::traits::{Parameter, Signature};
-use crosscluster::framework::value::Type;
-use crosscluster::plugin::provider_service::{
+use tfplugin::framework::diag::{AttributePath, Diagnostic, Diagnostics};
+use tfplugin::framework::schema::{Attribute, Block, NestedBlock, ObjectNesting, Schema};
+use tfplugin::framework::traits::{Parameter, Signature};
+use tfplugin::framework::value::Type;
+use tfplugin::plugin::provider_service::{
     diagnostics_to_proto, function_to_proto, schema_to_proto,
 };
-use crosscluster::plugin::tfplugin6 as pb;
+use tfplugin::plugin::tfplugin6 as pb;
 
 fn type_json(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).unwrap()

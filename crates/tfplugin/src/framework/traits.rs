@@ -12,11 +12,11 @@
 //!
 //! ```
 //! use async_trait::async_trait;
-//! use crosscluster::framework::decode::{ObjectReader, set_attr};
-//! use crosscluster::framework::diag::Diagnostics;
-//! use crosscluster::framework::schema::{Attribute, Block, Schema};
-//! use crosscluster::framework::traits::*;
-//! use crosscluster::framework::value::Value;
+//! use tfplugin::framework::decode::{ObjectReader, set_attr};
+//! use tfplugin::framework::diag::Diagnostics;
+//! use tfplugin::framework::schema::{Attribute, Block, Schema};
+//! use tfplugin::framework::traits::*;
+//! use tfplugin::framework::value::Value;
 //!
 //! struct Greeting;
 //!
@@ -58,8 +58,8 @@
 //!
 //! ```
 //! use async_trait::async_trait;
-//! use crosscluster::framework::traits::*;
-//! use crosscluster::framework::value::{Type, Value};
+//! use tfplugin::framework::traits::*;
+//! use tfplugin::framework::value::{Type, Value};
 //!
 //! struct Upper;
 //!

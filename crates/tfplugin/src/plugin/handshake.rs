@@ -160,7 +160,7 @@ impl SocketDir {
         use std::os::unix::fs::DirBuilderExt as _;
         let mut last_err = None;
         for _ in 0..8 {
-            let dir = base.join(format!("crosscluster-plugin-{}", random_hex(8)?));
+            let dir = base.join(format!("tfplugin-{}", random_hex(8)?));
             match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
                 Ok(()) => {
                     let socket = dir.join("plugin.sock");

@@ -1,14 +1,15 @@
 //! Codec tests for the cty value layer: byte-exact vectors from the Go implementations
 //! (go-cty / terraform-plugin-go test expectations), round trips of every kind, error paths,
 //! and a bounded fuzz loop proving that arbitrary input never panics.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
-use crosscluster::framework::json::{decode_json, encode_json};
-use crosscluster::framework::msgpack::{decode, encode};
-use crosscluster::framework::type_json::{type_from_json_bytes, type_to_json_bytes};
-use crosscluster::framework::value::{
+use tfplugin::framework::json::{decode_json, encode_json};
+use tfplugin::framework::msgpack::{decode, encode};
+use tfplugin::framework::type_json::{type_from_json_bytes, type_to_json_bytes};
+use tfplugin::framework::value::{
     AttributePath, CodecError, MAX_DEPTH, Number, Refinements, Type, Value,
 };
 

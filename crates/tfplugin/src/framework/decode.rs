@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use std::collections::BTreeMap;
-//! use crosscluster::framework::decode::ObjectReader;
-//! use crosscluster::framework::value::Value;
+//! use tfplugin::framework::decode::ObjectReader;
+//! use tfplugin::framework::value::Value;
 //!
 //! let mut m = BTreeMap::new();
 //! m.insert("name".to_string(), Value::String("eu".into()));

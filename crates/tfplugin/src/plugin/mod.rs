@@ -1,6 +1,6 @@
 //! Plugin layer: the go-plugin transport Terraform uses to talk to a provider.
 //!
-//! This module knows nothing of Elastic. It provides:
+//! It knows nothing of any particular provider; it provides:
 //! - the go-plugin handshake ([`handshake`]): magic cookie, protocol version negotiation,
 //!   listener (unix socket, TCP fallback) and the handshake line on stdout;
 //! - AutoMTLS ([`tls`]): a fresh self-signed server certificate and a verifier that accepts
@@ -9,13 +9,18 @@
 //!   health, 256 MiB message limits, signal handling and `--debug` reattach mode;
 //! - hclog-style JSON logging on stderr with secret redaction ([`logging`]).
 //!
-//! A binary uses it like this (see `src/main.rs`):
+//! A binary usually calls [`crate::run`]; done by hand it looks like this:
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), crosscluster::plugin::PluginError> {
-//! use crosscluster::plugin::{ServeOptions, serve};
-//! crosscluster::plugin::logging::init_from_env();
-//! let opts = ServeOptions::from_args(std::env::args().skip(1))?;
+//! # async fn run() -> Result<(), tfplugin::plugin::PluginError> {
+//! use tfplugin::plugin::{ProviderIdentity, ServeOptions, serve};
+//! const ID: ProviderIdentity = ProviderIdentity {
+//!     type_name: "example",
+//!     registry_address: "registry.terraform.io/example/example",
+//!     crates: &["terraform_provider_example"],
+//! };
+//! tfplugin::plugin::logging::init_from_env(ID);
+//! let opts = ServeOptions::from_args(&ID, std::env::args().skip(1))?;
 //! // Add the tfplugin6 service (built with `.max_decoding_message_size(MAX_MESSAGE_SIZE)`
 //! // and `.max_encoding_message_size(MAX_MESSAGE_SIZE)`) to these routes.
 //! let routes = tonic::service::Routes::default();
@@ -25,6 +30,7 @@
 
 pub mod error;
 pub mod handshake;
+pub mod identity;
 pub mod logging;
 pub mod server;
 pub mod tls;
@@ -38,7 +44,8 @@ pub mod go_plugin {
 pub use error::PluginError;
 pub use handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTOCOL_VERSION};
 pub use logging::{REDACTED, Secret};
-pub use server::{MAX_MESSAGE_SIZE, PROVIDER_ADDRESS, ServeOptions, serve};
+pub use identity::ProviderIdentity;
+pub use server::{MAX_MESSAGE_SIZE, ServeOptions, serve};
 
 /// Generated tfplugin6 protocol messages, server and client.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]

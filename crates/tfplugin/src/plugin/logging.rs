@@ -10,12 +10,11 @@
 //! - any field whose name contains one of [`SENSITIVE_NAME_PARTS`] (case-insensitive) is
 //!   written as `(sensitive value)` whatever its value, in events and in span fields.
 //!
-//! Targets of this crate map to `@module` `provider.crosscluster` or
-//! `provider.crosscluster.<sub>`: `crosscluster::client::cloud` gives
-//! `provider.crosscluster.client`, `crosscluster::provider::resources::x` gives
-//! `provider.crosscluster.resources` (a leading `provider` segment is dropped). A custom
-//! target should therefore be written `crosscluster::<sub>`. Events of other crates (h2,
-//! hyper, tonic...) are only written at `warn` and `error`.
+//! Targets of the provider's crates (its [`ProviderIdentity`]) map to `@module`
+//! `provider.<type_name>` or `provider.<type_name>.<sub>`, see
+//! [`ProviderIdentity::module_for_target`]. A custom target should therefore be written
+//! `<crate>::<sub>`. Events of other crates (h2, hyper, tonic...) are only written at `warn`
+//! and `error`.
 
 use std::fmt;
 use std::io::Write;
@@ -28,10 +27,10 @@ use tracing::{Event, Level, Metadata, Subscriber, span};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 
+use super::identity::ProviderIdentity;
+
 /// What redacted values are replaced with (Terraform's own wording).
 pub const REDACTED: &str = "(sensitive value)";
-/// The `@module` of the provider's log lines.
-pub const MODULE: &str = "provider.crosscluster";
 /// Field-name fragments that mark a field as sensitive (matched case-insensitively).
 pub const SENSITIVE_NAME_PARTS: &[&str] = &[
     "password",
@@ -43,9 +42,6 @@ pub const SENSITIVE_NAME_PARTS: &[&str] = &[
     "credentials",
     "authorization",
 ];
-
-/// Crate names whose targets count as "ours" (library and binary crate).
-const OUR_CRATES: &[&str] = &["crosscluster", "terraform_provider_crosscluster"];
 
 /// Whether a field with this name must never be logged in clear.
 pub fn is_sensitive_field_name(name: &str) -> bool {
@@ -178,9 +174,9 @@ pub fn level_from_env() -> Option<LogLevel> {
 
 /// Installs [`HclogLayer`] writing to stderr as the global `tracing` subscriber, at the level
 /// from the environment. Installs nothing when logging is off. Returns the level in effect.
-pub fn init_from_env() -> Option<LogLevel> {
+pub fn init_from_env(identity: ProviderIdentity) -> Option<LogLevel> {
     let level = level_from_env()?;
-    let subscriber = tracing_subscriber::registry().with(HclogLayer::stderr(level));
+    let subscriber = tracing_subscriber::registry().with(HclogLayer::stderr(level, identity));
     // Fails only if a subscriber is already installed, which then stays in charge.
     let _ = tracing::subscriber::set_global_default(subscriber);
     Some(level)
@@ -209,37 +205,13 @@ pub fn format_timestamp(t: time::OffsetDateTime) -> String {
     )
 }
 
-/// The `@module` for an event target (see the module docs).
-pub fn module_for_target(target: &str) -> String {
-    let mut segments = target.split("::");
-    let first = segments.next().unwrap_or_default();
-    if OUR_CRATES.contains(&first) {
-        let mut sub = segments.next();
-        if sub == Some("provider") {
-            sub = segments.next();
-        }
-        match sub {
-            Some(s) if !s.is_empty() => format!("{MODULE}.{s}"),
-            _ => MODULE.to_owned(),
-        }
-    } else if first.is_empty() {
-        MODULE.to_owned()
-    } else {
-        format!("{MODULE}.{first}")
-    }
-}
-
-fn is_our_target(target: &str) -> bool {
-    let first = target.split("::").next().unwrap_or_default();
-    OUR_CRATES.contains(&first)
-}
-
 type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
 
 /// A `tracing_subscriber` layer writing one hclog JSON object per event.
 #[derive(Clone)]
 pub struct HclogLayer {
     level: LogLevel,
+    identity: ProviderIdentity,
     writer: SharedWriter,
 }
 
@@ -253,21 +225,26 @@ impl fmt::Debug for HclogLayer {
 
 impl HclogLayer {
     /// A layer writing to stderr at `level` and above.
-    pub fn stderr(level: LogLevel) -> Self {
-        Self::with_writer(level, std::io::stderr())
+    pub fn stderr(level: LogLevel, identity: ProviderIdentity) -> Self {
+        Self::with_writer(level, identity, std::io::stderr())
     }
 
     /// A layer writing to any writer (tests use an in-memory buffer).
-    pub fn with_writer(level: LogLevel, writer: impl Write + Send + 'static) -> Self {
+    pub fn with_writer(
+        level: LogLevel,
+        identity: ProviderIdentity,
+        writer: impl Write + Send + 'static,
+    ) -> Self {
         Self {
             level,
+            identity,
             writer: Arc::new(Mutex::new(Box::new(writer))),
         }
     }
 
     fn allows(&self, meta: &Metadata<'_>) -> bool {
         let level = LogLevel::from_tracing(meta.level());
-        let min = if is_our_target(meta.target()) {
+        let min = if self.identity.owns_target(meta.target()) {
             self.level
         } else {
             self.level.max(LogLevel::Warn)
@@ -436,7 +413,7 @@ where
         );
         object.insert(
             "@module".to_owned(),
-            Value::String(module_for_target(meta.target())),
+            Value::String(self.identity.module_for_target(meta.target())),
         );
         object.insert(
             "@timestamp".to_owned(),
@@ -452,6 +429,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::identity::TEST_IDENTITY;
 
     /// An in-memory writer shared with the test.
     #[derive(Clone, Default)]
@@ -485,7 +463,7 @@ mod tests {
     fn capture(level: LogLevel, f: impl FnOnce()) -> Buffer {
         let buf = Buffer::default();
         let subscriber =
-            tracing_subscriber::registry().with(HclogLayer::with_writer(level, buf.clone()));
+            tracing_subscriber::registry().with(HclogLayer::with_writer(level, TEST_IDENTITY, buf.clone()));
         tracing::subscriber::with_default(subscriber, f);
         buf
     }
@@ -662,6 +640,8 @@ mod tests {
 
     #[test]
     fn module_names() {
+        const MODULE: &str = "provider.crosscluster";
+        let module_for_target = |t: &str| TEST_IDENTITY.module_for_target(t);
         assert_eq!(module_for_target("crosscluster"), MODULE);
         assert_eq!(module_for_target("crosscluster::provider"), MODULE);
         assert_eq!(module_for_target("terraform_provider_crosscluster"), MODULE);

@@ -3,8 +3,8 @@
 //! Schemas are built with small builder methods:
 //!
 //! ```
-//! use crosscluster::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator};
-//! use crosscluster::framework::value::{Type, Value};
+//! use tfplugin::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+//! use tfplugin::framework::value::{Type, Value};
 //!
 //! let schema = Schema::new(
 //!     Block::new()

@@ -18,6 +18,7 @@ use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::go_plugin::grpc_broker_server::{GrpcBroker, GrpcBrokerServer};
+use super::identity::ProviderIdentity;
 use super::go_plugin::grpc_controller_server::{GrpcController, GrpcControllerServer};
 use super::go_plugin::grpc_stdio_server::{GrpcStdio, GrpcStdioServer};
 use super::go_plugin::{ConnInfo, Empty, StdioData};
@@ -34,9 +35,6 @@ use super::{PluginError, tls};
 /// must call `.max_decoding_message_size(MAX_MESSAGE_SIZE)` and
 /// `.max_encoding_message_size(MAX_MESSAGE_SIZE)` on the generated `ProviderServer`.
 pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
-
-/// The provider's registry address, used in the `--debug` reattach line.
-pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/crosscluster/crosscluster";
 
 /// go-plugin's gRPC health service name; it must report SERVING.
 pub const HEALTH_SERVICE_NAME: &str = "plugin";
@@ -60,21 +58,23 @@ pub struct ServeOptions {
     pub shutdown: CancellationToken,
 }
 
-impl Default for ServeOptions {
-    fn default() -> Self {
+impl ServeOptions {
+    /// Normal mode for the provider `identity`.
+    pub fn new(identity: &ProviderIdentity) -> Self {
         Self {
             debug: false,
-            provider_address: PROVIDER_ADDRESS.to_owned(),
+            provider_address: identity.registry_address.to_owned(),
             shutdown: CancellationToken::new(),
         }
     }
-}
 
-impl ServeOptions {
     /// Parses the command-line arguments (without the program name): only `--debug`
     /// (or Go-style `-debug`) is accepted.
-    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, PluginError> {
-        let mut opts = Self::default();
+    pub fn from_args(
+        identity: &ProviderIdentity,
+        args: impl IntoIterator<Item = String>,
+    ) -> Result<Self, PluginError> {
+        let mut opts = Self::new(identity);
         for arg in args {
             match arg.as_str() {
                 "--debug" | "-debug" => opts.debug = true,
@@ -193,17 +193,17 @@ fn install_signal_handlers(shutdown: &CancellationToken, debug: bool) -> Result<
     tokio::spawn(async move {
         while sigint.recv().await.is_some() {
             if debug {
-                tracing::info!(target: "crosscluster::plugin", "interrupt received, stopping");
+                tracing::info!(target: "tfplugin::plugin", "interrupt received, stopping");
                 token.cancel();
             } else {
-                tracing::debug!(target: "crosscluster::plugin", "interrupt received, ignored");
+                tracing::debug!(target: "tfplugin::plugin", "interrupt received, ignored");
             }
         }
     });
     let token = shutdown.clone();
     tokio::spawn(async move {
         if sigterm.recv().await.is_some() {
-            tracing::info!(target: "crosscluster::plugin", "SIGTERM received, stopping");
+            tracing::info!(target: "tfplugin::plugin", "SIGTERM received, stopping");
             token.cancel();
         }
     });
@@ -231,7 +231,7 @@ async fn run(
 
     announce()?;
     tracing::info!(
-        target: "crosscluster::plugin",
+        target: "tfplugin::plugin",
         network = listener.network(),
         address = %listener.address(),
         "plugin server started"
@@ -248,7 +248,7 @@ async fn run(
     let result = tokio::select! {
         r = &mut server => r.map_err(PluginError::from),
         () = forced => {
-            tracing::debug!(target: "crosscluster::plugin", "open calls did not finish in time");
+            tracing::debug!(target: "tfplugin::plugin", "open calls did not finish in time");
             Ok(())
         }
     };
@@ -256,7 +256,7 @@ async fn run(
     let _ = accept_task.await;
     // The accept task has ended: this drops the last listener reference, removing the socket.
     drop(listener);
-    tracing::info!(target: "crosscluster::plugin", "plugin server stopped");
+    tracing::info!(target: "tfplugin::plugin", "plugin server stopped");
     result
 }
 
@@ -310,7 +310,7 @@ async fn accept_loop(
         let io = match accepted {
             Ok(io) => io,
             Err(e) => {
-                tracing::warn!(target: "crosscluster::plugin", error = %e, "accept failed");
+                tracing::warn!(target: "tfplugin::plugin", error = %e, "accept failed");
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
@@ -330,12 +330,12 @@ async fn accept_loop(
                             let _ = tx.send(Ok(ServerConn(Box::new(stream)))).await;
                         }
                         Ok(Err(e)) => tracing::warn!(
-                            target: "crosscluster::plugin",
+                            target: "tfplugin::plugin",
                             error = %e,
                             "TLS handshake with a client failed"
                         ),
                         Err(_) => tracing::warn!(
-                            target: "crosscluster::plugin",
+                            target: "tfplugin::plugin",
                             "TLS handshake with a client timed out"
                         ),
                     }
@@ -418,7 +418,7 @@ struct Controller {
 #[tonic::async_trait]
 impl GrpcController for Controller {
     async fn shutdown(&self, _request: Request<Empty>) -> Result<Response<Empty>, Status> {
-        tracing::info!(target: "crosscluster::plugin", "shutdown requested by the host");
+        tracing::info!(target: "tfplugin::plugin", "shutdown requested by the host");
         self.shutdown.cancel();
         Ok(Response::new(Empty {}))
     }
@@ -461,7 +461,7 @@ impl GrpcBroker for Broker {
                     () = token.cancelled() => return,
                     msg = inbound.message() => match msg {
                         Ok(Some(info)) => tracing::debug!(
-                            target: "crosscluster::plugin",
+                            target: "tfplugin::plugin",
                             service_id = info.service_id,
                             "ignoring broker connection info"
                         ),
@@ -477,10 +477,11 @@ impl GrpcBroker for Broker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::identity::TEST_IDENTITY;
 
     #[test]
     fn reattach_line_shape() {
-        let line = reattach_line(PROVIDER_ADDRESS, 4242, "unix", "/tmp/a b/plugin.sock");
+        let line = reattach_line(TEST_IDENTITY.registry_address, 4242, "unix", "/tmp/a b/plugin.sock");
         assert_eq!(
             line,
             "TF_REATTACH_PROVIDERS={\"registry.terraform.io/crosscluster/crosscluster\":\
@@ -491,19 +492,19 @@ mod tests {
 
     #[test]
     fn argument_parsing() {
-        assert!(!ServeOptions::from_args(Vec::new()).unwrap().debug);
+        assert!(!ServeOptions::from_args(&TEST_IDENTITY, Vec::new()).unwrap().debug);
         assert!(
-            ServeOptions::from_args(vec!["--debug".into()])
+            ServeOptions::from_args(&TEST_IDENTITY, vec!["--debug".into()])
                 .unwrap()
                 .debug
         );
         assert!(
-            ServeOptions::from_args(vec!["-debug".into()])
+            ServeOptions::from_args(&TEST_IDENTITY, vec!["-debug".into()])
                 .unwrap()
                 .debug
         );
         assert!(matches!(
-            ServeOptions::from_args(vec!["--bogus".into()]),
+            ServeOptions::from_args(&TEST_IDENTITY, vec!["--bogus".into()]),
             Err(PluginError::InvalidArgument(a)) if a == "--bogus"
         ));
     }

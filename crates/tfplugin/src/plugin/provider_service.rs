@@ -10,8 +10,8 @@
 //!
 //! ```no_run
 //! # use std::sync::Arc;
-//! # fn demo(provider: Arc<dyn crosscluster::framework::traits::Provider>) {
-//! use crosscluster::plugin::provider_service::ProviderService;
+//! # fn demo(provider: Arc<dyn tfplugin::framework::traits::Provider>) {
+//! use tfplugin::plugin::provider_service::ProviderService;
 //! let server = ProviderService::new(provider); // a tonic ProviderServer, 256 MiB limits
 //! # let _ = server;
 //! # }

@@ -1,11 +1,12 @@
 //! Generic plan rules: defaults, unknown computed values, use-state-for-unknown,
 //! requires-replace, write-only nulling, destroy.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on unexpected values
 
 use std::collections::BTreeMap;
 
-use crosscluster::framework::plan::{null_write_only, plan_resource_change, values_equal};
-use crosscluster::framework::schema::{Attribute, Block, NestedBlock, ObjectNesting, PlanModifier};
-use crosscluster::framework::value::{Refinements, Type, Value};
+use tfplugin::framework::plan::{null_write_only, plan_resource_change, values_equal};
+use tfplugin::framework::schema::{Attribute, Block, NestedBlock, ObjectNesting, PlanModifier};
+use tfplugin::framework::value::{Refinements, Type, Value};
 
 fn obj(pairs: Vec<(&str, Value)>) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())

@@ -51,7 +51,7 @@ impl ServerIdentity {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
         let mut params = CertificateParams::new(vec!["localhost".to_owned()])?;
         let mut dn = DistinguishedName::new();
-        dn.push(DnType::OrganizationName, "terraform-provider-crosscluster");
+        dn.push(DnType::OrganizationName, "Terraform provider plugin");
         dn.push(DnType::CommonName, "localhost");
         params.distinguished_name = dn;
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

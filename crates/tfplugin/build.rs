@@ -26,10 +26,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
-    let protoc = protoc_bin_vendored::protoc_bin_path()?;
-    // SAFETY: build scripts are single-threaded at this point; nothing else reads the
-    // environment concurrently.
-    unsafe { std::env::set_var("PROTOC", protoc) };
+    let mut config = prost_build::Config::new();
+    config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
     let well_known = protoc_bin_vendored::include_path()?;
 
     let includes = [proto_dir.to_path_buf(), well_known];
@@ -39,6 +37,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Methods a service does not override answer `Unimplemented`, which Terraform
         // tolerates for optional RPCs.
         .generate_default_stubs(true)
-        .compile_protos(&files, &includes)?;
+        .compile_with_config(config, &files, &includes)?;
     Ok(())
 }

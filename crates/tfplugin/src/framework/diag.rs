@@ -4,7 +4,7 @@
 //! Terraform then shows the offending line of the configuration next to the message.
 //!
 //! ```
-//! use crosscluster::framework::diag::{AttributePath, Diagnostic, Diagnostics};
+//! use tfplugin::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 //! let path = AttributePath::root().attr("cloud").attr("endpoint");
 //! let mut diags = Diagnostics::new();
 //! diags.push(Diagnostic::error("Invalid endpoint", "must be a URL").with_path(path.clone()));
