@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use serde_json::json;
 use tfplugin::framework::decode::{ObjectReader, set_attr};
 use tfplugin::framework::diag::Diagnostics;
 use tfplugin::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator};
@@ -13,7 +14,6 @@ use tfplugin::framework::value::{Type, Value};
 use tfplugin::plugin::provider_service::ProviderService;
 use tfplugin::plugin::tfplugin6 as pb;
 use tfplugin::plugin::tfplugin6::provider_server::Provider as _;
-use serde_json::json;
 use tonic::Request;
 
 struct Fake;

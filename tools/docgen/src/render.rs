@@ -187,6 +187,7 @@ fn member_line<'a>(
                             "Changing this may force a new resource (see the description).",
                         ),
                         PlanModifier::UseStateForUnknown => {}
+                        PlanModifier::Rule(r) => push_sentence(&mut text, &r.description()),
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! resource / data source / function traits. Knows nothing of Elastic.
 
 pub mod json;
+pub mod model;
 pub mod msgpack;
 pub mod type_json;
 pub mod value;

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::diag::AttributePath;
-use super::schema::{AttributeKind, Block, ObjectNesting, PlanModifier};
+use super::schema::{AttributeKind, AttributePlan, Block, ObjectNesting, PlanModifier};
 use super::value::{Refinements, Value};
 
 static NULL: Value = Value::Null;
@@ -312,6 +312,19 @@ fn apply_modifiers(
                 PlanModifier::RequiresReplaceIf(f) => {
                     let pv = prior_v.unwrap_or(&NULL);
                     if replace_allowed && !values_equal(&v, pv) && f(pv, &v) {
+                        replace.push(p.clone());
+                    }
+                }
+                PlanModifier::Rule(rule) => {
+                    let mut ap = AttributePlan {
+                        config: cfg,
+                        prior: prior_v,
+                        planned: v,
+                        requires_replace: false,
+                    };
+                    rule.modify(&mut ap);
+                    v = ap.planned;
+                    if replace_allowed && ap.requires_replace {
                         replace.push(p.clone());
                     }
                 }

@@ -415,6 +415,37 @@ pub enum AttributeKind {
 /// Decides `RequiresReplaceIf`: `(prior state value, planned value) -> replace?`.
 pub type ReplaceIfFn = Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
 
+/// One attribute's plan, as an [`AttributePlanRule`] sees and changes it.
+#[derive(Debug)]
+pub struct AttributePlan<'a> {
+    /// The attribute's configuration value.
+    pub config: &'a Value,
+    /// The attribute's prior state value (`None` while creating).
+    pub prior: Option<&'a Value>,
+    /// The planned value so far; the rule may replace it.
+    pub planned: Value,
+    /// Set to true when the change must replace the resource (ignored while creating).
+    pub requires_replace: bool,
+}
+
+/// A plan rule of one attribute: a value with a description, so documentation can show it.
+pub trait AttributePlanRule: Send + Sync {
+    /// What the rule does, in one sentence (Markdown).
+    fn description(&self) -> String;
+
+    /// Shapes the attribute's plan.
+    fn modify(&self, plan: &mut AttributePlan<'_>);
+}
+
+/// A configuration check of one known, non-null value: a value with a description.
+pub trait ValueRule: Send + Sync {
+    /// What the rule requires, in one sentence (Markdown).
+    fn description(&self) -> String;
+
+    /// Adds an error at `path` when `value` breaks the rule.
+    fn check(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics);
+}
+
 /// A rule that shapes the planned value of an attribute.
 #[derive(Clone)]
 pub enum PlanModifier {
@@ -425,6 +456,29 @@ pub enum PlanModifier {
     RequiresReplaceIf(ReplaceIfFn),
     /// A computed value planned unknown keeps the prior state's value instead.
     UseStateForUnknown,
+    /// Any other rule.
+    Rule(Arc<dyn AttributePlanRule>),
+}
+
+impl PlanModifier {
+    /// A plan modifier from a rule value.
+    pub fn rule(rule: impl AttributePlanRule + 'static) -> Self {
+        Self::Rule(Arc::new(rule))
+    }
+
+    /// What the modifier does, in one sentence.
+    pub fn description(&self) -> String {
+        match self {
+            Self::RequiresReplace => "Changing the value replaces the resource.".to_owned(),
+            Self::RequiresReplaceIf(_) => {
+                "Some changes of the value replace the resource.".to_owned()
+            }
+            Self::UseStateForUnknown => {
+                "Once known, the value keeps its state value in later plans.".to_owned()
+            }
+            Self::Rule(r) => r.description(),
+        }
+    }
 }
 
 impl fmt::Debug for PlanModifier {
@@ -433,6 +487,7 @@ impl fmt::Debug for PlanModifier {
             Self::RequiresReplace => f.write_str("RequiresReplace"),
             Self::RequiresReplaceIf(_) => f.write_str("RequiresReplaceIf(..)"),
             Self::UseStateForUnknown => f.write_str("UseStateForUnknown"),
+            Self::Rule(r) => write!(f, "Rule({:?})", r.description()),
         }
     }
 }
@@ -468,6 +523,8 @@ pub enum Validator {
     AtLeastOneOf(Vec<String>),
     /// Any check.
     Custom(CustomValidator),
+    /// A check with a description.
+    Rule(Arc<dyn ValueRule>),
 }
 
 impl fmt::Debug for Validator {
@@ -480,6 +537,7 @@ impl fmt::Debug for Validator {
             Self::ExactlyOneOf(v) => write!(f, "ExactlyOneOf({v:?})"),
             Self::AtLeastOneOf(v) => write!(f, "AtLeastOneOf({v:?})"),
             Self::Custom(_) => f.write_str("Custom(..)"),
+            Self::Rule(r) => write!(f, "Rule({:?})", r.description()),
         }
     }
 }
@@ -532,6 +590,31 @@ impl Validator {
         S: Into<String>,
     {
         Self::AtLeastOneOf(names.into_iter().map(Into::into).collect())
+    }
+
+    /// A validator from a rule value (runs on known, non-null values).
+    pub fn rule(rule: impl ValueRule + 'static) -> Self {
+        Self::Rule(Arc::new(rule))
+    }
+
+    /// What the validator requires, in one sentence; `None` for an undescribed custom check.
+    pub fn description(&self) -> Option<String> {
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Some(match self {
+            Self::Regex { message, .. } => format!("The value {message}."),
+            Self::OneOf(v) => format!("One of {}.", list(v)),
+            Self::LengthBetween(a, b) => format!("Between {a} and {b} characters."),
+            Self::ConflictsWith(v) => format!("Conflicts with {}.", list(v)),
+            Self::ExactlyOneOf(v) => format!("Exactly one of {} must be set.", list(v)),
+            Self::AtLeastOneOf(v) => format!("At least one of {} must be set.", list(v)),
+            Self::Rule(r) => r.description(),
+            Self::Custom(_) => return None,
+        })
     }
 
     /// A custom check.
@@ -622,6 +705,7 @@ impl Validator {
                 }
             }
             Self::Custom(f) => f(value, path, diags),
+            Self::Rule(r) => r.check(value, path, diags),
             Self::ConflictsWith(_) | Self::ExactlyOneOf(_) | Self::AtLeastOneOf(_) => {}
         }
     }

@@ -90,6 +90,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::decode::ObjectReader;
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::model::Model;
 use super::schema::{Attribute, Block, Description, NestedBlock, Schema, Validator};
 use super::value::{Type, Value};
 
@@ -339,6 +340,87 @@ impl StateResponse {
     pub fn with_warning(mut self, d: Diagnostic) -> Self {
         self.diagnostics.push(d);
         self
+    }
+
+    /// A response whose state is the typed model `m`, written as its schema's object.
+    pub fn from_model<M: Model>(m: &M) -> Result<Self, Diagnostics> {
+        m.to_value().map(Self::new)
+    }
+}
+
+impl CreateRequest {
+    /// The planned state as the typed model.
+    pub fn plan<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.planned_state)
+    }
+
+    /// The configuration as the typed model (write-only attributes are only here).
+    pub fn config<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.config)
+    }
+}
+
+impl ReadRequest {
+    /// The current state as the typed model.
+    pub fn state<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.current_state)
+    }
+}
+
+impl UpdateRequest {
+    /// The planned state as the typed model.
+    pub fn plan<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.planned_state)
+    }
+
+    /// The state before the change as the typed model.
+    pub fn prior<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.prior_state)
+    }
+
+    /// The configuration as the typed model.
+    pub fn config<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.config)
+    }
+}
+
+/// `None` for a null value (no configuration when destroying, no prior state when creating).
+fn opt_model<M: Model>(v: &Value) -> Result<Option<M>, Diagnostics> {
+    match v {
+        Value::Null => Ok(None),
+        v => M::from_value(v).map(Some),
+    }
+}
+
+impl PlanRequest {
+    /// The configuration as the typed model; `None` when destroying.
+    pub fn config<M: Model>(&self) -> Result<Option<M>, Diagnostics> {
+        opt_model(&self.config)
+    }
+
+    /// The prior state as the typed model; `None` when creating.
+    pub fn prior<M: Model>(&self) -> Result<Option<M>, Diagnostics> {
+        opt_model(&self.prior_state)
+    }
+}
+
+impl PlannedChange {
+    /// The planned state as the typed model; `None` when destroying.
+    pub fn planned<M: Model>(&self) -> Result<Option<M>, Diagnostics> {
+        opt_model(&self.planned_state)
+    }
+
+    /// Replaces the planned state with the typed model `m`.
+    pub fn set_planned<M: Model>(&mut self, m: &M) -> Result<(), Diagnostics> {
+        self.planned_state = m.to_value()?;
+        Ok(())
+    }
+}
+
+impl DeleteRequest {
+    /// The state being destroyed as the typed model.
+    pub fn state<M: Model>(&self) -> Result<M, Diagnostics> {
+        M::from_value(&self.prior_state)
     }
 }
 

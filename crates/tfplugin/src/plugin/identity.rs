@@ -72,7 +72,10 @@ mod tests {
     #[test]
     fn own_targets_keep_their_sub_module() {
         let id = TEST_IDENTITY;
-        assert_eq!(id.module_for_target("tfplugin::plugin::server"), "provider.crosscluster.plugin");
+        assert_eq!(
+            id.module_for_target("tfplugin::plugin::server"),
+            "provider.crosscluster.plugin"
+        );
         assert_eq!(id.module_for_target("tfplugin"), "provider.crosscluster");
         assert!(id.owns_target("tfplugin::framework"));
         assert!(!id.owns_target("hyper::proto"));

@@ -462,8 +462,11 @@ mod tests {
 
     fn capture(level: LogLevel, f: impl FnOnce()) -> Buffer {
         let buf = Buffer::default();
-        let subscriber =
-            tracing_subscriber::registry().with(HclogLayer::with_writer(level, TEST_IDENTITY, buf.clone()));
+        let subscriber = tracing_subscriber::registry().with(HclogLayer::with_writer(
+            level,
+            TEST_IDENTITY,
+            buf.clone(),
+        ));
         tracing::subscriber::with_default(subscriber, f);
         buf
     }

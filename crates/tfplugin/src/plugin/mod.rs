@@ -43,8 +43,8 @@ pub mod go_plugin {
 
 pub use error::PluginError;
 pub use handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTOCOL_VERSION};
-pub use logging::{REDACTED, Secret};
 pub use identity::ProviderIdentity;
+pub use logging::{REDACTED, Secret};
 pub use server::{MAX_MESSAGE_SIZE, ServeOptions, serve};
 
 /// Generated tfplugin6 protocol messages, server and client.

@@ -18,7 +18,6 @@ use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::go_plugin::grpc_broker_server::{GrpcBroker, GrpcBrokerServer};
-use super::identity::ProviderIdentity;
 use super::go_plugin::grpc_controller_server::{GrpcController, GrpcControllerServer};
 use super::go_plugin::grpc_stdio_server::{GrpcStdio, GrpcStdioServer};
 use super::go_plugin::{ConnInfo, Empty, StdioData};
@@ -26,6 +25,7 @@ use super::handshake::{
     self, BoxedIo, CLIENT_CERT_ENV, MAGIC_COOKIE_KEY, PROTOCOL_VERSIONS_ENV, PluginListener,
     PortRange, env_var,
 };
+use super::identity::ProviderIdentity;
 use super::{PluginError, tls};
 
 /// gRPC message size limit, both directions (Terraform sends and expects up to 256 MiB).
@@ -481,7 +481,12 @@ mod tests {
 
     #[test]
     fn reattach_line_shape() {
-        let line = reattach_line(TEST_IDENTITY.registry_address, 4242, "unix", "/tmp/a b/plugin.sock");
+        let line = reattach_line(
+            TEST_IDENTITY.registry_address,
+            4242,
+            "unix",
+            "/tmp/a b/plugin.sock",
+        );
         assert_eq!(
             line,
             "TF_REATTACH_PROVIDERS={\"registry.terraform.io/crosscluster/crosscluster\":\
@@ -492,7 +497,11 @@ mod tests {
 
     #[test]
     fn argument_parsing() {
-        assert!(!ServeOptions::from_args(&TEST_IDENTITY, Vec::new()).unwrap().debug);
+        assert!(
+            !ServeOptions::from_args(&TEST_IDENTITY, Vec::new())
+                .unwrap()
+                .debug
+        );
         assert!(
             ServeOptions::from_args(&TEST_IDENTITY, vec!["--debug".into()])
                 .unwrap()
