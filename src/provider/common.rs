@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value as Json;
 
 use crate::client::cloud::{EsResourceView, GetDeploymentParams};
-use crate::client::{ClientError, CloudClient};
+use crate::client::{ClientError, CloudClient, EsClient};
 use crate::framework::decode::{DecodeError, ObjectReader, set_attr};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::plan::values_equal;
@@ -15,11 +15,58 @@ use crate::framework::schema::Validator;
 use crate::framework::traits::{CallContext, TimeoutOp, Timeouts, cancelled};
 use crate::framework::value::Value;
 
+use super::alias::AliasRule;
 use super::root::Configured;
 
 /// The configured provider data, or the "provider not configured" diagnostic.
 pub fn configured(ctx: &CallContext) -> Result<Arc<Configured>, Diagnostics> {
     ctx.data::<Configured>().map_err(Diagnostics::from)
+}
+
+/// The envelope of every CRUD call: the configured provider, its clients and the call's
+/// cancellation, reached without repeating the preamble in each method.
+pub(crate) struct Call<'a> {
+    /// The framework's call context (cancellation, client capabilities).
+    pub(crate) ctx: &'a CallContext,
+    data: Arc<Configured>,
+}
+
+impl<'a> Call<'a> {
+    /// The call's envelope, or "provider not configured".
+    pub(crate) fn new(ctx: &'a CallContext) -> Result<Self, Diagnostics> {
+        Ok(Self {
+            ctx,
+            data: configured(ctx)?,
+        })
+    }
+
+    /// The Elastic Cloud client, or the diagnostic naming the missing `cloud` block.
+    pub(crate) fn cloud(&self) -> Result<&CloudClient, Diagnostics> {
+        self.data.cloud().map_err(Diagnostics::from)
+    }
+
+    /// The Elasticsearch client, or the diagnostic naming the missing `elasticsearch` block.
+    pub(crate) fn es(&self) -> Result<&EsClient, Diagnostics> {
+        self.data.elasticsearch().map_err(Diagnostics::from)
+    }
+
+    /// The call's cancellation token (StopProvider cancels it).
+    pub(crate) fn cancel(&self) -> &tokio_util::sync::CancellationToken {
+        &self.ctx.cancel
+    }
+}
+
+/// Client results as diagnostics: `.during(|| format!("to read role {name:?}"))?` gives
+/// "Failed to read role ..." with the API's message ([`api_error`]).
+pub(crate) trait During<T> {
+    /// The error as [`api_error`] for what was being done.
+    fn during(self, what: impl FnOnce() -> String) -> Result<T, Diagnostics>;
+}
+
+impl<T> During<T> for Result<T, ClientError> {
+    fn during(self, what: impl FnOnce() -> String) -> Result<T, Diagnostics> {
+        self.map_err(|e| api_error(&what(), &e).into())
+    }
 }
 
 /// A diagnostic for a failed API call: `what` says what was being done ("reading deployment
@@ -116,12 +163,9 @@ pub enum IdError {
 }
 
 impl DeploymentAliasId {
-    /// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>`; `check_alias`
-    /// is the alias rule of the API the resource writes to.
-    pub fn parse(
-        id: &str,
-        check_alias: impl Fn(&str) -> Result<(), String>,
-    ) -> Result<DeploymentAliasId, IdError> {
+    /// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>`; `rule` is the
+    /// alias rule of the API the resource writes to.
+    pub fn parse(id: &str, rule: AliasRule) -> Result<DeploymentAliasId, IdError> {
         let parts: Vec<&str> = id.split('/').collect();
         let (dep, ref_id, alias) = match parts.as_slice() {
             [d, r, a] if !r.is_empty() => (*d, Some((*r).to_string()), *a),
@@ -131,7 +175,7 @@ impl DeploymentAliasId {
         if !is_hex32(dep) {
             return Err(IdError::DeploymentId(dep.to_string()));
         }
-        check_alias(alias).map_err(IdError::Alias)?;
+        rule.check(alias).map_err(IdError::Alias)?;
         Ok(DeploymentAliasId {
             deployment_id: dep.to_string(),
             ref_id,
@@ -141,11 +185,8 @@ impl DeploymentAliasId {
 
     /// [`DeploymentAliasId::parse`] for `import_state`: a rejected id is an "Invalid import
     /// id" error.
-    pub fn parse_import(
-        id: &str,
-        check_alias: impl Fn(&str) -> Result<(), String>,
-    ) -> Result<DeploymentAliasId, Diagnostics> {
-        Self::parse(id, check_alias)
+    pub fn parse_import(id: &str, rule: AliasRule) -> Result<DeploymentAliasId, Diagnostics> {
+        Self::parse(id, rule)
             .map_err(|e| Diagnostic::error("Invalid import id", e.to_string()).into())
     }
 
@@ -328,23 +369,6 @@ pub fn hex32_validator(what: &'static str) -> Validator {
     )
 }
 
-/// Validator: a remote-cluster alias as the keystore and cluster settings accept it.
-pub fn alias_validator() -> Validator {
-    Validator::custom(
-        |value: &Value, path: &AttributePath, diags: &mut Diagnostics| {
-            if let Value::String(s) = value
-                && let Err(e) = super::functions::check_alias(s)
-            {
-                diags.push(Diagnostic::attribute_error(
-                    path.clone(),
-                    "Invalid alias",
-                    e,
-                ));
-            }
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,32 +388,24 @@ mod tests {
 
     const DEP: &str = "0123456789abcdef0123456789abcdef";
 
-    fn any_alias(a: &str) -> Result<(), String> {
-        if a.is_empty() || a.contains(':') {
-            Err(format!("bad alias {a:?}"))
-        } else {
-            Ok(())
-        }
-    }
-
     #[test]
     fn alias_ids_parse_and_format() {
         let id = format_alias_id(DEP, "main-elasticsearch", "remote_1");
         assert_eq!(id, format!("{DEP}/main-elasticsearch/remote_1"));
         assert_eq!(
-            DeploymentAliasId::parse(&id, any_alias),
+            DeploymentAliasId::parse(&id, AliasRule::Keystore),
             Ok(DeploymentAliasId {
                 deployment_id: DEP.into(),
                 ref_id: Some("main-elasticsearch".into()),
                 alias: "remote_1".into()
             })
         );
-        let short = DeploymentAliasId::parse(&format!("{DEP}/r"), any_alias).unwrap();
+        let short = DeploymentAliasId::parse(&format!("{DEP}/r"), AliasRule::Keystore).unwrap();
         assert_eq!((short.ref_id, short.alias.as_str()), (None, "r"));
         for bad in ["", "x", &format!("{DEP}//r"), &format!("{DEP}/a/b/c")] {
             assert!(
                 matches!(
-                    DeploymentAliasId::parse(bad, any_alias),
+                    DeploymentAliasId::parse(bad, AliasRule::Keystore),
                     Err(IdError::Shape(_))
                 ),
                 "{bad}"
@@ -397,15 +413,15 @@ mod tests {
         }
         for bad in ["abc/r", "abc/main/r"] {
             assert!(matches!(
-                DeploymentAliasId::parse(bad, any_alias),
+                DeploymentAliasId::parse(bad, AliasRule::Keystore),
                 Err(IdError::DeploymentId(_))
             ));
         }
         assert!(matches!(
-            DeploymentAliasId::parse(&format!("{DEP}/m/a:b"), any_alias),
+            DeploymentAliasId::parse(&format!("{DEP}/m/a:b"), AliasRule::Keystore),
             Err(IdError::Alias(_))
         ));
-        let diags = DeploymentAliasId::parse_import("nope", any_alias).unwrap_err();
+        let diags = DeploymentAliasId::parse_import("nope", AliasRule::Keystore).unwrap_err();
         assert!(diags.to_string().contains("Invalid import id"), "{diags}");
     }
 
@@ -417,7 +433,7 @@ mod tests {
             ("alias", Value::Null),
             ("id", Value::Null),
         ]);
-        let st = DeploymentAliasId::parse(&format!("{DEP}/r"), any_alias)
+        let st = DeploymentAliasId::parse(&format!("{DEP}/r"), AliasRule::Keystore)
             .unwrap()
             .import_state(empty);
         assert_eq!(st.get_attr("deployment_id"), Some(&Value::string(DEP)));
@@ -571,7 +587,7 @@ mod tests {
             .attribute(
                 Attribute::string("alias")
                     .required()
-                    .validator(alias_validator()),
+                    .validator(AliasRule::Keystore.validator()),
             );
         let check = |dep: Value, alias: Value| {
             let obj = Value::object([("deployment_id", dep), ("alias", alias)]);

@@ -8,32 +8,16 @@ use async_trait::async_trait;
 
 use crate::framework::traits::{CallContext, Function, FunctionError, Parameter, Signature};
 use crate::framework::value::{Type, Value};
+use crate::provider::alias::AliasRule;
 
 /// Port of the remote cluster server (API-key security model).
 pub const API_KEY_PORT: u16 = 9443;
 /// Port of the transport passthrough (certificate security model).
 pub const CERTIFICATE_PORT: u16 = 9400;
 
-/// Checks a remote-cluster alias as the Cloud keystore accepts it: lowercase letters, digits,
-/// `-` and `_`, non-empty.
-pub fn check_alias(alias: &str) -> Result<(), String> {
-    if alias.is_empty() {
-        return Err("the alias must not be empty".into());
-    }
-    if let Some(c) = alias
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
-    {
-        return Err(format!(
-            "the alias {alias:?} contains {c:?}; use only lowercase letters, digits, '-' and '_' (the alias must also name the remote cluster)"
-        ));
-    }
-    Ok(())
-}
-
 /// `cluster.remote.<alias>.credentials`, the keystore setting of the API-key model.
 pub fn credentials_setting(alias: &str) -> Result<String, String> {
-    check_alias(alias)?;
+    AliasRule::Keystore.check(alias)?;
     Ok(format!("cluster.remote.{alias}.credentials"))
 }
 

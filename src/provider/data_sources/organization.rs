@@ -10,7 +10,7 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::traits::{CallContext, DataSource, StateResponse};
 use crate::framework::value::Value;
 
-use crate::provider::common::{api_error, configured};
+use crate::provider::common::{Call, During};
 
 /// The data source type.
 pub struct OrganizationDataSource;
@@ -69,12 +69,12 @@ impl DataSource for OrganizationDataSource {
     }
 
     async fn read(&self, ctx: &CallContext, _config: Value) -> Result<StateResponse, Diagnostics> {
-        let data = configured(ctx)?;
-        let cloud = data.cloud()?;
-        let orgs = cloud
-            .list_organizations(&ctx.cancel)
+        let call = Call::new(ctx)?;
+        let orgs = call
+            .cloud()?
+            .list_organizations(call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(api_error("to list organizations", &e)))?;
+            .during(|| "to list organizations".into())?;
         let org = pick(&orgs)?;
         tracing::debug!(organization_id = %org.id, "read organization");
         Ok(StateResponse::new(to_state(org)))

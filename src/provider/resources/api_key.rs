@@ -29,9 +29,10 @@ use crate::framework::traits::{
     StateResponse, TimeoutOp, Timeouts, UpdateRequest, cancelled, import_by_id,
 };
 use crate::framework::value::Value;
+use crate::provider::alias::AliasRule;
 use crate::provider::common::{
-    alias_validator, api_error, canonical_json, configured, deadline, hex32_validator,
-    is_empty_object, json_of, json_validator, known_opt_string, opt_json_attr, same_json,
+    api_error, canonical_json, configured, deadline, hex32_validator, is_empty_object, json_of,
+    json_validator, known_opt_string, opt_json_attr, same_json,
 };
 
 /// The resource type name.
@@ -175,7 +176,7 @@ pub fn schema() -> Schema {
         .attribute(
             Attribute::string("alias")
                 .required()
-                .validator(alias_validator())
+                .validator(AliasRule::Keystore.validator())
                 .description("The remote cluster alias on the local deployment (lowercase letters, digits, `-` and `_`): the `alias` of its `crosscluster_remote_cluster`. The keystore setting is `cluster.remote.<alias>.credentials`."),
         );
     Schema::new(

@@ -9,6 +9,7 @@
 //! resource changes, because a change can flip them (a planned-known value that then differs
 //! would be an inconsistent result).
 
+use crate::provider::alias::AliasRule;
 use async_trait::async_trait;
 
 use crate::client::cloud::{GetDeploymentParams, RemoteResourceRef, RemoteResources};
@@ -41,38 +42,10 @@ pub const STATUS_ATTRIBUTES: [&str; 5] = [
 /// The resource type.
 pub struct DeploymentRemoteClusterResource;
 
-/// Checks an alias as the Cloud remote-clusters API accepts it: letters, digits, `-`, `_`.
-pub fn check_alias(alias: &str) -> Result<(), String> {
-    if alias.is_empty() {
-        return Err("the alias must not be empty".into());
-    }
-    match alias
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        Some(c) => Err(format!(
-            "the alias {alias:?} contains {c:?}; the Cloud remote-clusters API accepts only letters, digits, '-' and '_'"
-        )),
-        None => Ok(()),
-    }
-}
-
-fn alias_validator() -> Validator {
-    Validator::custom(
-        |value: &Value, path: &AttributePath, diags: &mut Diagnostics| {
-            if let Value::String(s) = value
-                && let Err(e) = check_alias(s)
-            {
-                diags.attribute_error(path.clone(), "Invalid alias", e);
-            }
-        },
-    )
-}
-
 /// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>` with the
 /// remote-clusters API's alias rule.
 pub fn parse_id(id: &str) -> Result<DeploymentAliasId, IdError> {
-    DeploymentAliasId::parse(id, check_alias)
+    DeploymentAliasId::parse(id, AliasRule::CloudRemoteClusters)
 }
 
 /// The schema.
@@ -130,7 +103,7 @@ pub fn schema() -> Schema {
                 Attribute::string("alias")
                     .required()
                     .requires_replace()
-                    .validator(alias_validator())
+                    .validator(AliasRule::CloudRemoteClusters.validator())
                     .description("Alias of the remote cluster on the local deployment (letters, digits, `-` and `_`), as used in cross-cluster searches (`<alias>:<index>`)."),
             )
             .attribute(
@@ -606,7 +579,7 @@ impl Resource for DeploymentRemoteClusterResource {
         _ctx: &CallContext,
         id: &str,
     ) -> Result<StateResponse, Diagnostics> {
-        let state = DeploymentAliasId::parse_import(id, check_alias)?
+        let state = DeploymentAliasId::parse_import(id, AliasRule::CloudRemoteClusters)?
             .import_state(schema().block.empty_value());
         Ok(StateResponse::new(state))
     }

@@ -26,12 +26,12 @@ use crate::framework::traits::{
     StateResponse, TimeoutOp, Timeouts, UpdateRequest,
 };
 use crate::framework::value::Value;
+use crate::provider::alias::AliasRule;
 use crate::provider::common::{
-    DeploymentAliasId, IdError, alias_validator, client_error, configured, deadline,
-    find_es_resource, format_alias_id, hex32_validator, known_opt_string, plan_alias_id,
-    plan_default_ref_id, ref_or_first, set_in_place,
+    DeploymentAliasId, IdError, client_error, configured, deadline, find_es_resource,
+    format_alias_id, hex32_validator, known_opt_string, plan_alias_id, plan_default_ref_id,
+    ref_or_first, set_in_place,
 };
-use crate::provider::functions::check_alias;
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "crosscluster_keystore_api_key";
@@ -83,7 +83,7 @@ pub fn needs_restart(reload: Reload, version: Option<&str>) -> Result<bool, Stri
 /// Parses `<deployment_id>/<ref_id>/<alias>` or `<deployment_id>/<alias>` with the keystore's
 /// alias rule.
 pub fn parse_id(id: &str) -> Result<DeploymentAliasId, IdError> {
-    DeploymentAliasId::parse(id, check_alias)
+    DeploymentAliasId::parse(id, AliasRule::Keystore)
 }
 
 /// The schema.
@@ -149,7 +149,7 @@ pub fn schema() -> Schema {
                 Attribute::string("alias")
                     .required()
                     .requires_replace()
-                    .validator(alias_validator())
+                    .validator(AliasRule::Keystore.validator())
                     .description("Remote cluster alias (lowercase letters, digits, `-` and `_`). It must be the `alias` of the `crosscluster_remote_cluster` that connects with this key (the settings `cluster.remote.<alias>.*`); the keystore setting is `cluster.remote.<alias>.credentials`."),
             )
             .attribute(
@@ -685,7 +685,7 @@ impl Resource for KeystoreApiKeyResource {
         _ctx: &CallContext,
         id: &str,
     ) -> Result<StateResponse, Diagnostics> {
-        let full = DeploymentAliasId::parse_import(id, check_alias)?
+        let full = DeploymentAliasId::parse_import(id, AliasRule::Keystore)?
             .import_state(schema().block.empty_value());
         Ok(StateResponse::new(set_attr(
             full,

@@ -24,7 +24,7 @@ use crate::framework::traits::{
 use crate::framework::value::{Type, Value};
 
 use crate::provider::common::{
-    api_error, configured, json_of, json_validator, opt_json_attr, parse_json, same_json,
+    Call, During, configured, json_of, json_validator, opt_json_attr, parse_json, same_json,
 };
 
 /// The resource type.
@@ -520,25 +520,25 @@ impl RoleResource {
         planned: &Value,
         config: &Value,
     ) -> Result<StateResponse, Diagnostics> {
-        let data = configured(ctx)?;
-        let es = data.elasticsearch()?;
+        let call = Call::new(ctx)?;
+        let es = call.es()?;
         let name = name_of(planned)?;
         let info = es
-            .info(&ctx.cancel)
+            .info(call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(api_error("to read the cluster version", &e)))?;
+            .during(|| "to read the cluster version".into())?;
         let gates = version_problems(config, info);
         if gates.has_errors() {
             return Err(gates);
         }
         let role = role_from_value(planned)?;
-        es.put_role(&name, &role, &ctx.cancel)
+        es.put_role(&name, &role, call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(api_error(&format!("to write role {name:?}"), &e)))?;
+            .during(|| format!("to write role {name:?}"))?;
         let back = es
-            .get_role(&name, &ctx.cancel)
+            .get_role(&name, call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(api_error(&format!("to read role {name:?}"), &e)))?
+            .during(|| format!("to read role {name:?}"))?
             .ok_or_else(|| {
                 Diagnostics::from(Diagnostic::error(
                     format!("Role {name:?} not found after writing it"),
@@ -593,13 +593,13 @@ impl Resource for RoleResource {
         ctx: &CallContext,
         req: ReadRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        let data = configured(ctx)?;
-        let es = data.elasticsearch()?;
+        let call = Call::new(ctx)?;
         let name = name_of(&req.current_state)?;
-        match es
-            .get_role(&name, &ctx.cancel)
+        match call
+            .es()?
+            .get_role(&name, call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(api_error(&format!("to read role {name:?}"), &e)))?
+            .during(|| format!("to read role {name:?}"))?
         {
             Some(role) => Ok(
                 StateResponse::new(to_state(&name, &role, &req.current_state))
@@ -618,12 +618,12 @@ impl Resource for RoleResource {
     }
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
-        let data = configured(ctx)?;
-        let es = data.elasticsearch()?;
+        let call = Call::new(ctx)?;
         let name = name_of(&req.prior_state)?;
-        es.delete_role(&name, &ctx.cancel)
+        call.es()?
+            .delete_role(&name, call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(api_error(&format!("to delete role {name:?}"), &e)))?;
+            .during(|| format!("to delete role {name:?}"))?;
         Ok(())
     }
 
