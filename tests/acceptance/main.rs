@@ -7,6 +7,7 @@ mod sim;
 mod api_key;
 mod deployment;
 mod deployment_remote_cluster;
+mod docs;
 mod examples;
 mod flows;
 mod keystore_api_key;
