@@ -404,7 +404,7 @@ fn every_docs_block_and_example_validates_and_complete_ones_apply() {
         match &b.mode {
             Mode::Partial(why) => {
                 partial += 1;
-                eprintln!("{}: partial, not run ({why})", b.place);
+                eprintln!("{}: partial, not run {why}", b.place);
             }
             Mode::Example(ex) if ex.starts_with("import:") => imports += 1,
             Mode::Example(ex) => match by_label.get(ex.as_str()) {

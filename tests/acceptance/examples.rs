@@ -41,11 +41,11 @@ fn examples_are_terraform_fmt_clean() {
 #[derive(Debug, Clone)]
 pub(crate) struct Example {
     /// `resources`, `data-sources`, `functions` or `provider`.
-    kind: String,
+    pub(crate) kind: String,
     /// The type or function name (the directory's name).
-    name: String,
+    pub(crate) name: String,
     /// `(file name, content)` of its `.tf` files.
-    files: Vec<(String, String)>,
+    pub(crate) files: Vec<(String, String)>,
 }
 
 impl Example {

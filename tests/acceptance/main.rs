@@ -10,6 +10,7 @@ mod deployment_remote_cluster;
 mod docs;
 mod examples;
 mod flows;
+mod imports;
 mod keystore_api_key;
 mod modules;
 mod organization;
