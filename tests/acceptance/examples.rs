@@ -250,6 +250,10 @@ fn platform() -> String {
 fn package(args: &[&str], env: &[(&str, &Path)]) -> String {
     let mut cmd = Command::new("bash");
     cmd.arg(repo().join("tools/package.sh")).args(args);
+    // Only the test decides whether the release is signed.
+    for var in ["GPG_FINGERPRINT", "GPG_KEY_ID", "GPG_PASSPHRASE"] {
+        cmd.env_remove(var);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -420,4 +424,144 @@ fn release_packaging_matches_the_registry_layout() {
         );
         assert_eq!(parts[2], bin_sum, "{tool}");
     }
+}
+
+/// The root `terraform-registry-manifest.json` is the registry's (protocol 6.0) and is the
+/// manifest `make release` ships.
+#[test]
+fn registry_manifest_at_the_root() {
+    let text = std::fs::read_to_string(repo().join("terraform-registry-manifest.json"))
+        .expect("terraform-registry-manifest.json at the repository root");
+    let manifest: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        manifest,
+        serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
+    );
+}
+
+fn gpg(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("gpg")
+        .env("GNUPGHOME", home)
+        .args(["--batch", "--no-tty"])
+        .args(args)
+        .output()
+        .expect("run gpg")
+}
+
+/// `make release` with a signing key (here a throwaway one in a temporary GNUPGHOME): a
+/// detached signature of the sums file that `gpg --verify` accepts, and that fails once the
+/// sums file changes. Skipped, saying so, where gpg is not installed.
+#[test]
+fn release_signs_the_sums_with_a_given_gpg_key() {
+    if Command::new("gpg").arg("--version").output().is_err() {
+        eprintln!("SKIPPED release_signs_the_sums_with_a_given_gpg_key: gpg is not installed");
+        return;
+    }
+    let home = tempfile::Builder::new()
+        .prefix("gpg-")
+        .tempdir_in("/tmp")
+        .expect("GNUPGHOME");
+    let mut perms = std::fs::metadata(home.path()).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o700);
+    std::fs::set_permissions(home.path(), perms).unwrap();
+    let made = gpg(
+        home.path(),
+        &[
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "crosscluster release test <release-test@example.invalid>",
+            "ed25519",
+            "sign",
+            "1d",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "gpg --quick-gen-key: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let listing = gpg(home.path(), &["--list-secret-keys", "--with-colons"]);
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let fingerprint = listing
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:"))
+        .and_then(|r| r.split(':').find(|f| f.len() == 40))
+        .expect("the new key's fingerprint")
+        .to_string();
+
+    let version = env!("CARGO_PKG_VERSION");
+    let bin = provider_binary();
+    let dist = tempfile::tempdir().expect("dist");
+    let out = package(
+        &[
+            "release",
+            bin.to_str().unwrap(),
+            version,
+            dist.path().to_str().unwrap(),
+        ],
+        &[
+            ("GNUPGHOME", home.path()),
+            ("GPG_FINGERPRINT", Path::new(&fingerprint)),
+        ],
+    );
+    let prefix = format!("terraform-provider-crosscluster_{version}");
+    let sums = dist.path().join(format!("{prefix}_SHA256SUMS"));
+    let sig = dist.path().join(format!("{prefix}_SHA256SUMS.sig"));
+    assert!(sig.is_file(), "no .sig:\n{out}");
+    // A binary (not armored) detached signature, as the registry takes it.
+    let raw = std::fs::read(&sig).unwrap();
+    assert!(!raw.starts_with(b"-----BEGIN"), "armored signature");
+    // The shipped manifest is the root one.
+    assert_eq!(
+        std::fs::read_to_string(dist.path().join(format!("{prefix}_manifest.json"))).unwrap(),
+        std::fs::read_to_string(repo().join("terraform-registry-manifest.json")).unwrap()
+    );
+
+    let verify = gpg(
+        home.path(),
+        &["--verify", sig.to_str().unwrap(), sums.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&verify.stderr).into_owned();
+    assert!(verify.status.success(), "gpg --verify: {text}");
+    assert!(text.contains("Good signature"), "{text}");
+    assert!(
+        text.contains(&fingerprint[24..]),
+        "signed by another key: {text}"
+    );
+
+    // A changed sums file no longer verifies.
+    let mut changed = std::fs::read_to_string(&sums).unwrap();
+    changed.push_str("0000  extra.zip\n");
+    std::fs::write(&sums, changed).unwrap();
+    let bad = gpg(
+        home.path(),
+        &["--verify", sig.to_str().unwrap(), sums.to_str().unwrap()],
+    );
+    assert!(!bad.status.success(), "a tampered file verified");
+
+    // Without a key there is no signature, and the output says how to get one.
+    let unsigned = tempfile::tempdir().expect("dist");
+    let out = package(
+        &[
+            "release",
+            bin.to_str().unwrap(),
+            version,
+            unsigned.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(out.contains("not signed: set GPG_FINGERPRINT"), "{out}");
+    assert!(
+        !unsigned
+            .path()
+            .join(format!("{prefix}_SHA256SUMS.sig"))
+            .exists()
+    );
+
+    // Stop the agent gpg started for this keyring.
+    let _ = Command::new("gpgconf")
+        .env("GNUPGHOME", home.path())
+        .args(["--kill", "gpg-agent"])
+        .output();
 }
