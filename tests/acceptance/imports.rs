@@ -3,7 +3,8 @@
 //! `terraform plan -generate-config-out` writes configuration that plans clean (imports only),
 //! and the apply leaves a clean plan. Where the generated configuration cannot hold the secret
 //! (`crosscluster_keystore_api_key`), the test completes it exactly as the page's `import.md`
-//! says, then applies.
+//! says, then applies. Every request of the import, read, update and destroy must be one that
+//! `examples/permissions.json` lists for the resource (the table the Permissions sections show).
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -104,6 +105,101 @@ fn plan_changes(plan: &Value) -> Vec<(String, Vec<String>, bool)> {
         .unwrap_or_default()
 }
 
+/// Every `METHOD /path` template examples/permissions.json lists for resource `ty`.
+fn documented_requests(ty: &str) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/permissions.json");
+    let table: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("permissions.json"))
+            .expect("permissions.json is JSON");
+    table["resources"][ty]
+        .as_array()
+        .unwrap_or_else(|| panic!("permissions.json has no resources.{ty}"))
+        .iter()
+        .flat_map(|g| g["requests"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| r.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Whether `METHOD /a/{x}/b` matches a request: `{...}` stands for any text within one path
+/// segment (so `{alias}:*` matches `logs:*`); the query string is not part of the template.
+fn request_matches(template: &str, method: &str, path: &str) -> bool {
+    let Some((m, t)) = template.split_once(' ') else {
+        return false;
+    };
+    if m != method {
+        return false;
+    }
+    let path = path.split('?').next().unwrap_or_default();
+    let (ts, ps): (Vec<&str>, Vec<&str>) = (t.split('/').collect(), path.split('/').collect());
+    ts.len() == ps.len() && ts.iter().zip(&ps).all(|(t, p)| segment_matches(t, p))
+}
+
+/// One path segment against a template segment: the literal pieces between `{...}`
+/// placeholders appear in order, the first at the start and the last at the end.
+fn segment_matches(template: &str, seg: &str) -> bool {
+    let pieces: Vec<&str> = template
+        .split(['{', '}'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, p)| p)
+        .collect();
+    if pieces.len() == 1 {
+        return template == seg;
+    }
+    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
+    let Some(mut rest) = seg.strip_prefix(first) else {
+        return false;
+    };
+    for piece in &pieces[1..pieces.len() - 1] {
+        match rest.find(piece) {
+            Some(pos) => rest = &rest[pos + piece.len()..],
+            None => return false,
+        }
+    }
+    // The placeholder before `last` stands for at least one character.
+    rest.len() > last.len() && rest.ends_with(last)
+}
+
+#[test]
+fn request_templates_match_paths() {
+    assert!(request_matches(
+        "GET /api/v1/deployments/{id}",
+        "GET",
+        "/api/v1/deployments/abc"
+    ));
+    assert!(!request_matches(
+        "GET /api/v1/deployments/{id}",
+        "PUT",
+        "/api/v1/deployments/abc"
+    ));
+    assert!(!request_matches(
+        "GET /api/v1/deployments/{id}",
+        "GET",
+        "/api/v1/deployments/abc/x"
+    ));
+    assert!(request_matches(
+        "GET /_resolve/cluster/{alias}:*",
+        "GET",
+        "/_resolve/cluster/logs:*"
+    ));
+    assert!(!request_matches(
+        "GET /_resolve/cluster/{alias}:*",
+        "GET",
+        "/_resolve/cluster/logs"
+    ));
+    assert!(request_matches("GET /", "GET", "/"));
+    assert!(request_matches(
+        "GET /_security/api_key",
+        "GET",
+        "/_security/api_key?id=x"
+    ));
+    assert!(!request_matches(
+        "GET /_security/api_key",
+        "GET",
+        "/_security/api_keys"
+    ));
+}
+
 /// One resource type: create with resource.tf, import into a fresh configuration, generate its
 /// configuration, plan, apply, plan clean, destroy. Returns a line for the summary.
 fn import_completes(ty: &str) -> String {
@@ -137,7 +233,10 @@ fn import_completes(ty: &str) -> String {
     };
     let import_tf = import_tf.replace(&documented, &id);
 
-    // 2. A fresh configuration with only the import block (and the provider layout).
+    // 2. A fresh configuration with only the import block (and the provider layout). From
+    //    here on every request is this resource's: each must be one that
+    //    examples/permissions.json lists for it.
+    sim.control("DELETE", "/_sim/requests", None);
     let wd = Workdir::new();
     let imported = Example {
         kind: "resources".into(),
@@ -212,6 +311,22 @@ fn import_completes(ty: &str) -> String {
             "destroy removes the entry"
         );
     }
+    let listed = documented_requests(ty);
+    let mut unlisted = std::collections::BTreeSet::new();
+    for r in sim.requests(None) {
+        let method = r["method"].as_str().unwrap_or_default();
+        let path = r["path"].as_str().unwrap_or_default();
+        if path.starts_with("/_sim") {
+            continue;
+        }
+        if !listed.iter().any(|t| request_matches(t, method, path)) {
+            unlisted.insert(format!("{method} {path}"));
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "{ty} made requests that examples/permissions.json does not list for it: {unlisted:?}"
+    );
     format!("{ty}: imported {id:?}; {note}; applied, plan clean, destroyed")
 }
 

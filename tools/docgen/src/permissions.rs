@@ -272,7 +272,10 @@ pub fn summary(p: &Permissions, type_short: impl Fn(&str) -> String) -> String {
         let mut roles: Vec<String> = Vec::new();
         let mut privileges: Vec<String> = Vec::new();
         for g in grants {
-            let ops = g.operations.join(", ");
+            let mut ops = g.operations.join(", ");
+            if let Some(w) = g.when.as_deref().filter(|w| !w.starts_with("optional")) {
+                ops.push_str(&format!(" {w}"));
+            }
             if let Some(r) = &g.cloud_role {
                 roles.push(format!("{} ({}, {ops})", r.role, r.scope));
             }

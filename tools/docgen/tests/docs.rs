@@ -33,6 +33,26 @@ fn committed_docs_match_the_live_schema() {
     );
 }
 
+/// Issue 14: no summary of the provider page's contents stops at an abbreviation ("... e.g.").
+#[test]
+fn index_summaries_are_whole_sentences() {
+    let root = default_root();
+    let docs = generate(&CrossclusterProvider::new(), &root).unwrap_or_else(|e| panic!("{e}"));
+    let index = &docs.files[Path::new("index.md")];
+    let contents = &index[index.find("## Contents").expect("contents")..];
+    let mut summaries = 0;
+    for line in contents.lines().filter(|l| l.starts_with("- [`")) {
+        summaries += 1;
+        for abbreviation in ["e.g.", "i.e.", "etc."] {
+            assert!(
+                !line.trim_end().ends_with(abbreviation),
+                "summary cut at {abbreviation:?}: {line}"
+            );
+        }
+    }
+    assert!(summaries >= 10, "{contents}");
+}
+
 /// Every resource, data source and function of the provider has a page with an example.
 #[test]
 fn every_schema_has_a_page_with_an_example() {
