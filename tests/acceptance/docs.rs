@@ -10,6 +10,7 @@
 //! | none | the block is a whole configuration: validate, apply, plan clean, destroy |
 //! | `<!-- docs-test: with-layout -->` | the same, with the provider layout (`examples/provider/provider.tf`) beside it |
 //! | `<!-- docs-test: validate-only (why) -->` | only `terraform validate` (`with-layout validate-only` adds the layout) |
+//! | `<!-- docs-test: with-layout with-modules -->` | also copies `examples/modules` to `./modules` and runs `terraform init` first (a module call as a module's README shows it) |
 //! | `<!-- docs-test: layout (...) -->` | the block must be the text of `examples/provider/provider.tf` |
 //! | `<!-- docs-test: partial (why) -->` | deliberately partial: counted, not run |
 //!
@@ -38,10 +39,10 @@ fn repo() -> PathBuf {
 /// How a block is run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Mode {
-    /// A whole configuration, with the layout beside it or not.
-    Apply { layout: bool },
+    /// A whole configuration, with the layout (and the modules) beside it or not.
+    Apply { layout: bool, modules: bool },
     /// Only validated.
-    Validate { layout: bool },
+    Validate { layout: bool, modules: bool },
     /// Must be the layout's text.
     Layout,
     /// Not run (the reason is in the marker).
@@ -137,14 +138,29 @@ fn marker(line: &str) -> Option<&str> {
 
 fn mode_of(marker: Option<&str>, place: &str) -> Mode {
     let Some(m) = marker else {
-        return Mode::Apply { layout: false };
+        return Mode::Apply {
+            layout: false,
+            modules: false,
+        };
     };
-    let layout = m.starts_with("with-layout");
-    let rest = m.trim_start_matches("with-layout").trim();
+    let mut layout = false;
+    let mut modules = false;
+    let mut rest = m;
+    loop {
+        if let Some(r) = rest.strip_prefix("with-layout") {
+            layout = true;
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix("with-modules") {
+            modules = true;
+            rest = r.trim_start();
+        } else {
+            break;
+        }
+    }
     if rest.is_empty() {
-        Mode::Apply { layout }
+        Mode::Apply { layout, modules }
     } else if rest.starts_with("validate-only") {
-        Mode::Validate { layout }
+        Mode::Validate { layout, modules }
     } else if rest.starts_with("layout") {
         Mode::Layout
     } else if let Some(why) = rest.strip_prefix("partial") {
@@ -240,9 +256,9 @@ fn declared_variables(text: &str) -> Vec<String> {
 
 /// Runs one block; returns what was done.
 fn run_block(block: &Block, layout: &str) -> Outcome {
-    let (apply, with_layout) = match &block.mode {
-        Mode::Apply { layout } => (true, *layout),
-        Mode::Validate { layout } => (false, *layout),
+    let (apply, with_layout, with_modules) = match &block.mode {
+        Mode::Apply { layout, modules } => (true, *layout, *modules),
+        Mode::Validate { layout, modules } => (false, *layout, *modules),
         Mode::Layout => {
             assert_eq!(
                 norm(&block.text),
@@ -280,6 +296,10 @@ fn run_block(block: &Block, layout: &str) -> Outcome {
         "terraform.tfvars.json",
         &serde_json::Value::Object(tfvars).to_string(),
     );
+    if with_modules {
+        crate::modules::copy_tf_tree(&wd, &repo().join("examples/modules"), "modules");
+        wd.init().success();
+    }
     wd.validate().success();
     if !apply {
         return Outcome::Validated;
@@ -450,16 +470,29 @@ fn markers_are_read_from_the_comment_before_the_fence() {
         "output \"x\" {}".to_string(),
         "examples/functions/x".to_string(),
     )]);
-    let md = "intro\n\n```hcl\nresource \"a\" \"b\" {}\n```\n\n<!-- docs-test: with-layout -->\n\n```terraform\nx = 1\n```\n<!-- docs-test: partial (a fragment) -->\n```hcl\ny\n```\n<!-- docs-test: with-layout validate-only (own CA) -->\n```hcl\nz\n```\n```terraform\noutput \"x\" {}\n```\n```sh\nmake test\n```\n";
+    let md = "intro\n\n```hcl\nresource \"a\" \"b\" {}\n```\n\n<!-- docs-test: with-layout -->\n\n```terraform\nx = 1\n```\n<!-- docs-test: partial (a fragment) -->\n```hcl\ny\n```\n<!-- docs-test: with-layout validate-only (own CA) -->\n```hcl\nz\n```\n<!-- docs-test: with-layout with-modules -->\n```hcl\nm\n```\n```terraform\noutput \"x\" {}\n```\n```sh\nmake test\n```\n";
     let b = blocks_of("t.md", md, &examples);
     let modes: Vec<Mode> = b.iter().map(|b| b.mode.clone()).collect();
     assert_eq!(
         modes,
         vec![
-            Mode::Apply { layout: false },
-            Mode::Apply { layout: true },
+            Mode::Apply {
+                layout: false,
+                modules: false
+            },
+            Mode::Apply {
+                layout: true,
+                modules: false
+            },
             Mode::Partial("(a fragment)".into()),
-            Mode::Validate { layout: true },
+            Mode::Validate {
+                layout: true,
+                modules: false
+            },
+            Mode::Apply {
+                layout: true,
+                modules: true
+            },
             Mode::Example("examples/functions/x".into()),
         ]
     );
