@@ -89,7 +89,9 @@ DIST        := dist
 install: release-build
 	@bash tools/package.sh install $(RELEASE_BIN) $(VERSION)
 
-# dist/: the zip, SHA256SUMS and manifest.json the Terraform registry expects.
+# dist/: the zip, SHA256SUMS and manifest.json the Terraform registry expects, and with
+# GPG_FINGERPRINT (or GPG_KEY_ID) set, SHA256SUMS.sig signed by that key (GPG_PASSPHRASE and
+# GNUPGHOME are passed on to gpg): make release GPG_FINGERPRINT=<fingerprint>
 release: release-build
 	@bash tools/package.sh release $(RELEASE_BIN) $(VERSION) $(DIST)
 

@@ -9,10 +9,15 @@
 #   tools/package.sh release BINARY VERSION DIST
 #       writes the files the Terraform registry expects into DIST:
 #         terraform-provider-crosscluster_VERSION_OS_ARCH.zip  (holds terraform-provider-crosscluster_vVERSION)
-#         terraform-provider-crosscluster_VERSION_manifest.json
+#         terraform-provider-crosscluster_VERSION_manifest.json  (terraform-registry-manifest.json)
 #         terraform-provider-crosscluster_VERSION_SHA256SUMS  (of the zip and the manifest)
+#         terraform-provider-crosscluster_VERSION_SHA256SUMS.sig  (only with a signing key, below)
 #       The zip is made with `zip` when present, else with python3's zipfile
 #       (PACKAGE_ZIP=python forces python3).
+#       Signing: with GPG_FINGERPRINT (or GPG_KEY_ID) set, the sums file gets a detached binary
+#       GPG signature (.sig) by that key, as the Terraform registry requires; GPG_PASSPHRASE, if
+#       set, unlocks the key (read from the environment, never put on a command line), GNUPGHOME
+#       chooses the keyring, GPG (default gpg) the program.
 set -euo pipefail
 
 NAME=terraform-provider-crosscluster
@@ -74,12 +79,30 @@ with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
 PY
     fi
     manifest="${NAME}_${version}_manifest.json"
-    printf '%s\n' '{"version":1,"metadata":{"protocol_versions":["6.0"]}}' >"$dist/$manifest"
+    root=$(cd "$(dirname "$0")/.." && pwd)
+    [[ -f "$root/terraform-registry-manifest.json" ]] || die "no terraform-registry-manifest.json at $root"
+    cp "$root/terraform-registry-manifest.json" "$dist/$manifest"
     sums="${NAME}_${version}_SHA256SUMS"
     (cd "$dist" && sha256sum "$zipname" "$manifest" >"$sums")
+    rm -f "$dist/$sums.sig"
     echo "wrote $dist/$zipname"
     echo "wrote $dist/$manifest"
     echo "wrote $dist/$sums"
+    key=${GPG_FINGERPRINT:-${GPG_KEY_ID:-}}
+    if [[ -n "$key" ]]; then
+        gpg=${GPG:-gpg}
+        command -v "$gpg" >/dev/null 2>&1 || die "GPG_FINGERPRINT/GPG_KEY_ID is set but $gpg is not installed"
+        args=(--batch --yes --local-user "$key" --detach-sign --output "$dist/$sums.sig")
+        if [[ -n "${GPG_PASSPHRASE:-}" ]]; then
+            args+=(--pinentry-mode loopback --passphrase-fd 0)
+            printf '%s' "$GPG_PASSPHRASE" | "$gpg" "${args[@]}" "$dist/$sums" || die "gpg could not sign $sums with key $key"
+        else
+            "$gpg" "${args[@]}" "$dist/$sums" </dev/null || die "gpg could not sign $sums with key $key"
+        fi
+        echo "wrote $dist/$sums.sig (detached signature by $key)"
+    else
+        echo "not signed: set GPG_FINGERPRINT (or GPG_KEY_ID) to sign $sums"
+    fi
     ;;
 *)
     die "unknown command $cmd (install or release)"

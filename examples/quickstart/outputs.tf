@@ -1,10 +1,13 @@
 locals {
-  aliases = [
-    { deployment = "local", alias = module.api_key.alias, model = "api key (9443)", connected = module.api_key.connected },
-    { deployment = "local", alias = module.certificate.a_alias, model = "certificate (9400)", connected = module.certificate.a_connected },
-    { deployment = "remote", alias = module.certificate.b_alias, model = "certificate (9400)", connected = module.certificate.b_connected },
-    { deployment = "legacy", alias = crosscluster_remote_cluster.legacy.alias, model = "sniff via proxy (7.5)", connected = crosscluster_remote_cluster.legacy.connected },
-  ]
+  aliases = concat(
+    [
+      { deployment = "local", alias = module.api_key.alias, model = "api key (9443)", connected = module.api_key.connected },
+      { deployment = "local", alias = module.certificate.a_alias, model = "certificate (9400)", connected = module.certificate.a_connected },
+      { deployment = "remote", alias = module.certificate.b_alias, model = "certificate (9400)", connected = module.certificate.b_connected },
+    ],
+    # The optional legacy part: no line without it.
+    [for r in crosscluster_remote_cluster.legacy : { deployment = "legacy", alias = r.alias, model = "sniff via proxy (7.5)", connected = r.connected }],
+  )
 }
 
 output "connected" {

@@ -21,21 +21,21 @@ variable "remote_org_api_key" {
 }
 
 variable "deployment_ids" {
-  description = "Deployment ids (32 hex) by name: local, remote, legacy, legacy-remote."
+  description = "Deployment ids (32 hex) by name: local, remote and, for the optional legacy part, legacy and legacy_remote."
   type = object({
     local         = string
     remote        = string
-    legacy        = string
-    legacy_remote = string
+    legacy        = optional(string)
+    legacy_remote = optional(string)
   })
 }
 
 variable "es_urls" {
-  description = "Elasticsearch URLs of the deployments whose Elasticsearch API is used: local, remote, legacy."
+  description = "Elasticsearch URLs of the deployments whose Elasticsearch API is used: local, remote and, for the optional legacy part, legacy."
   type = object({
     local  = string
     remote = string
-    legacy = string
+    legacy = optional(string)
   })
 }
 
@@ -46,11 +46,11 @@ variable "es_username" {
 }
 
 variable "es_passwords" {
-  description = "Elasticsearch passwords of local, remote and legacy."
+  description = "Elasticsearch passwords of local, remote and (optional) legacy."
   type = object({
     local  = string
     remote = string
-    legacy = string
+    legacy = optional(string)
   })
   sensitive = true
 }

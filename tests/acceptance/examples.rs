@@ -3,22 +3,16 @@
 //!
 //! Examples are found generically: every `examples/<kind>/<type>/` directory of kind
 //! `resources`, `data-sources` or `functions`, plus `examples/provider/`. Each one is written,
-//! with a `harness.tf` that declares the two provider blocks (`crosscluster` and
-//! `crosscluster.remote`) pointing at a fresh simulator and the locals of
+//! with a `harness.tf` that declares the three provider blocks of the docs' layout
+//! (`crosscluster`, `crosscluster.remote`, `crosscluster.remote_org`) pointing at a fresh simulator and the locals of
 //! [`harness_locals`], into its own working directory; then it is validated, and applied (plan
 //! clean afterwards, then destroyed) when it is self-contained. See `examples/README.md`.
 
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
-use std::time::Instant;
 
 use crate::harness::{REQUIRED_PROVIDERS, Workdir, provider_binary};
 use crate::sim::Sim;
-
-/// Examples run this many at a time (each has its own simulator and Terraform processes).
-const PARALLEL: usize = 3;
 
 /// The marker that keeps an example to `terraform validate`.
 const VALIDATE_ONLY: &str = "# example-test: validate-only";
@@ -45,17 +39,17 @@ fn examples_are_terraform_fmt_clean() {
 
 /// One example directory.
 #[derive(Debug, Clone)]
-struct Example {
+pub(crate) struct Example {
     /// `resources`, `data-sources`, `functions` or `provider`.
-    kind: String,
+    pub(crate) kind: String,
     /// The type or function name (the directory's name).
-    name: String,
+    pub(crate) name: String,
     /// `(file name, content)` of its `.tf` files.
-    files: Vec<(String, String)>,
+    pub(crate) files: Vec<(String, String)>,
 }
 
 impl Example {
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         format!("examples/{}/{}", self.kind, self.name)
     }
 
@@ -64,7 +58,7 @@ impl Example {
     }
 
     /// Whether the example is applied (else only validated).
-    fn applies(&self) -> bool {
+    pub(crate) fn applies(&self) -> bool {
         let text = self.text();
         if self.kind == "provider" || text.contains(VALIDATE_ONLY) {
             return false;
@@ -80,12 +74,15 @@ impl Example {
     }
 }
 
+/// The `.tf` files of an example directory, but `import.tf` (an `import` block needs an
+/// existing object: `tests/acceptance/imports.rs` runs it).
 fn tf_files(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("read example dir")
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .filter(|p| !p.file_name().is_some_and(|n| n == "import.tf"))
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&p).expect("read example");
@@ -97,7 +94,7 @@ fn tf_files(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// Every example directory, provider first.
-fn discover() -> Vec<Example> {
+pub(crate) fn discover() -> Vec<Example> {
     let root = repo().join("examples");
     let mut out = vec![Example {
         kind: "provider".into(),
@@ -126,7 +123,7 @@ fn discover() -> Vec<Example> {
 }
 
 /// The locals every example may use, with their values from the simulator's default fixture.
-fn harness_locals(sim: &Sim) -> Vec<(String, String)> {
+pub(crate) fn harness_locals(sim: &Sim) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (prefix, name) in [("local", "local"), ("remote", "remote")] {
         let (id, d) = sim.dep(name);
@@ -143,9 +140,10 @@ fn harness_locals(sim: &Sim) -> Vec<(String, String)> {
 }
 
 /// `harness.tf`: required_providers (unless the example has its own), the provider blocks
-/// `crosscluster` (organization and Elasticsearch of `local`) and `crosscluster.remote` (of
-/// `remote`), and the harness locals.
-fn harness_tf(sim: &Sim, example: &Example) -> String {
+/// `crosscluster` (organization and Elasticsearch of `local`), `crosscluster.remote`
+/// (Elasticsearch of `remote`, Cloud key of `local`'s organization) and
+/// `crosscluster.remote_org` (organization and Elasticsearch of `remote`), and the harness locals.
+pub(crate) fn harness_tf(sim: &Sim, example: &Example) -> String {
     let text = example.text();
     let mut s = String::new();
     if !text.contains("required_providers") {
@@ -154,8 +152,11 @@ fn harness_tf(sim: &Sim, example: &Example) -> String {
     if example.kind == "provider" {
         return s;
     }
+    // The docs' provider layout (examples/provider/provider.tf): local; the remote cluster with
+    // the local organization's Cloud key (sealed delivery); the remote organization.
     s.push_str(&sim.provider_block(None, Some("local"), Some("local")));
-    s.push_str(&sim.provider_block(Some("remote"), Some("remote"), Some("remote")));
+    s.push_str(&sim.provider_block(Some("remote"), Some("local"), Some("remote")));
+    s.push_str(&sim.provider_block(Some("remote_org"), Some("remote"), Some("remote")));
     s.push_str("locals {\n");
     for (k, v) in harness_locals(sim) {
         s.push_str(&format!("  {k} = \"{v}\"\n"));
@@ -166,7 +167,7 @@ fn harness_tf(sim: &Sim, example: &Example) -> String {
 
 /// Validates one example and, when it is self-contained, applies it, checks that a second
 /// plan is empty and that every output has a value, and destroys it.
-fn exercise(example: &Example) -> String {
+pub(crate) fn exercise(example: &Example) -> String {
     let sim = Sim::start(&format!(
         "examples-{}-{}",
         example.kind,
@@ -229,72 +230,8 @@ fn check_known_outputs(sim: &Sim, example: &Example, outputs: &serde_json::Value
     }
 }
 
-/// Every example directory is validated against the provider and applied against the
-/// simulator when self-contained; examples added later are picked up automatically.
-#[test]
-fn every_example_validates_and_self_contained_ones_apply() {
-    let started = Instant::now();
-    let examples = discover();
-    let names: Vec<String> = examples.iter().map(Example::label).collect();
-    for required in [
-        "examples/provider/",
-        "examples/functions/credentials_setting",
-        "examples/functions/proxy_address",
-        "examples/data-sources/crosscluster_organization",
-    ] {
-        assert!(
-            names.iter().any(|n| n == required),
-            "{required} not found in {names:?}"
-        );
-    }
-    for e in &examples {
-        assert!(!e.files.is_empty(), "{} has no .tf file", e.label());
-    }
-
-    let queue = Mutex::new(examples);
-    let results = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..PARALLEL {
-            s.spawn(|| {
-                loop {
-                    let Some(example) = queue.lock().unwrap().pop() else {
-                        break;
-                    };
-                    let t = Instant::now();
-                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| exercise(&example)))
-                        .map_err(|p| {
-                            p.downcast_ref::<String>()
-                                .cloned()
-                                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                                .unwrap_or_else(|| "panicked".into())
-                        });
-                    results
-                        .lock()
-                        .unwrap()
-                        .push((example.label(), outcome, t.elapsed()));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap();
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut failures = Vec::new();
-    for (label, outcome, took) in &results {
-        match outcome {
-            Ok(what) => eprintln!("{label}: {what} ({:.1}s)", took.as_secs_f64()),
-            Err(msg) => {
-                eprintln!("{label}: FAILED ({:.1}s)", took.as_secs_f64());
-                failures.push(format!("{label}: {msg}"));
-            }
-        }
-    }
-    eprintln!(
-        "{} examples in {:.1}s",
-        results.len(),
-        started.elapsed().as_secs_f64()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
+// Every example directory is validated and, when self-contained, applied by the docs test
+// (`tests/acceptance/docs.rs`), together with every fenced block of the Markdown docs.
 
 // ---------------------------------------------------------------------------------------------
 // make install / make release
@@ -313,6 +250,10 @@ fn platform() -> String {
 fn package(args: &[&str], env: &[(&str, &Path)]) -> String {
     let mut cmd = Command::new("bash");
     cmd.arg(repo().join("tools/package.sh")).args(args);
+    // Only the test decides whether the release is signed.
+    for var in ["GPG_FINGERPRINT", "GPG_KEY_ID", "GPG_PASSPHRASE"] {
+        cmd.env_remove(var);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -483,4 +424,144 @@ fn release_packaging_matches_the_registry_layout() {
         );
         assert_eq!(parts[2], bin_sum, "{tool}");
     }
+}
+
+/// The root `terraform-registry-manifest.json` is the registry's (protocol 6.0) and is the
+/// manifest `make release` ships.
+#[test]
+fn registry_manifest_at_the_root() {
+    let text = std::fs::read_to_string(repo().join("terraform-registry-manifest.json"))
+        .expect("terraform-registry-manifest.json at the repository root");
+    let manifest: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        manifest,
+        serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
+    );
+}
+
+fn gpg(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("gpg")
+        .env("GNUPGHOME", home)
+        .args(["--batch", "--no-tty"])
+        .args(args)
+        .output()
+        .expect("run gpg")
+}
+
+/// `make release` with a signing key (here a throwaway one in a temporary GNUPGHOME): a
+/// detached signature of the sums file that `gpg --verify` accepts, and that fails once the
+/// sums file changes. Skipped, saying so, where gpg is not installed.
+#[test]
+fn release_signs_the_sums_with_a_given_gpg_key() {
+    if Command::new("gpg").arg("--version").output().is_err() {
+        eprintln!("SKIPPED release_signs_the_sums_with_a_given_gpg_key: gpg is not installed");
+        return;
+    }
+    let home = tempfile::Builder::new()
+        .prefix("gpg-")
+        .tempdir_in("/tmp")
+        .expect("GNUPGHOME");
+    let mut perms = std::fs::metadata(home.path()).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o700);
+    std::fs::set_permissions(home.path(), perms).unwrap();
+    let made = gpg(
+        home.path(),
+        &[
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "crosscluster release test <release-test@example.invalid>",
+            "ed25519",
+            "sign",
+            "1d",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "gpg --quick-gen-key: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let listing = gpg(home.path(), &["--list-secret-keys", "--with-colons"]);
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let fingerprint = listing
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:"))
+        .and_then(|r| r.split(':').find(|f| f.len() == 40))
+        .expect("the new key's fingerprint")
+        .to_string();
+
+    let version = env!("CARGO_PKG_VERSION");
+    let bin = provider_binary();
+    let dist = tempfile::tempdir().expect("dist");
+    let out = package(
+        &[
+            "release",
+            bin.to_str().unwrap(),
+            version,
+            dist.path().to_str().unwrap(),
+        ],
+        &[
+            ("GNUPGHOME", home.path()),
+            ("GPG_FINGERPRINT", Path::new(&fingerprint)),
+        ],
+    );
+    let prefix = format!("terraform-provider-crosscluster_{version}");
+    let sums = dist.path().join(format!("{prefix}_SHA256SUMS"));
+    let sig = dist.path().join(format!("{prefix}_SHA256SUMS.sig"));
+    assert!(sig.is_file(), "no .sig:\n{out}");
+    // A binary (not armored) detached signature, as the registry takes it.
+    let raw = std::fs::read(&sig).unwrap();
+    assert!(!raw.starts_with(b"-----BEGIN"), "armored signature");
+    // The shipped manifest is the root one.
+    assert_eq!(
+        std::fs::read_to_string(dist.path().join(format!("{prefix}_manifest.json"))).unwrap(),
+        std::fs::read_to_string(repo().join("terraform-registry-manifest.json")).unwrap()
+    );
+
+    let verify = gpg(
+        home.path(),
+        &["--verify", sig.to_str().unwrap(), sums.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&verify.stderr).into_owned();
+    assert!(verify.status.success(), "gpg --verify: {text}");
+    assert!(text.contains("Good signature"), "{text}");
+    assert!(
+        text.contains(&fingerprint[24..]),
+        "signed by another key: {text}"
+    );
+
+    // A changed sums file no longer verifies.
+    let mut changed = std::fs::read_to_string(&sums).unwrap();
+    changed.push_str("0000  extra.zip\n");
+    std::fs::write(&sums, changed).unwrap();
+    let bad = gpg(
+        home.path(),
+        &["--verify", sig.to_str().unwrap(), sums.to_str().unwrap()],
+    );
+    assert!(!bad.status.success(), "a tampered file verified");
+
+    // Without a key there is no signature, and the output says how to get one.
+    let unsigned = tempfile::tempdir().expect("dist");
+    let out = package(
+        &[
+            "release",
+            bin.to_str().unwrap(),
+            version,
+            unsigned.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(out.contains("not signed: set GPG_FINGERPRINT"), "{out}");
+    assert!(
+        !unsigned
+            .path()
+            .join(format!("{prefix}_SHA256SUMS.sig"))
+            .exists()
+    );
+
+    // Stop the agent gpg started for this keyring.
+    let _ = Command::new("gpgconf")
+        .env("GNUPGHOME", home.path())
+        .args(["--kill", "gpg-agent"])
+        .output();
 }

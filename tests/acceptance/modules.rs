@@ -139,7 +139,7 @@ module "link" {{
   providers = {{
     crosscluster.remote       = crosscluster.remote_issuer
     crosscluster.local        = crosscluster.local
-    crosscluster.remote_cloud = crosscluster.remote_org
+    crosscluster.remote_org = crosscluster.remote_org
   }}
 
   remote_deployment_id = "{remote}"

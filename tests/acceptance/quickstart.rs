@@ -43,6 +43,46 @@ fn tfvars(sim: &Sim) -> Value {
     })
 }
 
+/// The quickstart's variables without the optional legacy part, as its README tells a user
+/// without 7.x deployments to write them.
+fn tfvars_without_legacy(sim: &Sim) -> Value {
+    let mut v = tfvars(sim);
+    for key in ["deployment_ids", "es_urls", "es_passwords"] {
+        if let Some(m) = v[key].as_object_mut() {
+            m.remove("legacy");
+            m.remove("legacy_remote");
+        }
+    }
+    v
+}
+
+/// The keys (recursively) of a JSON object, as dotted paths.
+fn key_paths(v: &Value, prefix: &str, out: &mut Vec<String>) {
+    if let Some(m) = v.as_object() {
+        for (k, child) in m {
+            let path = format!("{prefix}{k}");
+            out.push(path.clone());
+            key_paths(child, &format!("{path}."), out);
+        }
+    }
+    out.sort();
+}
+
+/// The ```json blocks of the quickstart's README.
+fn readme_json_blocks() -> Vec<Value> {
+    let text = std::fs::read_to_string(examples_dir().join("quickstart/README.md"))
+        .expect("quickstart README");
+    let mut out = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("```json\n") {
+        let after = &rest[start + 8..];
+        let end = after.find("```").expect("closed json block");
+        out.push(serde_json::from_str(&after[..end]).expect("README json block is JSON"));
+        rest = &after[end + 3..];
+    }
+    out
+}
+
 /// `terraform -chdir=quickstart <args>`.
 fn tf(wd: &Workdir, args: &[&str]) -> Run {
     let mut all = vec!["-chdir=quickstart"];
@@ -184,4 +224,66 @@ fn quickstart_connects_every_alias_and_destroys_cleanly() {
         "quickstart_connects_every_alias_and_destroys_cleanly took {:?}",
         started.elapsed()
     );
+}
+
+/// Issue 14: the quickstart without the legacy part, written as its README says (the README's
+/// first JSON block has exactly these keys), plans, applies with the three other aliases
+/// connected, plans clean and destroys.
+#[test]
+fn quickstart_without_the_legacy_part_applies_as_its_readme_says() {
+    let sim = Sim::start("quickstart-no-legacy");
+    let vars = tfvars_without_legacy(&sim);
+
+    // The README's variable files: without and with the legacy part.
+    let blocks = readme_json_blocks();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let (mut readme_keys, mut ours) = (Vec::new(), Vec::new());
+    key_paths(&blocks[0], "", &mut readme_keys);
+    key_paths(&vars, "", &mut ours);
+    ours.retain(|k| k != "es_username" && k != "connection_timeout"); // defaults
+    assert_eq!(readme_keys, ours, "the README's variables without legacy");
+    let (mut with_legacy, mut full) = (Vec::new(), Vec::new());
+    key_paths(&blocks[1], "", &mut with_legacy);
+    key_paths(&tfvars(&sim), "", &mut full);
+    full.retain(|k| k != "es_username" && k != "connection_timeout");
+    assert_eq!(with_legacy, full, "the README's variables with legacy");
+
+    let wd = Workdir::new();
+    copy_tf_tree(&wd, &examples_dir().join("quickstart"), "quickstart");
+    copy_tf_tree(&wd, &examples_dir().join("modules"), "modules");
+    wd.write(
+        "quickstart/terraform.tfvars.json",
+        &serde_json::to_string_pretty(&vars).unwrap(),
+    );
+    tf(&wd, &["init", "-input=false", "-no-color"]).success();
+    tf(
+        &wd,
+        &["apply", "-input=false", "-no-color", "-auto-approve"],
+    )
+    .success();
+    let out = tf(&wd, &["output", "-json", "-no-color"]).success();
+    let out: Value = serde_json::from_str(&out.stdout).expect("output -json");
+    assert_eq!(
+        out["connected"]["value"],
+        json!({"remote_api_key": true, "remote_cert": true, "local_cert": true}),
+        "{out}"
+    );
+    let table = out["alias_table"]["value"].as_str().expect("alias_table");
+    assert_eq!(table.lines().count(), 4, "{table}");
+    // Nothing on the legacy cluster.
+    let legacy = sim.deployment_state("legacy");
+    assert!(
+        legacy["connections"].get("legacy_remote").is_none(),
+        "{legacy}"
+    );
+    let plan = tf(
+        &wd,
+        &["plan", "-input=false", "-no-color", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "expected an empty plan:\n{}", plan.text());
+    tf(
+        &wd,
+        &["destroy", "-input=false", "-no-color", "-auto-approve"],
+    )
+    .success();
 }

@@ -1,7 +1,7 @@
 # The remote deployment, read with the remote organization's Cloud API key
-# (provider "crosscluster.remote"). The id is the full 32-character deployment id.
+# (provider "crosscluster.remote_org"). The id is the full 32-character deployment id.
 data "crosscluster_deployment" "remote" {
-  provider = crosscluster.remote
+  provider = crosscluster.remote_org
   id       = local.remote_deployment_id
 }
 

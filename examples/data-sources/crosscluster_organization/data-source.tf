@@ -3,7 +3,7 @@ data "crosscluster_organization" "local" {}
 
 # The organization of the remote deployment, through the aliased provider block.
 data "crosscluster_organization" "remote" {
-  provider = crosscluster.remote
+  provider = crosscluster.remote_org
 }
 
 # A deployment in the remote organization trusts the local one by this id

@@ -5,7 +5,7 @@ locals {
 # The remote deployment's endpoint and API-key proxy address (<endpoint>:9443), read with the
 # remote organization's Cloud API key.
 data "crosscluster_deployment" "remote" {
-  provider = crosscluster.remote_cloud
+  provider = crosscluster.remote_org
   id       = var.remote_deployment_id
 }
 

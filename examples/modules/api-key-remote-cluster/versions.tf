@@ -8,11 +8,11 @@ terraform {
       # remote:       Elasticsearch of the REMOTE deployment (creates the cross-cluster API key)
       #               + Cloud API key of the LOCAL deployment's organization (sealed keystore write).
       # local:        Elasticsearch of the LOCAL deployment (alias and role).
-      # remote_cloud: Cloud API key of the REMOTE deployment's organization (reads its endpoint).
+      # remote_org: Cloud API key of the REMOTE deployment's organization (reads its endpoint).
       configuration_aliases = [
         crosscluster.remote,
         crosscluster.local,
-        crosscluster.remote_cloud,
+        crosscluster.remote_org,
       ]
     }
   }

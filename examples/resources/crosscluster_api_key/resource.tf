@@ -4,23 +4,11 @@
 # cluster.remote.logs.credentials, in the same apply, and the secret never reaches the plan,
 # the state or a log (`encoded` and `api_key` stay null).
 #
-# The provider block that creates the key needs:
-# - `elasticsearch`: the remote cluster, with a username and password or a bearer token
-#   (Elasticsearch refuses to create cross-cluster API keys for a caller using an API key);
-# - `cloud`: for sealed delivery, credentials that reach the local deployment (the API key of
-#   the local deployment's organization), for example:
-#
-#   provider "crosscluster" {
-#     alias = "remote"
-#     elasticsearch {
-#       endpoints = ["https://logs.es.eu-west-1.aws.found.io"]
-#       username  = "elastic"
-#       password  = var.logs_elastic_password
-#     }
-#     cloud {
-#       api_key = var.local_ec_api_key
-#     }
-#   }
+# `crosscluster.remote` is the remote-cluster block of the provider page's layout: its
+# `elasticsearch` connection is the remote cluster (with a username and password or a bearer
+# token: Elasticsearch refuses to create cross-cluster API keys for a caller using an API key),
+# and its `cloud` connection carries the LOCAL organization's Cloud API key, through which the
+# sealed delivery writes the local keystore.
 resource "crosscluster_api_key" "logs" {
   provider = crosscluster.remote
   name     = "search-reads-logs"

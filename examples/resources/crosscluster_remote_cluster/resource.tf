@@ -1,10 +1,12 @@
-# API-key model, end to end: the local cluster (provider "crosscluster") searches the remote
-# deployment (provider "crosscluster.remote") under the alias "logs". The local.* values stand
-# for your own full 32-character deployment ids.
+# API-key model, end to end, with the provider page's three blocks: the local cluster
+# (provider "crosscluster") searches the remote deployment under the alias "logs"; the key is
+# created on the remote cluster (crosscluster.remote) and the remote deployment is read with
+# its organization's Cloud key (crosscluster.remote_org). The local.* values stand for your own
+# full 32-character deployment ids.
 
 # The remote deployment's endpoint and proxy addresses.
 data "crosscluster_deployment" "remote" {
-  provider = crosscluster.remote
+  provider = crosscluster.remote_org
   id       = local.remote_deployment_id
 }
 

@@ -4,7 +4,7 @@
 #
 # The local.* values stand for your own: full 32-character deployment ids (not the short form
 # the console shows). Provider "crosscluster" holds the local organization's Cloud API key,
-# provider "crosscluster.remote" the remote organization's.
+# provider "crosscluster.remote_org" the remote organization's (the provider page's layout).
 
 # Each deployment's cluster id and organization id, looked up from its deployment id.
 data "crosscluster_deployment" "local" {
@@ -12,7 +12,7 @@ data "crosscluster_deployment" "local" {
 }
 
 data "crosscluster_deployment" "remote" {
-  provider = crosscluster.remote
+  provider = crosscluster.remote_org
   id       = local.remote_deployment_id
 }
 
@@ -26,7 +26,7 @@ resource "crosscluster_trusted_environment" "remote_org" {
 
 # And the remote deployment trusts the local organization, but only the local cluster.
 resource "crosscluster_trusted_environment" "local_org" {
-  provider        = crosscluster.remote
+  provider        = crosscluster.remote_org
   deployment_id   = data.crosscluster_deployment.remote.id
   organization_id = data.crosscluster_deployment.local.organization_id
   name            = "Local Org (search cluster only)"

@@ -16,7 +16,9 @@
 //! `functions/<name>.md` and `guides/<name>.md`, relative to the docs directory. [`Docs::diff`]
 //! compares them with a directory, for the drift check.
 
+pub mod diagram;
 pub mod pages;
+pub mod permissions;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -49,6 +51,22 @@ pub enum DocgenError {
         path: PathBuf,
         /// The I/O error.
         source: io::Error,
+    },
+    /// The permissions table is malformed or does not match the provider.
+    #[error("{}: {message}", .path.display())]
+    Permissions {
+        /// The table.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A diagram source cannot be rendered.
+    #[error("{}: {message}", .path.display())]
+    Diagram {
+        /// The source.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
     },
     /// A template names a placeholder the generator does not know.
     #[error("{}: unknown placeholder {{{{{name}}}}}", .template.display())]

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use crosscluster::framework::schema::{AttributeKind, Block, Description, Schema};
 use crosscluster::framework::traits::{Provider, Signature};
 
+use crate::diagram;
+use crate::permissions::{self, PERMISSIONS_FILE, Permissions};
 use crate::render::{SchemaKind, schema_markdown, signature_markdown};
 use crate::{DocgenError, Docs};
 
@@ -13,6 +15,8 @@ use crate::{DocgenError, Docs};
 pub const TEMPLATES_DIR: &str = "tools/docgen/templates";
 /// Hand-written guides, copied verbatim to `guides/`.
 pub const GUIDES_DIR: &str = "tools/docgen/guides";
+/// Diagram sources (`<name>.diagram`), rendered into the guides' `{{diagram:<name>}}`.
+pub const DIAGRAMS_DIR: &str = "tools/docgen/diagrams";
 
 /// The binary's name, used in page titles.
 const PROVIDER_BINARY: &str = "terraform-provider-crosscluster";
@@ -33,6 +37,7 @@ pub struct Generator<'a> {
     root: PathBuf,
     type_name: String,
     subcategories: BTreeMap<String, String>,
+    permissions: Permissions,
 }
 
 impl<'a> Generator<'a> {
@@ -47,11 +52,15 @@ impl<'a> Generator<'a> {
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             .collect();
+        let path = root.join(PERMISSIONS_FILE);
+        let permissions = Permissions::parse(&read(&path)?)
+            .map_err(|message| DocgenError::Permissions { path, message })?;
         Ok(Self {
             provider,
             root: root.to_path_buf(),
             type_name: provider.metadata().type_name,
             subcategories,
+            permissions,
         })
     }
 
@@ -113,6 +122,33 @@ impl<'a> Generator<'a> {
         if !missing.is_empty() {
             return Err(DocgenError::MissingExamples(missing));
         }
+        // And its permissions: every resource and data source, nothing else.
+        let mut problems = Vec::new();
+        for (list, table, key) in [
+            (&resources, &self.permissions.resources, "resources"),
+            (
+                &data_sources,
+                &self.permissions.data_sources,
+                "data_sources",
+            ),
+        ] {
+            for e in list.iter() {
+                if !table.contains_key(&e.name) {
+                    problems.push(format!("{key}.{} is missing", e.name));
+                }
+            }
+            for name in table.keys() {
+                if !list.iter().any(|e| &e.name == name) {
+                    problems.push(format!("{key}.{name} is not in the provider"));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(DocgenError::Permissions {
+                path: self.root.join(PERMISSIONS_FILE),
+                message: problems.join("; "),
+            });
+        }
 
         let mut docs = Docs::default();
         docs.files.insert(
@@ -173,10 +209,19 @@ impl<'a> Generator<'a> {
             self.example(&example_path)?
         ));
         out.push_str(&schema_markdown(&schema.block, kind));
+        let grants = match kind {
+            SchemaKind::DataSource => self.permissions.data_sources.get(&e.name),
+            _ => self.permissions.resources.get(&e.name),
+        };
+        if let Some(grants) = grants {
+            out.push('\n');
+            out.push_str(&permissions::section(grants));
+        }
         if kind == SchemaKind::Resource {
             let dir = format!("examples/resources/{}", e.name);
             let sh = self.root.join(&dir).join("import.sh");
             let tf = self.root.join(&dir).join("import.tf");
+            let md = self.root.join(&dir).join("import.md");
             if sh.is_file() || tf.is_file() {
                 out.push_str("\n## Import\n");
                 if tf.is_file() {
@@ -187,9 +232,19 @@ impl<'a> Generator<'a> {
                 }
                 if sh.is_file() {
                     out.push_str(&format!(
-                        "\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+                        "\n{} using the following syntax:\n\n```shell\n{}\n```\n",
+                        if tf.is_file() {
+                            "Or, with any Terraform version, `terraform import`"
+                        } else {
+                            "Import is supported"
+                        },
                         self.example(&format!("{dir}/import.sh"))?
                     ));
+                }
+                if md.is_file() {
+                    out.push('\n');
+                    out.push_str(&self.example(&format!("{dir}/import.md"))?);
+                    out.push('\n');
                 }
             }
         }
@@ -255,6 +310,11 @@ impl<'a> Generator<'a> {
             "contents",
             contents(resources, data_sources, functions, &self.guides()?),
         );
+        let short = |n: &str| self.short_name(n);
+        values.insert(
+            "permissions",
+            permissions::summary(&self.permissions, short),
+        );
         let body = fill(&template, &values, &template_path)?;
         let mut out = front_matter(
             &format!("Provider: {}", self.type_name),
@@ -280,13 +340,39 @@ impl<'a> Generator<'a> {
             .filter(|n| n.ends_with(".md"))
             .collect();
         names.sort();
+        let mut values = self.diagrams()?;
+        values.insert(
+            "example:provider".to_string(),
+            self.example("examples/provider/provider.tf")?,
+        );
         names
             .into_iter()
             .map(|n| {
-                let content = read(&dir.join(&n))?;
+                let path = dir.join(&n);
+                let content = fill(&read(&path)?, &values, &path)?;
                 Ok((n, content))
             })
             .collect()
+    }
+
+    /// `diagram:<name>` to the rendered text of every `<name>.diagram` source (none is fine).
+    fn diagrams(&self) -> Result<BTreeMap<String, String>, DocgenError> {
+        let dir = self.root.join(DIAGRAMS_DIR);
+        let mut out = BTreeMap::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(out);
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".diagram") else {
+                continue;
+            };
+            let path = dir.join(&name);
+            let rendered = diagram::render(&read(&path)?)
+                .map_err(|message| DocgenError::Diagram { path, message })?;
+            out.insert(format!("diagram:{stem}"), rendered);
+        }
+        Ok(out)
     }
 }
 
@@ -355,9 +441,9 @@ fn push_description(out: &mut String, d: &Description) {
 }
 
 /// Replaces `{{name}}` placeholders; an unknown name is an error.
-fn fill(
+fn fill<K: std::borrow::Borrow<str> + Ord>(
     template: &str,
-    values: &BTreeMap<&str, String>,
+    values: &BTreeMap<K, String>,
     path: &Path,
 ) -> Result<String, DocgenError> {
     let mut out = String::new();
@@ -510,12 +596,33 @@ fn guide_title(content: &str) -> Option<String> {
         .map(|t| t.trim().trim_matches('"').to_string())
 }
 
-fn first_sentence(text: &str) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.find(". ") {
-        Some(i) => flat[..=i].to_string(),
-        None => terminate(flat),
+/// Abbreviations whose period does not end a sentence (`etc.` only when a lower-case word
+/// follows it).
+const ABBREVIATIONS: &[&str] = &["e.g.", "i.e.", "cf.", "vs.", "etc."];
+
+/// The first sentence of `text`, as one line: up to the first `. ` that is not the period of
+/// an abbreviation such as `e.g.`.
+pub fn first_sentence(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        out.push(*w);
+        let Some(next) = words.get(i + 1) else {
+            break;
+        };
+        if !w.ends_with('.') {
+            continue;
+        }
+        let bare = w
+            .trim_start_matches(['(', '"', '`', '*'])
+            .to_ascii_lowercase();
+        let abbreviation = ABBREVIATIONS.iter().any(|a| bare == *a);
+        let lower_next = next.starts_with(|c: char| c.is_lowercase());
+        if !abbreviation || (bare == "etc." && !lower_next) {
+            return out.join(" ");
+        }
     }
+    terminate(out.join(" "))
 }
 
 fn terminate(mut s: String) -> String {
@@ -555,6 +662,23 @@ mod tests {
     fn sentences() {
         assert_eq!(first_sentence("One two. Three."), "One two.");
         assert_eq!(first_sentence("No period"), "No period.");
+        // Abbreviations do not end the sentence.
+        assert_eq!(
+            first_sentence("Trusts clusters whose CA you give, e.g. self-managed ones. Then more."),
+            "Trusts clusters whose CA you give, e.g. self-managed ones."
+        );
+        assert_eq!(
+            first_sentence("One key (i.e. the encoded form) per alias. Next."),
+            "One key (i.e. the encoded form) per alias."
+        );
+        assert_eq!(
+            first_sentence("Trust, aliases, etc. are kept. Next."),
+            "Trust, aliases, etc. are kept."
+        );
+        assert_eq!(
+            first_sentence("Trust, aliases etc. Next one."),
+            "Trust, aliases etc."
+        );
         assert_eq!(
             first_paragraph(&Description::plain("a\nb\n\nc")),
             "a b".to_string()

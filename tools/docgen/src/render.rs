@@ -119,13 +119,28 @@ fn write_sections(out: &mut String, sections: Vec<Section<'_>>, kind: SchemaKind
     }
 }
 
+/// A block's attributes and nested blocks together, sorted by name: the registry lists every
+/// group alphabetically (as `tfplugindocs` writes it), not in declaration order.
 fn block_members(block: &Block) -> Vec<Member<'_>> {
-    block
+    let mut members: Vec<Member<'_>> = block
         .attributes
         .iter()
         .map(Member::Attr)
         .chain(block.blocks.iter().map(Member::Block))
-        .collect()
+        .collect();
+    sort_members(&mut members);
+    members
+}
+
+fn sort_members(members: &mut [Member<'_>]) {
+    members.sort_by(|a, b| member_name(*a).cmp(member_name(*b)));
+}
+
+fn member_name<'a>(m: Member<'a>) -> &'a str {
+    match m {
+        Member::Attr(a) => &a.name,
+        Member::Block(b) => &b.name,
+    }
 }
 
 fn group_of(m: Member<'_>, read_only_parent: bool) -> Group {
@@ -206,10 +221,12 @@ fn member_line<'a>(
                     &mut text,
                     &format!("(see [below for nested schema](#{anchor}))"),
                 );
+                let mut members: Vec<Member<'a>> = n.attributes.iter().map(Member::Attr).collect();
+                sort_members(&mut members);
                 sections.push(Section {
                     anchor,
                     title: a.name.clone(),
-                    members: n.attributes.iter().map(Member::Attr).collect(),
+                    members,
                     read_only: read_only_parent || (a.computed && !a.optional && !a.required),
                 });
             }
@@ -484,5 +501,32 @@ mod tests {
         );
         assert!(md.contains("### Nested Schema for `access.search`"), "{md}");
         assert!(md.contains("- `names` (List of String)"), "{md}");
+    }
+
+    #[test]
+    fn members_are_listed_alphabetically_within_each_group() {
+        let b = Block::new()
+            .attribute(Attribute::string("zeta").optional())
+            .block(NestedBlock::single(
+                "middle",
+                Block::new()
+                    .attribute(Attribute::string("y").optional())
+                    .attribute(Attribute::string("b").optional()),
+            ))
+            .attribute(Attribute::string("alpha").optional())
+            .attribute(Attribute::string("name").required())
+            .attribute(Attribute::string("id").computed());
+        let md = schema_markdown(&b, SchemaKind::Resource);
+        let pos = |needle: &str| {
+            md.find(needle)
+                .unwrap_or_else(|| panic!("{needle} in {md}"))
+        };
+        assert!(pos("- `alpha`") < pos("- `middle`"), "{md}");
+        assert!(pos("- `middle`") < pos("- `zeta`"), "{md}");
+        let nested = &md[pos("### Nested Schema for `middle`")..];
+        assert!(nested.find("- `b`") < nested.find("- `y`"), "{md}");
+        assert!(
+            pos("### Required") < pos("### Optional") && pos("### Optional") < pos("### Read-Only")
+        );
     }
 }

@@ -33,6 +33,26 @@ fn committed_docs_match_the_live_schema() {
     );
 }
 
+/// Issue 14: no summary of the provider page's contents stops at an abbreviation ("... e.g.").
+#[test]
+fn index_summaries_are_whole_sentences() {
+    let root = default_root();
+    let docs = generate(&CrossclusterProvider::new(), &root).unwrap_or_else(|e| panic!("{e}"));
+    let index = &docs.files[Path::new("index.md")];
+    let contents = &index[index.find("## Contents").expect("contents")..];
+    let mut summaries = 0;
+    for line in contents.lines().filter(|l| l.starts_with("- [`")) {
+        summaries += 1;
+        for abbreviation in ["e.g.", "i.e.", "etc."] {
+            assert!(
+                !line.trim_end().ends_with(abbreviation),
+                "summary cut at {abbreviation:?}: {line}"
+            );
+        }
+    }
+    assert!(summaries >= 10, "{contents}");
+}
+
 /// Every resource, data source and function of the provider has a page with an example.
 #[test]
 fn every_schema_has_a_page_with_an_example() {
@@ -314,6 +334,10 @@ fn synthetic_root(with_examples: bool) -> tempfile::TempDir {
         "---\npage_title: \"Intro\"\n---\n\nHello.\n",
     );
     w("examples/provider/provider.tf", "provider \"demo\" {}\n");
+    w(
+        "examples/permissions.json",
+        r#"{"cloud_roles": {"Editor": "writes"}, "resources": {"demo_thing": [{"operations": ["create"], "connection": "cloud", "target": "it", "cloud_role": {"role": "Editor", "scope": "deployment"}, "requests": ["PUT /x"]}]}, "data_sources": {"demo_info": [{"operations": ["read"], "connection": "elasticsearch", "target": "it", "cluster_privileges": ["monitor"], "requests": ["GET /"]}]}}"#,
+    );
     if with_examples {
         w(
             "examples/resources/demo_thing/resource.tf",
@@ -349,7 +373,10 @@ fn renders_every_schema_feature() {
         "description: |-\n  A **thing**.\n---",
         "# demo_thing (Resource)\n\nA **thing**.\n\nSecond paragraph.\n",
         "```terraform\nresource \"demo_thing\" \"x\" {}\n```",
-        "### Required\n\n- `name` (String) The name. Changing this forces a new resource.\n- `access` (Block List, Min: 1, Max: 1) Access. (see [below for nested schema](#nestedblock--access))\n",
+        // Alphabetical within each group, attributes and blocks together, as the registry shows them.
+        "### Required\n\n- `access` (Block List, Min: 1, Max: 1) Access. (see [below for nested schema](#nestedblock--access))\n- `name` (String) The name. Changing this forces a new resource.\n",
+        "## Permissions\n",
+        "| create | `cloud`: it | Cloud API key with role **Editor** for this deployment (deployment scope) | `PUT /x` |",
         "- `mode` (String) The mode. Defaults to `\"fast\"`.",
         "- `secret_wo` (String, Sensitive, [Write-only](",
         "Write-only (Terraform 1.11 and later)",
@@ -404,6 +431,32 @@ fn renders_every_schema_feature() {
         docs.files[Path::new("guides/intro.md")],
         "---\npage_title: \"Intro\"\n---\n\nHello.\n"
     );
+}
+
+#[test]
+fn permissions_must_cover_every_resource_and_data_source() {
+    let root = synthetic_root(true);
+    std::fs::write(
+        root.path().join("examples/permissions.json"),
+        r#"{"resources": {"demo_gone": [{"operations": ["read"], "connection": "elasticsearch", "cluster_privileges": ["monitor"]}]}, "data_sources": {}}"#,
+    )
+    .unwrap();
+    let err = generate(
+        &TestProvider {
+            with_function: true,
+        },
+        root.path(),
+    )
+    .unwrap_err()
+    .to_string();
+    for want in [
+        "permissions.json",
+        "resources.demo_thing is missing",
+        "data_sources.demo_info is missing",
+        "resources.demo_gone is not in the provider",
+    ] {
+        assert!(err.contains(want), "{want:?} not in {err}");
+    }
 }
 
 #[test]

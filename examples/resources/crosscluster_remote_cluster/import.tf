@@ -1,0 +1,5 @@
+# The alias.
+import {
+  to = crosscluster_remote_cluster.example
+  id = "logs"
+}

@@ -1,0 +1,5 @@
+# The role name.
+import {
+  to = crosscluster_role.example
+  id = "logs-reader"
+}
