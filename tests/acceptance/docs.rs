@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// What one job gave: where it came from, its outcome and how long it took.
+type JobResult = (String, Result<Outcome, String>, Duration);
+
 use crate::examples::{Example, discover, exercise};
 use crate::harness::{REQUIRED_PROVIDERS, Workdir};
 use crate::sim::Sim;
@@ -368,7 +371,7 @@ fn every_docs_block_and_example_validates_and_complete_ones_apply() {
     jobs.extend(blocks.iter().cloned().map(Job::Block));
     jobs.reverse();
     let queue = Mutex::new(jobs);
-    let results: Mutex<Vec<(String, Result<Outcome, String>, Duration)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..PARALLEL {
             s.spawn(|| {

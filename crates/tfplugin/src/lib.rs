@@ -17,6 +17,11 @@
 pub mod framework;
 pub mod plugin;
 
+/// The README's example, compiled as a doc test.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
