@@ -252,44 +252,14 @@ fn parse_endpoint(
     Ok(url)
 }
 
-fn resolve_cloud(
-    raw: Option<&RawCloud>,
-    env: &dyn Fn(&str) -> Option<String>,
+/// The Cloud credentials: an API key, or a username and password (ECE), never both.
+fn cloud_auth(
+    api_key: Option<Sourced<String>>,
+    username: Option<Sourced<String>>,
+    password: Option<Sourced<String>>,
     problems: &mut Vec<Problem>,
-) -> Option<CloudSettings> {
-    let empty = RawCloud::default();
-    let block = raw.unwrap_or(&empty);
-    let endpoint = pick(&block.endpoint, &["EC_ENDPOINT", "EC_HOST"], env);
-    let api_key = pick(&block.api_key, &["EC_API_KEY"], env);
-    let username = pick(&block.username, &["EC_USERNAME"], env);
-    let password = pick(&block.password, &["EC_PASSWORD"], env);
-    let any_env = [
-        "EC_ENDPOINT",
-        "EC_HOST",
-        "EC_API_KEY",
-        "EC_USERNAME",
-        "EC_PASSWORD",
-    ]
-    .iter()
-    .any(|v| env(v).is_some_and(|s| !s.is_empty()));
-    if raw.is_none() && !any_env {
-        return None;
-    }
-    let before = problems.len();
-    let insecure = pick_bool(
-        block.insecure,
-        vec!["cloud", "insecure"],
-        "EC_INSECURE",
-        env,
-        problems,
-    );
-    let endpoint = match endpoint {
-        Some(s) => parse_endpoint(&s.value, vec!["cloud", "endpoint"], s.env)
-            .map_err(|p| problems.push(p))
-            .ok(),
-        None => Url::parse(DEFAULT_CLOUD_ENDPOINT).ok(),
-    };
-    let auth = match (api_key, username, password) {
+) -> Option<CloudAuth> {
+    match (api_key, username, password) {
         (Some(key), None, None) => Some(CloudAuth::ApiKey(Secret::new(key.value))),
         (Some(key), Some(user), _) | (Some(key), None, Some(user)) => {
             let (key_from, user_from) = (
@@ -341,7 +311,47 @@ fn resolve_cloud(
             });
             None
         }
+    }
+}
+
+fn resolve_cloud(
+    raw: Option<&RawCloud>,
+    env: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<CloudSettings> {
+    let empty = RawCloud::default();
+    let block = raw.unwrap_or(&empty);
+    let endpoint = pick(&block.endpoint, &["EC_ENDPOINT", "EC_HOST"], env);
+    let api_key = pick(&block.api_key, &["EC_API_KEY"], env);
+    let username = pick(&block.username, &["EC_USERNAME"], env);
+    let password = pick(&block.password, &["EC_PASSWORD"], env);
+    let any_env = [
+        "EC_ENDPOINT",
+        "EC_HOST",
+        "EC_API_KEY",
+        "EC_USERNAME",
+        "EC_PASSWORD",
+    ]
+    .iter()
+    .any(|v| env(v).is_some_and(|s| !s.is_empty()));
+    if raw.is_none() && !any_env {
+        return None;
+    }
+    let before = problems.len();
+    let insecure = pick_bool(
+        block.insecure,
+        vec!["cloud", "insecure"],
+        "EC_INSECURE",
+        env,
+        problems,
+    );
+    let endpoint = match endpoint {
+        Some(s) => parse_endpoint(&s.value, vec!["cloud", "endpoint"], s.env)
+            .map_err(|p| problems.push(p))
+            .ok(),
+        None => Url::parse(DEFAULT_CLOUD_ENDPOINT).ok(),
     };
+    let auth = cloud_auth(api_key, username, password, problems);
     let ca_file = block.ca_file.as_ref().map(PathBuf::from);
     if problems.len() > before {
         return None;
@@ -352,6 +362,66 @@ fn resolve_cloud(
         insecure,
         ca_file,
     })
+}
+
+/// The Elasticsearch credentials: basic, API key or bearer token, at most one kind.
+fn es_auth(
+    username: Option<Sourced<String>>,
+    password: Option<Sourced<String>>,
+    api_key: Option<Sourced<String>>,
+    bearer: Option<Sourced<String>>,
+    problems: &mut Vec<Problem>,
+) -> Option<EsAuth> {
+    let kinds = [
+        username.is_some() || password.is_some(),
+        api_key.is_some(),
+        bearer.is_some(),
+    ];
+    if kinds.iter().filter(|k| **k).count() > 1 {
+        problems.push(Problem {
+            path: vec!["elasticsearch", "api_key"],
+            env: None,
+            summary: "Conflicting Elasticsearch credentials".into(),
+            detail: "Set only one of elasticsearch.username/password, elasticsearch.api_key and elasticsearch.bearer_token (or their ELASTICSEARCH_* variables).".into(),
+        });
+        None
+    } else if let Some(k) = api_key {
+        Some(EsAuth::ApiKey(Secret::new(k.value)))
+    } else if let Some(t) = bearer {
+        Some(EsAuth::Bearer(Secret::new(t.value)))
+    } else {
+        match (username, password) {
+            (Some(u), Some(p)) => Some(EsAuth::Basic {
+                username: u.value,
+                password: Secret::new(p.value),
+            }),
+            (Some(u), None) => {
+                problems.push(Problem {
+                    path: vec!["elasticsearch", "password"],
+                    env: None,
+                    summary: "Missing Elasticsearch password".into(),
+                    detail: format!(
+                        "{} is set but elasticsearch.password (ELASTICSEARCH_PASSWORD) is not.",
+                        where_from(&["elasticsearch", "username"], u.env)
+                    ),
+                });
+                None
+            }
+            (None, Some(p)) => {
+                problems.push(Problem {
+                    path: vec!["elasticsearch", "username"],
+                    env: None,
+                    summary: "Missing Elasticsearch username".into(),
+                    detail: format!(
+                        "{} is set but elasticsearch.username (ELASTICSEARCH_USERNAME) is not.",
+                        where_from(&["elasticsearch", "password"], p.env)
+                    ),
+                });
+                None
+            }
+            (None, None) => Some(EsAuth::None),
+        }
+    }
 }
 
 fn resolve_elasticsearch(
@@ -405,56 +475,7 @@ fn resolve_elasticsearch(
     let password = pick(&block.password, &["ELASTICSEARCH_PASSWORD"], env);
     let api_key = pick(&block.api_key, &["ELASTICSEARCH_API_KEY"], env);
     let bearer = pick(&block.bearer_token, &["ELASTICSEARCH_BEARER_TOKEN"], env);
-    let kinds = [
-        username.is_some() || password.is_some(),
-        api_key.is_some(),
-        bearer.is_some(),
-    ];
-    let auth = if kinds.iter().filter(|k| **k).count() > 1 {
-        problems.push(Problem {
-            path: vec!["elasticsearch", "api_key"],
-            env: None,
-            summary: "Conflicting Elasticsearch credentials".into(),
-            detail: "Set only one of elasticsearch.username/password, elasticsearch.api_key and elasticsearch.bearer_token (or their ELASTICSEARCH_* variables).".into(),
-        });
-        None
-    } else if let Some(k) = api_key {
-        Some(EsAuth::ApiKey(Secret::new(k.value)))
-    } else if let Some(t) = bearer {
-        Some(EsAuth::Bearer(Secret::new(t.value)))
-    } else {
-        match (username, password) {
-            (Some(u), Some(p)) => Some(EsAuth::Basic {
-                username: u.value,
-                password: Secret::new(p.value),
-            }),
-            (Some(u), None) => {
-                problems.push(Problem {
-                    path: vec!["elasticsearch", "password"],
-                    env: None,
-                    summary: "Missing Elasticsearch password".into(),
-                    detail: format!(
-                        "{} is set but elasticsearch.password (ELASTICSEARCH_PASSWORD) is not.",
-                        where_from(&["elasticsearch", "username"], u.env)
-                    ),
-                });
-                None
-            }
-            (None, Some(p)) => {
-                problems.push(Problem {
-                    path: vec!["elasticsearch", "username"],
-                    env: None,
-                    summary: "Missing Elasticsearch username".into(),
-                    detail: format!(
-                        "{} is set but elasticsearch.username (ELASTICSEARCH_USERNAME) is not.",
-                        where_from(&["elasticsearch", "password"], p.env)
-                    ),
-                });
-                None
-            }
-            (None, None) => Some(EsAuth::None),
-        }
-    };
+    let auth = es_auth(username, password, api_key, bearer, problems);
     let insecure = pick_bool(
         block.insecure,
         vec!["elasticsearch", "insecure"],
