@@ -101,21 +101,7 @@ fn to_json(
         });
     }
     if *ty == Type::Dynamic {
-        let (t, inner) = match v {
-            Value::Null => return Ok(Json::Null),
-            Value::Unknown(_) => {
-                return Err(CodecError::UnknownInJson {
-                    path: AttributePath::from_steps(path.clone()),
-                });
-            }
-            Value::Dynamic(Type::Dynamic, inner) => return to_json(inner, ty, path, depth + 1),
-            Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
-            other => (other.infer_type().map_err(|e| e.with_prefix(path))?, other),
-        };
-        let mut obj = serde_json::Map::new();
-        obj.insert("value".into(), to_json(inner, &t, path, depth + 1)?);
-        obj.insert("type".into(), type_to_json(&t));
-        return Ok(Json::Object(obj));
+        return dynamic_to_json(v, path, depth);
     }
     match (ty, v) {
         (_, Value::Dynamic(t, inner)) if t == ty => to_json(inner, ty, path, depth + 1),
@@ -164,32 +150,7 @@ fn to_json(
             Ok(Json::Object(out))
         }
         (Type::Object { attrs, optional }, Value::Object(m)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::UnexpectedAttribute {
-                    path: AttributePath::from_steps(path.clone()),
-                    name: extra.clone(),
-                });
-            }
-            let mut out = serde_json::Map::new();
-            for (name, at) in attrs {
-                match m.get(name) {
-                    Some(av) => {
-                        path.push(PathStep::Attr(name.clone()));
-                        out.insert(name.clone(), to_json(av, at, path, depth + 1)?);
-                        path.pop();
-                    }
-                    None if optional.contains(name) => {
-                        out.insert(name.clone(), Json::Null);
-                    }
-                    None => {
-                        return Err(CodecError::MissingAttribute {
-                            path: AttributePath::from_steps(path.clone()),
-                            name: name.clone(),
-                        });
-                    }
-                }
-            }
-            Ok(Json::Object(out))
+            object_to_json(m, attrs, optional, path, depth)
         }
         _ => Err(CodecError::TypeMismatch {
             path: AttributePath::from_steps(path.clone()),
@@ -197,6 +158,63 @@ fn to_json(
             found: v.kind().to_string(),
         }),
     }
+}
+
+/// A value of a `Dynamic` position: `{"value": ..., "type": ...}` (null stays null).
+fn dynamic_to_json(v: &Value, path: &mut Vec<PathStep>, depth: usize) -> Result<Json, CodecError> {
+    let (t, inner) = match v {
+        Value::Null => return Ok(Json::Null),
+        Value::Unknown(_) => {
+            return Err(CodecError::UnknownInJson {
+                path: AttributePath::from_steps(path.clone()),
+            });
+        }
+        Value::Dynamic(Type::Dynamic, inner) => {
+            return to_json(inner, &Type::Dynamic, path, depth + 1);
+        }
+        Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
+        other => (other.infer_type().map_err(|e| e.with_prefix(path))?, other),
+    };
+    let mut obj = serde_json::Map::new();
+    obj.insert("value".into(), to_json(inner, &t, path, depth + 1)?);
+    obj.insert("type".into(), type_to_json(&t));
+    Ok(Json::Object(obj))
+}
+
+/// An object value of the attribute types `attrs`.
+fn object_to_json(
+    m: &BTreeMap<String, Value>,
+    attrs: &BTreeMap<String, Type>,
+    optional: &std::collections::BTreeSet<String>,
+    path: &mut Vec<PathStep>,
+    depth: usize,
+) -> Result<Json, CodecError> {
+    if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+        return Err(CodecError::UnexpectedAttribute {
+            path: AttributePath::from_steps(path.clone()),
+            name: extra.clone(),
+        });
+    }
+    let mut out = serde_json::Map::new();
+    for (name, at) in attrs {
+        match m.get(name) {
+            Some(av) => {
+                path.push(PathStep::Attr(name.clone()));
+                out.insert(name.clone(), to_json(av, at, path, depth + 1)?);
+                path.pop();
+            }
+            None if optional.contains(name) => {
+                out.insert(name.clone(), Json::Null);
+            }
+            None => {
+                return Err(CodecError::MissingAttribute {
+                    path: AttributePath::from_steps(path.clone()),
+                    name: name.clone(),
+                });
+            }
+        }
+    }
+    Ok(Json::Object(out))
 }
 
 fn json_kind(j: &Json) -> &'static str {
@@ -242,29 +260,7 @@ impl JsonDecoder {
             return Ok(Value::Null);
         }
         match ty {
-            Type::Dynamic => {
-                let Json::Object(obj) = j else {
-                    return Err(self.mismatch("dynamic value object {\"type\", \"value\"}", j));
-                };
-                if let Some(k) = obj.keys().find(|k| *k != "type" && *k != "value") {
-                    return Err(
-                        self.malformed(format!("invalid key {k:?} in dynamically-typed value"))
-                    );
-                }
-                let t = obj
-                    .get("type")
-                    .ok_or_else(|| self.malformed("missing type in dynamically-typed value"))?;
-                let t = type_from_json(t).map_err(|e| e.with_prefix(&self.path))?;
-                let v = obj
-                    .get("value")
-                    .ok_or_else(|| self.malformed("missing value in dynamically-typed value"))?;
-                let inner = self.value(v, &t, depth + 1)?;
-                if t == Type::Dynamic {
-                    // `{"type":"dynamic","value":v}` says nothing more than `v` itself.
-                    return Ok(inner);
-                }
-                Ok(Value::Dynamic(t, Box::new(inner)))
-            }
+            Type::Dynamic => self.dynamic(j, depth),
             Type::Bool => match j {
                 Json::Bool(b) => Ok(Value::Bool(*b)),
                 Json::String(s) if s == "true" || s == "1" => Ok(Value::Bool(true)),
@@ -336,32 +332,63 @@ impl JsonDecoder {
                 }
                 Ok(Value::Map(m))
             }
-            Type::Object { attrs, .. } => {
-                let Json::Object(obj) = j else {
-                    return Err(self.mismatch("object", j));
-                };
-                let mut m = BTreeMap::new();
-                for (k, item) in obj {
-                    let Some(at) = attrs.get(k) else {
-                        if self.opts.ignore_undefined_attributes {
-                            continue;
-                        }
-                        return Err(CodecError::UnexpectedAttribute {
-                            path: AttributePath::from_steps(self.path.clone()),
-                            name: k.clone(),
-                        });
-                    };
-                    self.path.push(PathStep::Attr(k.clone()));
-                    let v = self.value(item, at, depth + 1)?;
-                    self.path.pop();
-                    m.insert(k.clone(), v);
-                }
-                for name in attrs.keys() {
-                    m.entry(name.clone()).or_insert(Value::Null);
-                }
-                Ok(Value::Object(m))
-            }
+            Type::Object { attrs, .. } => self.object(j, attrs, depth),
         }
+    }
+
+    /// A `Dynamic` position: `{"type": ..., "value": ...}`.
+    fn dynamic(&mut self, j: &Json, depth: usize) -> Result<Value, CodecError> {
+        let Json::Object(obj) = j else {
+            return Err(self.mismatch("dynamic value object {\"type\", \"value\"}", j));
+        };
+        if let Some(k) = obj.keys().find(|k| *k != "type" && *k != "value") {
+            return Err(self.malformed(format!("invalid key {k:?} in dynamically-typed value")));
+        }
+        let t = obj
+            .get("type")
+            .ok_or_else(|| self.malformed("missing type in dynamically-typed value"))?;
+        let t = type_from_json(t).map_err(|e| e.with_prefix(&self.path))?;
+        let v = obj
+            .get("value")
+            .ok_or_else(|| self.malformed("missing value in dynamically-typed value"))?;
+        let inner = self.value(v, &t, depth + 1)?;
+        if t == Type::Dynamic {
+            // `{"type":"dynamic","value":v}` says nothing more than `v` itself.
+            return Ok(inner);
+        }
+        Ok(Value::Dynamic(t, Box::new(inner)))
+    }
+
+    /// An object of the attribute types `attrs`; absent attributes are null.
+    fn object(
+        &mut self,
+        j: &Json,
+        attrs: &BTreeMap<String, Type>,
+        depth: usize,
+    ) -> Result<Value, CodecError> {
+        let Json::Object(obj) = j else {
+            return Err(self.mismatch("object", j));
+        };
+        let mut m = BTreeMap::new();
+        for (k, item) in obj {
+            let Some(at) = attrs.get(k) else {
+                if self.opts.ignore_undefined_attributes {
+                    continue;
+                }
+                return Err(CodecError::UnexpectedAttribute {
+                    path: AttributePath::from_steps(self.path.clone()),
+                    name: k.clone(),
+                });
+            };
+            self.path.push(PathStep::Attr(k.clone()));
+            let v = self.value(item, at, depth + 1)?;
+            self.path.pop();
+            m.insert(k.clone(), v);
+        }
+        for name in attrs.keys() {
+            m.entry(name.clone()).or_insert(Value::Null);
+        }
+        Ok(Value::Object(m))
     }
 }
 

@@ -294,30 +294,7 @@ impl Encoder {
             });
         }
         if *ty == Type::Dynamic {
-            return match v {
-                Value::Null => {
-                    write_nil(&mut self.out);
-                    Ok(())
-                }
-                Value::Unknown(_) => {
-                    self.out.extend_from_slice(&[0xd4, 0, 0]);
-                    Ok(())
-                }
-                Value::Dynamic(Type::Dynamic, inner) => {
-                    self.value(inner, &Type::Dynamic, depth + 1)
-                }
-                Value::Dynamic(t, inner) => {
-                    write_array_len(&mut self.out, 2);
-                    write_bin(&mut self.out, &type_to_json_bytes(t));
-                    self.value(inner, t, depth + 1)
-                }
-                other => {
-                    let t = other.infer_type().map_err(|e| e.with_prefix(&self.path))?;
-                    write_array_len(&mut self.out, 2);
-                    write_bin(&mut self.out, &type_to_json_bytes(&t));
-                    self.value(other, &t, depth + 1)
-                }
-            };
+            return self.dynamic(v, depth);
         }
         match (ty, v) {
             (_, Value::Dynamic(t, inner)) if t == ty => self.value(inner, ty, depth + 1),
@@ -380,34 +357,71 @@ impl Encoder {
                 Ok(())
             }
             (Type::Object { attrs, optional }, Value::Object(m)) => {
-                if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                    return Err(CodecError::UnexpectedAttribute {
-                        path: AttributePath::from_steps(self.path.clone()),
-                        name: extra.clone(),
-                    });
-                }
-                write_map_len(&mut self.out, attrs.len());
-                for (name, at) in attrs {
-                    write_str(&mut self.out, name);
-                    match m.get(name) {
-                        Some(av) => {
-                            self.path.push(PathStep::Attr(name.clone()));
-                            self.value(av, at, depth + 1)?;
-                            self.path.pop();
-                        }
-                        None if optional.contains(name) => write_nil(&mut self.out),
-                        None => {
-                            return Err(CodecError::MissingAttribute {
-                                path: AttributePath::from_steps(self.path.clone()),
-                                name: name.clone(),
-                            });
-                        }
-                    }
-                }
-                Ok(())
+                self.object(m, attrs, optional, depth)
             }
             _ => Err(self.mismatch(ty, v)),
         }
+    }
+
+    /// A value of a `Dynamic` position: `[type JSON, value]`, or nil / unknown as they are.
+    fn dynamic(&mut self, v: &Value, depth: usize) -> Result<(), CodecError> {
+        match v {
+            Value::Null => {
+                write_nil(&mut self.out);
+                Ok(())
+            }
+            Value::Unknown(_) => {
+                self.out.extend_from_slice(&[0xd4, 0, 0]);
+                Ok(())
+            }
+            Value::Dynamic(Type::Dynamic, inner) => self.value(inner, &Type::Dynamic, depth + 1),
+            Value::Dynamic(t, inner) => {
+                write_array_len(&mut self.out, 2);
+                write_bin(&mut self.out, &type_to_json_bytes(t));
+                self.value(inner, t, depth + 1)
+            }
+            other => {
+                let t = other.infer_type().map_err(|e| e.with_prefix(&self.path))?;
+                write_array_len(&mut self.out, 2);
+                write_bin(&mut self.out, &type_to_json_bytes(&t));
+                self.value(other, &t, depth + 1)
+            }
+        }
+    }
+
+    /// An object value of the attribute types `attrs`.
+    fn object(
+        &mut self,
+        m: &BTreeMap<String, Value>,
+        attrs: &BTreeMap<String, Type>,
+        optional: &std::collections::BTreeSet<String>,
+        depth: usize,
+    ) -> Result<(), CodecError> {
+        if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+            return Err(CodecError::UnexpectedAttribute {
+                path: AttributePath::from_steps(self.path.clone()),
+                name: extra.clone(),
+            });
+        }
+        write_map_len(&mut self.out, attrs.len());
+        for (name, at) in attrs {
+            write_str(&mut self.out, name);
+            match m.get(name) {
+                Some(av) => {
+                    self.path.push(PathStep::Attr(name.clone()));
+                    self.value(av, at, depth + 1)?;
+                    self.path.pop();
+                }
+                None if optional.contains(name) => write_nil(&mut self.out),
+                None => {
+                    return Err(CodecError::MissingAttribute {
+                        path: AttributePath::from_steps(self.path.clone()),
+                        name: name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
