@@ -436,22 +436,29 @@ impl Transport {
     }
 }
 
-/// The secrets a request carries: string values of its JSON body (keystore values, passwords)
-/// and the credentials of its `Authorization` header.
+/// The secrets a request carries: the string values of its JSON body under a key that names a
+/// secret (`password`, `api_key`, `secrets`, `credentials`, ... at any depth above the value, the
+/// rule of the log redaction) and the credentials of its `Authorization` header. Names, ids and
+/// patterns elsewhere in the body are not secrets and stay readable in error messages.
 fn request_secrets(req: &Req, auth: Option<&HeaderValue>) -> Vec<String> {
-    fn leaves(v: &serde_json::Value, out: &mut Vec<String>) {
+    fn leaves(v: &serde_json::Value, secret: bool, out: &mut Vec<String>) {
         match v {
-            serde_json::Value::String(s) => out.push(s.clone()),
-            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, out)),
-            serde_json::Value::Object(m) => m.values().for_each(|x| leaves(x, out)),
+            serde_json::Value::String(s) if secret => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, secret, out)),
+            serde_json::Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| leaves(x, secret || is_secret_key(k), out)),
             _ => {}
         }
+    }
+    fn is_secret_key(k: &str) -> bool {
+        tfplugin::plugin::logging::is_sensitive_field_name(k) || k == "secrets"
     }
     let mut out = Vec::new();
     if let Some(body) = &req.body
         && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
     {
-        leaves(&v, &mut out);
+        leaves(&v, false, &mut out);
     }
     if let Some(credential) = auth
         .and_then(|h| h.to_str().ok())
@@ -469,8 +476,8 @@ fn request_secrets(req: &Req, auth: Option<&HeaderValue>) -> Vec<String> {
         }
         out.push(credential);
     }
-    // Short strings (names, "true", ids) are not secrets and would mangle the message.
-    out.retain(|s| s.len() >= 8);
+    // A very short value would mangle unrelated words of the message if replaced everywhere.
+    out.retain(|s| s.len() >= 4);
     out
 }
 
@@ -616,6 +623,16 @@ mod tests {
             scrub_secrets(&mut b, &req, Some(&auth));
             assert_eq!(String::from_utf8(b).unwrap(), want);
         }
+        // Names and patterns of a body without secrets stay readable, however long.
+        let role = Req::new(Method::PUT, "/_security/role/remote-search")
+            .json(&serde_json::json!({"indices": [{"names": ["logs-production-*"], "privileges": ["read_cross_cluster"]}], "metadata": {"password_policy": "rotated-monthly"}}))
+            .unwrap();
+        let mut b = br#"{"error":"unknown privilege [read_cross_cluster] for [logs-production-*]; rotated-monthly"}"#.to_vec();
+        scrub_secrets(&mut b, &role, None);
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            r#"{"error":"unknown privilege [read_cross_cluster] for [logs-production-*]; (redacted)"}"#
+        );
         // Debug never shows bodies.
         assert!(!format!("{req:?}").contains("ENCODED"));
         let resp = Resp {
