@@ -540,7 +540,38 @@ fn describe_reqwest_error(e: &reqwest::Error) -> String {
             break;
         }
     }
+    if let Some(hint) = tls_hint(&msg) {
+        msg.push_str(". ");
+        msg.push_str(hint);
+    }
     msg
+}
+
+/// What to do about a certificate the client refused, from the error text rustls gives.
+fn tls_hint(msg: &str) -> Option<&'static str> {
+    let untrusted = [
+        "UnknownIssuer",
+        "unknown issuer",
+        "BadSignature",
+        "self-signed",
+        "self signed",
+    ];
+    if untrusted.iter().any(|t| msg.contains(t)) {
+        return Some(
+            "The server's certificate is not signed by a CA the provider trusts: give that CA's certificate (ca_file or ca_pem) or, for tests only, turn verification off (insecure = true)",
+        );
+    }
+    if msg.contains("NotValidForName") || msg.contains("not valid for name") {
+        return Some(
+            "The server's certificate does not name the host of the endpoint URL: use the host name the certificate was issued for",
+        );
+    }
+    if msg.contains("Expired") || msg.contains("expired") {
+        return Some(
+            "The server's certificate has expired (or the clock of this machine is wrong)",
+        );
+    }
+    None
 }
 
 /// Build a sensitive `Authorization` header value.
@@ -576,6 +607,29 @@ mod tests {
         ];
         for (i, want) in cases {
             assert_eq!(seg(i), want);
+        }
+    }
+
+    #[test]
+    fn tls_failures_say_what_to_do() {
+        let cases = [
+            (
+                "invalid peer certificate: UnknownIssuer",
+                Some("ca_file or ca_pem"),
+            ),
+            (
+                "invalid peer certificate: NotValidForName",
+                Some("host name"),
+            ),
+            ("invalid peer certificate: Expired", Some("expired")),
+            ("connection refused", None),
+        ];
+        for (text, want) in cases {
+            match (tls_hint(text), want) {
+                (Some(h), Some(w)) => assert!(h.contains(w), "{text}: {h}"),
+                (None, None) => {}
+                (got, want) => panic!("{text}: got {got:?}, want {want:?}"),
+            }
         }
     }
 

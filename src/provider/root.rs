@@ -219,6 +219,35 @@ fn elasticsearch_block() -> Block {
         )
 }
 
+/// A warning per connection whose TLS certificates are not verified (`insecure = true`).
+fn insecure_warnings(settings: &Settings) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let insecure = [
+        ("cloud", settings.cloud.as_ref().is_some_and(|c| c.insecure)),
+        (
+            "elasticsearch",
+            settings.elasticsearch.as_ref().is_some_and(|e| e.insecure),
+        ),
+    ];
+    for (block, on) in insecure {
+        if on {
+            let ca = if block == "elasticsearch" {
+                "elasticsearch.ca_file or elasticsearch.ca_pem"
+            } else {
+                "cloud.ca_file"
+            };
+            diags.push(Diagnostic::attribute_warning(
+                AttributePath::root().attr(block).attr("insecure"),
+                "TLS certificate verification is off",
+                format!(
+                    "{block}.insecure = true: the provider accepts any certificate from the {block} endpoint, so anyone on the network path can read the credentials it sends. Give the endpoint's CA instead ({ca}) and remove insecure."
+                ),
+            ));
+        }
+    }
+    diags
+}
+
 /// The provider block's schema.
 pub fn provider_schema() -> Schema {
     Schema::new(
@@ -347,8 +376,13 @@ impl Provider for CrossclusterProvider {
                     max_retries = settings.max_retries,
                     "provider configured"
                 );
+                let warnings = insecure_warnings(&settings);
                 match Configured::new(settings) {
-                    Ok(configured) => ConfigureResponse::with_data(configured),
+                    Ok(configured) => {
+                        let mut resp = ConfigureResponse::with_data(configured);
+                        resp.diagnostics = warnings;
+                        resp
+                    }
                     Err(diags) => ConfigureResponse::failed(diags),
                 }
             }

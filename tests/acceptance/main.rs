@@ -20,6 +20,7 @@ mod quickstart;
 mod remote_cluster;
 mod remote_info;
 mod role;
+mod tls;
 mod trusted_environment;
 
 use harness::Workdir;
