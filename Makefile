@@ -28,7 +28,7 @@ else
 TEST_TERRAFORM := $(TERRAFORM)
 endif
 
-.PHONY: all build release-build terraform test test-unit test-sim test-acc contract docs docs-check \
+.PHONY: fuzz all build release-build terraform test test-unit test-sim test-acc contract docs docs-check \
         demo bench install release fmt clippy clean
 
 all: build
@@ -109,6 +109,27 @@ demo: $(TERRAFORM)
 	@echo "==> Building the provider and the simulator ($(DEMO_PROFILE))"
 	$(CARGO) build $(if $(filter release,$(DEMO_PROFILE)),--release,) -p terraform-provider-crosscluster -p crosscluster-sim
 	@bash tools/demo.sh $(TERRAFORM) $(DEMO_BIN)/terraform-provider-crosscluster $(DEMO_BIN)/crosscluster-sim
+
+# --- Fuzzing (nightly + cargo-fuzz; not part of make test: tests/client_bounded.rs and
+# crates/tfplugin/tests/codec.rs run bounded versions of the same properties there) -------------
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := msgpack_value json_value error_bodies cluster_settings trust_settings
+CARGO_FUZZ   := $(TOOLS)/bin/cargo-fuzz
+
+$(CARGO_FUZZ):
+	$(CARGO) +nightly install --locked --root $(abspath $(TOOLS)) cargo-fuzz
+
+# Each target for FUZZ_SECONDS (new inputs go to fuzz/corpus/, crashes to fuzz/artifacts/).
+fuzz: $(CARGO_FUZZ)
+	@set -e; cd fuzz; mkdir -p logs; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t; \
+	  echo "==> $$t ($(FUZZ_SECONDS) s)"; \
+	  if ! PATH="$(abspath $(TOOLS))/bin:$$PATH" $(CARGO) +nightly fuzz run $$t corpus/$$t seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 > logs/$$t.log 2>&1; then \
+	    tail -n 40 logs/$$t.log >&2; echo "fuzz target $$t failed: see fuzz/logs/$$t.log, fuzz/artifacts/$$t" >&2; exit 1; \
+	  fi; \
+	  grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss_mb)" logs/$$t.log; \
+	done
 
 fmt:
 	$(CARGO) fmt --all
