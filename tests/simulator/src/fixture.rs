@@ -81,6 +81,11 @@ pub struct DeploymentFixture {
     /// Pre-existing cluster settings: `{"persistent": {...}, "transient": {...}}`.
     #[serde(default)]
     pub cluster_settings: Option<Value>,
+    /// Node settings (`elasticsearch.yml`, on Cloud the user settings), flat or nested: the
+    /// lowest layer under persistent and transient, shown under `defaults` by
+    /// `GET /_cluster/settings?include_defaults`.
+    #[serde(default)]
+    pub node_settings: Option<Value>,
     /// Pre-existing roles (name to role body).
     #[serde(default)]
     pub roles: Map<String, Value>,

@@ -191,6 +191,8 @@ pub struct Es {
     pub persistent: BTreeMap<String, Value>,
     /// Transient cluster settings.
     pub transient: BTreeMap<String, Value>,
+    /// Node settings (`elasticsearch.yml`): under persistent and transient, never written.
+    pub node: BTreeMap<String, Value>,
     /// API keys by id.
     pub api_keys: BTreeMap<String, ApiKey>,
     /// Roles by name.
@@ -419,6 +421,16 @@ impl World {
                 }
             }
         }
+        let mut node = BTreeMap::new();
+        if let Some(ns) = &d.node_settings {
+            let mut flat = Vec::new();
+            crate::settings::flatten("", ns, &mut flat);
+            for (k, v) in flat {
+                if !v.is_null() && !k.is_empty() {
+                    node.insert(k, crate::settings::stringify(&v));
+                }
+            }
+        }
         let mut api_keys = BTreeMap::new();
         for k in &d.rest_api_keys {
             api_keys.insert(
@@ -480,6 +492,7 @@ impl World {
                 remote_clusters: Vec::new(),
                 persistent,
                 transient,
+                node,
                 api_keys,
                 roles,
                 restarts: 0,
