@@ -24,6 +24,8 @@ pub struct Org {
     pub trust_all: bool,
     /// `GET /trusted-environments` body.
     pub trusted_environments: Value,
+    /// ECE environment id (None: Elastic Cloud).
+    pub environment: Option<String>,
 }
 
 /// An ECE trust relationship (what `external[].trust_relationship_id` points at).
@@ -37,6 +39,8 @@ pub struct TrustRel {
     pub account_ids: Vec<String>,
     /// Trusted by default.
     pub trust_by_default: bool,
+    /// The other environment's id (ECE installation id).
+    pub installation_id: Option<String>,
     /// Last modification time (epoch ms).
     pub modified_ms: i64,
 }
@@ -203,6 +207,8 @@ pub struct Es {
     pub attempts: u64,
     /// When set, the next plan started fails with this message (control API `fail_next_plan`).
     pub fail_next_plan: Option<String>,
+    /// Answer the Cloud API with the shapes real Elastic Cloud sends (fixture `real_shapes`).
+    pub real_shapes: bool,
 }
 
 /// A deployment.
@@ -270,6 +276,16 @@ pub fn default_trust(org_id: &str) -> Value {
     })
 }
 
+/// The trust in effect for `trust` of deployment `d`: a deployment whose settings hold no
+/// `trust` object (null here) trusts what the default trusts, its own organization.
+pub fn effective_trust(d: &Deployment, trust: &Value) -> Value {
+    if trust.is_null() {
+        default_trust(&d.org_id)
+    } else {
+        trust.clone()
+    }
+}
+
 /// The initial plan of a deployment at `version`.
 pub fn initial_plan(version: &str) -> Value {
     let v = util::parse_version(version);
@@ -300,6 +316,41 @@ pub fn initial_plan(version: &str) -> Value {
     })
 }
 
+/// A plan as real Elastic Cloud returns it: with a `transient` section and, for a legacy
+/// resource (`ref_id` `elasticsearch`), the legacy topology fields `node_type` and
+/// `elasticsearch.system_settings` and a `tiebreaker_topology` (shapes of cloud-sdk-go's
+/// recorded `logging_metrics_legacy_kibana_get.json`).
+pub fn real_plan(mut plan: Value, legacy: bool) -> Value {
+    plan["transient"] = json!({"plan_configuration": {
+        "calm_wait_time": 5, "extended_maintenance": false, "max_snapshot_age": 300
+    }});
+    if legacy {
+        if let Some(topo) = plan["cluster_topology"].as_array_mut() {
+            for t in topo {
+                if let Some(o) = t.as_object_mut() {
+                    o.remove("node_roles");
+                    o.remove("id");
+                    o.insert(
+                        "node_type".into(),
+                        json!({"data": true, "ingest": true, "master": true, "ml": false}),
+                    );
+                    o.insert(
+                        "elasticsearch".into(),
+                        json!({"system_settings": {
+                            "auto_create_index": true, "destructive_requires_name": false,
+                            "enable_close_index": false, "use_disk_threshold": true,
+                            "reindex_whitelist": []
+                        }}),
+                    );
+                }
+            }
+        }
+        plan["tiebreaker_topology"] = json!({"memory_per_node": 1024});
+        plan["elasticsearch"]["system_settings"] = json!({"enable_close_index": false, "reindex_whitelist": null, "use_disk_threshold": true});
+    }
+    plan
+}
+
 impl World {
     /// Builds the world from a fixture; `es_urls` gives each deployment's Elasticsearch URL.
     pub fn from_fixture(
@@ -328,6 +379,7 @@ impl World {
                         .trusted_environments
                         .clone()
                         .unwrap_or_else(|| json!({"accounts": [], "external": [], "direct": []})),
+                    environment: o.environment.clone(),
                 },
             );
         }
@@ -339,12 +391,13 @@ impl World {
                     name: t.name.clone(),
                     account_ids: t.account_ids.clone(),
                     trust_by_default: t.trust_by_default,
+                    installation_id: t.installation_id.clone(),
                     modified_ms: now,
                 },
             );
         }
         for d in &fixture.deployments {
-            let dep = Self::deployment_from(d, now, &es_url)?;
+            let dep = Self::deployment_from(d, fixture.real_shapes, now, &es_url)?;
             if !w.orgs.contains_key(&dep.org_id) {
                 return Err(FixtureError::UnknownOrganization(
                     d.name.clone(),
@@ -367,9 +420,11 @@ impl World {
 
     fn deployment_from(
         d: &DeploymentFixture,
+        real_shapes: bool,
         now: i64,
         es_url: &impl Fn(&str) -> String,
     ) -> Result<Deployment, FixtureError> {
+        let real_shapes = d.real_shapes.unwrap_or(real_shapes);
         let id = Self::fixture_id(d);
         let cluster_id = d
             .cluster_id
@@ -387,6 +442,7 @@ impl World {
             )
         });
         let trust = match &d.trust {
+            _ if d.trust_absent => Value::Null,
             Some(t) => normalize_trust(t, None)
                 .map_err(|e| FixtureError::Invalid(d.name.clone(), e.message))?,
             None => default_trust(&d.organization_id),
@@ -454,10 +510,18 @@ impl World {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        let ref_id = d
+            .ref_id
+            .clone()
+            .unwrap_or_else(|| "main-elasticsearch".to_string());
+        let mut plan = initial_plan(&d.version);
+        if real_shapes {
+            plan = real_plan(plan, ref_id == "elasticsearch");
+        }
         let current = PlanAttempt {
             id: util::hex32(&format!("attempt/{id}/0")),
             seq: 0,
-            plan: initial_plan(&d.version),
+            plan,
             start_ms: now,
             end_ms: Some(now),
             action: "deployments.create-deployment".to_string(),
@@ -471,10 +535,7 @@ impl World {
             modified_ms: now,
             resource_version: 1,
             es: Es {
-                ref_id: d
-                    .ref_id
-                    .clone()
-                    .unwrap_or_else(|| "main-elasticsearch".to_string()),
+                ref_id,
                 cluster_id: cluster_id.clone(),
                 region,
                 endpoint,
@@ -498,6 +559,7 @@ impl World {
                 restarts: 0,
                 attempts: 0,
                 fail_next_plan: None,
+                real_shapes,
             },
         })
     }
@@ -581,7 +643,7 @@ impl World {
 
     /// Whether `a` (with its applied trust) trusts `b` for the certificate model.
     pub fn trusts(&self, a: &Deployment, b: &Deployment) -> bool {
-        self.trust_value_trusts(&a.es.applied_trust, b)
+        self.trust_value_trusts(&effective_trust(a, &a.es.applied_trust), b)
     }
 
     /// Whether the trust object `trust` covers deployment `b`.
@@ -608,11 +670,24 @@ impl World {
                 return true;
             }
         }
+        let b_env = self.orgs.get(&b.org_id).and_then(|o| o.environment.clone());
         for e in list("direct") {
-            if e.get("type").and_then(Value::as_str) == Some("proxy") {
+            let ty = e.get("type").and_then(Value::as_str).unwrap_or("generic");
+            if ty == "proxy" {
                 continue;
             }
-            if e.get("scope_id").and_then(Value::as_str) == Some(b.org_id.as_str()) && allowed(&e) {
+            // api-facts-next 3.2: a `direct` entry of type ECE is scoped to an ECE environment
+            // (its id in `scope_id`), one of type ESS to an Elastic Cloud organization.
+            let scope = e.get("scope_id").and_then(Value::as_str);
+            let in_scope = match ty {
+                "ECE" => scope.is_some() && scope == b_env.as_deref(),
+                "ESS" => b_env.is_none() && scope == Some(b.org_id.as_str()),
+                _ => {
+                    scope == Some(b.org_id.as_str())
+                        || (scope.is_some() && scope == b_env.as_deref())
+                }
+            };
+            if in_scope && allowed(&e) {
                 return true;
             }
             let names = e
@@ -636,7 +711,17 @@ impl World {
             else {
                 continue;
             };
-            if (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id)) && allowed(&e) {
+            // An external trust relationship is another ECE environment (api-facts-next 3.1):
+            // it covers that environment's deployments (its `installation_id`), of the listed
+            // accounts when `account_ids` is given.
+            let env_ok = match &rel.installation_id {
+                Some(inst) => b_env.as_deref() == Some(inst.as_str()),
+                None => true,
+            };
+            if env_ok
+                && (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id))
+                && allowed(&e)
+            {
                 return true;
             }
         }
@@ -967,6 +1052,10 @@ pub fn normalize_trust(trust: &Value, _previous: Option<&Value>) -> Result<Value
                     format!("{path}.trust_all"),
                     format!("{path}.trust_all must be a boolean"),
                 ));
+            }
+            // `null` is what real Cloud sends for an empty allowlist (and the SDK sends back).
+            if e.get("trust_allowlist").is_some_and(Value::is_null) {
+                e.remove("trust_allowlist");
             }
             if let Some(al) = e.get("trust_allowlist")
                 && !al
