@@ -271,7 +271,7 @@ fn state_json(w: &World) -> Value {
             .into_iter()
             .map(|a| {
                 let c = w.connection(&d.id, &a, now);
-                (a, json!({"connected": c.connected, "reason": c.reason, "remote_deployment_id": c.remote_id}))
+                (a, json!({"connected": c.connected, "cause": c.cause.map(|x| x.as_str()), "reason": c.reason, "resolve_error": c.es_error, "remote_deployment_id": c.remote_id}))
             })
             .collect();
         deps.insert(

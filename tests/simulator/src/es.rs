@@ -551,11 +551,10 @@ fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Rep
                 }
                 e.insert("version".into(), v);
             }
-        } else {
-            e.insert(
-                "error".into(),
-                json!(conn.reason.unwrap_or_else(|| "not connected".into())),
-            );
+        } else if let Some(err) = conn.es_error {
+            // Elasticsearch's own text; an unreachable remote has no `error` at all
+            // (TransportResolveClusterAction, api-facts-next 6.3).
+            e.insert("error".into(), json!(err));
         }
         Value::Object(e)
     };

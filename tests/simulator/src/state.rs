@@ -731,7 +731,7 @@ impl World {
     /// Evaluates the connection of alias `alias` configured on deployment `local_id`.
     pub fn connection(&self, local_id: &str, alias: &str, now: i64) -> Connection {
         let Some(local) = self.deployments.get(local_id) else {
-            return Connection::down("the local deployment no longer exists");
+            return Connection::down(Cause::Unreachable, "the local deployment no longer exists");
         };
         let s = crate::settings::effective(&local.es);
         let get = |k: &str| s.get(&format!("cluster.remote.{alias}.{k}")).cloned();
@@ -743,7 +743,7 @@ impl World {
         if mode == "proxy" {
             let Some(addr) = get("proxy_address").and_then(|v| v.as_str().map(str::to_string))
             else {
-                return Connection::down("no proxy_address is configured");
+                return Connection::down(Cause::Unreachable, "no proxy_address is configured");
             };
             let server_name = get("server_name").and_then(|v| v.as_str().map(str::to_string));
             self.via_proxy(
@@ -755,12 +755,14 @@ impl World {
                 now,
             )
         } else {
-            let seeds: Vec<String> = get("seeds")
-                .and_then(|v| v.as_array().cloned())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
+            let seeds: Vec<String> = match get("seeds") {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                Some(Value::String(t)) => t.split(',').map(|x| x.trim().to_string()).collect(),
+                _ => Vec::new(),
+            };
             if let Some(proxy) = get("proxy").and_then(|v| v.as_str().map(str::to_string)) {
                 // Legacy sniff through a proxy: every connection goes to the proxy address and
                 // the TLS SNI is the proxy's host name.
@@ -771,15 +773,18 @@ impl World {
                 return self.via_proxy(local, alias, &proxy, Some(&host), creds_loaded, now);
             }
             if seeds.is_empty() {
-                return Connection::down("no seeds are configured");
+                return Connection::down(Cause::Unreachable, "no seeds are configured");
             }
             let host = seeds[0].rsplit_once(':').map(|(h, _)| h).unwrap_or("");
             if self.by_endpoint(host).is_some() {
-                return Connection::down(format!(
-                    "sniff mode dials the seed nodes directly, and Elastic Cloud deployments are only reachable through their proxy: use mode proxy with proxy_address \"{host}:{CERT_PORT}\" (certificates) or \"{host}:{API_KEY_PORT}\" (API keys) and server_name \"{host}\""
-                ));
+                return Connection::down(
+                    Cause::Unreachable,
+                    format!(
+                        "sniff mode dials the seed nodes directly, and Elastic Cloud deployments are only reachable through their proxy: use mode proxy with proxy_address \"{host}:{CERT_PORT}\" (certificates) or \"{host}:{API_KEY_PORT}\" (API keys) and server_name \"{host}\""
+                    ),
+                );
             }
-            Connection::down(format!("unknown host [{host}]"))
+            Connection::down(Cause::Unreachable, format!("unknown host [{host}]"))
         }
     }
 
@@ -797,120 +802,193 @@ impl World {
             None => (addr, 0),
         };
         let Some(remote) = self.by_endpoint(host) else {
-            return Connection::down(format!(
-                "unknown host [{host}]: no deployment has this endpoint"
-            ));
+            return Connection::down(
+                Cause::Unreachable,
+                format!("unknown host [{host}]: no deployment has this endpoint"),
+            );
         };
+        // The Elastic Cloud proxy routes by TLS SNI: without the right server_name it cannot
+        // pick a cluster and closes the connection, which Elasticsearch reports as unreachable.
         match server_name {
             None | Some("") => {
-                return Connection::down(format!(
+                return Connection::down(Cause::ServerName, format!(
                     "server_name is not set: the Elastic Cloud proxy routes connections by TLS SNI, so set server_name to \"{host}\""
-                ));
+                ))
+                .with_remote(remote);
             }
             Some(sn) if !sn.eq_ignore_ascii_case(&remote.es.endpoint) => {
-                return Connection::down(format!(
+                return Connection::down(Cause::ServerName, format!(
                     "server_name [{sn}] does not match the proxy address host: the Elastic Cloud proxy cannot route it; set server_name to \"{host}\""
-                ));
+                ))
+                .with_remote(remote);
             }
             _ => {}
+        }
+        if port != API_KEY_PORT && port != CERT_PORT {
+            return Connection::down(Cause::Port, format!(
+                "port {port} is not served by the Elastic Cloud proxy: use {CERT_PORT} for the certificate model or {API_KEY_PORT} for the API-key model"
+            ))
+            .with_remote(remote);
         }
         let lv = local.version();
         let rv = remote.version();
         if self.wire_compat && !wire_compatible(lv, rv) {
-            return Connection::down(format!(
-                "remote cluster [{}] runs Elasticsearch {}, which is not wire-compatible with this cluster's {}",
-                remote.name, remote.es.version, local.es.version
+            // TransportService's handshake check (api-facts-next 6.2), from the local side.
+            let node = util::alnum(&format!("node/{}", remote.es.cluster_id), 22);
+            return Connection::down(
+                if lv > rv {
+                    Cause::RemoteTooOld
+                } else {
+                    Cause::RemoteTooNew
+                },
+                format!(
+                    "remote cluster [{}] runs Elasticsearch {}, which is not wire-compatible with this cluster's {}",
+                    remote.name, remote.es.version, local.es.version
+                ),
+            )
+            .es(format!(
+                "java.lang.IllegalStateException: handshake with [{{instance-0000000000}}{{{node}}}{{{host}:{port}}}] failed: remote node version [{}] is incompatible with local node version [{}]",
+                remote.es.version, local.es.version
             ))
             .with_remote(remote);
         }
         let creds_key = format!("cluster.remote.{alias}.credentials");
         match port {
             API_KEY_PORT => {
-                let Some(encoded) = creds else {
+                // The remote cluster server rejects a connection without the credentials header
+                // (api-facts-next 6.1 #5b), whatever the reason it is missing.
+                let no_header = "java.lang.IllegalArgumentException: Cross cluster requests through the dedicated remote cluster server port require transport header [_cross_cluster_access_credentials] but none found. Please ensure you have configured remote cluster credentials on the cluster originating the request.";
+                if !util::at_least(rv, 8, 10) {
+                    return Connection::down(
+                        Cause::ApiKeyModelVersion,
+                        "the API-key model needs Elasticsearch 8.10 or later on both clusters",
+                    )
+                    .es("all nodes must have version [8.10.0] or higher to support cross cluster requests through the dedicated remote cluster port")
+                    .with_remote(remote);
+                }
+                let Some(encoded) = creds.filter(|_| util::at_least(lv, 8, 10)) else {
+                    if !util::at_least(lv, 8, 10) {
+                        return Connection::down(
+                            Cause::ApiKeyModelVersion,
+                            "the API-key model needs Elasticsearch 8.10 or later on both clusters",
+                        )
+                        .es(no_header)
+                        .with_remote(remote);
+                    }
                     if local.es.keystore.contains_key(&creds_key) {
-                        return Connection::down(format!(
+                        return Connection::down(Cause::CredentialsNotLoaded, format!(
                             "the keystore holds [{creds_key}] but the running node has not loaded it: Elasticsearch {} does not reload the keystore automatically (8.14+ does); restart the Elasticsearch resource (POST .../_restart) or call POST /_nodes/reload_secure_settings",
                             local.es.version
                         ))
+                        .es(no_header)
                         .with_remote(remote);
                     }
-                    return Connection::down(format!(
+                    return Connection::down(Cause::CredentialsMissing, format!(
                         "port {API_KEY_PORT} is the API-key model but no credentials are configured for [{alias}]: add a cross-cluster API key of the remote cluster to the keystore as [{creds_key}], or use port {CERT_PORT} for the certificate model"
                     ))
+                    .es(no_header)
                     .with_remote(remote);
                 };
-                if !util::at_least(lv, 8, 10) || !util::at_least(rv, 8, 10) {
-                    return Connection::down(
-                        "the API-key model needs Elasticsearch 8.10 or later on both clusters",
-                    )
-                    .with_remote(remote);
-                }
                 match check_credentials(remote, &encoded, now) {
                     Ok(()) => Connection::up(remote),
-                    Err(why) => Connection::down(format!(
-                        "remote cluster [{}] rejected the credentials in [{creds_key}]: {why}",
-                        remote.name
-                    ))
+                    Err((cause, why, es)) => Connection::down(
+                        cause,
+                        format!(
+                            "remote cluster [{}] rejected the credentials in [{creds_key}]: {why}",
+                            remote.name
+                        ),
+                    )
+                    .es(es)
                     .with_remote(remote),
                 }
             }
-            CERT_PORT => {
+            _ => {
                 if creds.is_some() {
-                    return Connection::down(format!(
+                    // Credentials select the remote_cluster_client TLS context, whose client
+                    // certificate the transport port (9400 passthrough) refuses (6.1 #4b).
+                    return Connection::down(Cause::Port, format!(
                         "credentials are configured for [{alias}] (API-key model) but port {CERT_PORT} is the certificate (transport) port: use port {API_KEY_PORT}"
                     ))
+                    .es("javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate")
                     .with_remote(remote);
                 }
                 let there = self.trusts(local, remote);
                 let back = self.trusts(remote, local);
                 match (there, back) {
                     (true, true) => Connection::up(remote),
-                    (false, _) => Connection::down(format!(
+                    // 6.1 #3: the local TLS client cannot build a path to the remote's CA.
+                    (false, _) => Connection::down(Cause::LocalTrust, format!(
                         "this deployment does not trust remote cluster [{}] (cluster id {}, organization {}): add a trusted environment for it",
                         remote.name, remote.es.cluster_id, remote.org_id
                     ))
+                    .es("javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target")
                     .with_remote(remote),
-                    (true, false) => Connection::down(format!(
+                    // The remote refuses this cluster's client certificate.
+                    (true, false) => Connection::down(Cause::RemoteTrust, format!(
                         "remote cluster [{}] does not trust this deployment (cluster id {}, organization {}): the certificate model needs trust on both sides",
                         remote.name, local.es.cluster_id, local.org_id
                     ))
+                    .es("javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate")
                     .with_remote(remote),
                 }
             }
-            p => Connection::down(format!(
-                "port {p} is not served by the Elastic Cloud proxy: use {CERT_PORT} for the certificate model or {API_KEY_PORT} for the API-key model"
-            ))
-            .with_remote(remote),
         }
     }
 }
 
-/// Checks a cross-cluster credential against the remote's keys.
-fn check_credentials(remote: &Deployment, encoded: &str, now: i64) -> Result<(), String> {
+/// Checks a cross-cluster credential against the remote's keys: on failure the cause, the
+/// simulator's explanation and Elasticsearch's own text (api-facts-next 6.1 #6, #7).
+fn check_credentials(
+    remote: &Deployment,
+    encoded: &str,
+    now: i64,
+) -> Result<(), (Cause, String, String)> {
+    let action = "cluster:internal/remote_cluster/handshake";
     let Some((id, secret)) = util::unb64(encoded).and_then(|t| {
         t.split_once(':')
             .map(|(a, b)| (a.to_string(), b.to_string()))
     }) else {
-        return Err("the value is not an encoded API key".to_string());
-    };
-    let Some(key) = remote.es.api_keys.get(&id) else {
-        return Err(format!(
-            "API key [{id}] does not exist on this cluster (is it a key of another cluster?)"
+        return Err((
+            Cause::KeyInvalid,
+            "the value is not an encoded API key".to_string(),
+            format!("unable to authenticate user [] for action [{action}]"),
         ));
     };
-    if key.secret != secret {
-        return Err(format!("the secret of API key [{id}] is wrong"));
-    }
+    let es = format!("unable to authenticate user [{id}] for action [{action}]");
+    let Some(key) = remote.es.api_keys.get(&id) else {
+        return Err((
+            Cause::KeyOfAnotherCluster,
+            format!(
+                "API key [{id}] does not exist on this cluster (is it a key of another cluster?)"
+            ),
+            es,
+        ));
+    };
     if key.kind != KeyKind::CrossCluster {
-        return Err(format!(
-            "API key [{id}] is a REST key, not a cross-cluster API key"
+        return Err((
+            Cause::RestKey,
+            format!("API key [{id}] is a REST key, not a cross-cluster API key"),
+            format!(
+                "authentication expected API key type of [cross_cluster], but API key [{id}] has type [rest]"
+            ),
+        ));
+    }
+    if key.secret != secret {
+        return Err((
+            Cause::KeyInvalid,
+            format!("the secret of API key [{id}] is wrong"),
+            es,
         ));
     }
     if key.invalidation_ms.is_some() {
-        return Err(format!("API key [{id}] has been invalidated"));
+        return Err((
+            Cause::KeyInvalidated,
+            format!("API key [{id}] has been invalidated"),
+            es,
+        ));
     }
     if key.expiration_ms.is_some_and(|e| e <= now) {
-        return Err(format!("API key [{id}] has expired"));
+        return Err((Cause::KeyExpired, format!("API key [{id}] has expired"), es));
     }
     Ok(())
 }
@@ -930,13 +1008,76 @@ pub fn wire_compatible(a: Version, b: Version) -> bool {
     a >= min_wire(b) && b >= min_wire(a)
 }
 
+/// Why a remote connection is down: one value per documented cause (api-facts-next 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Nothing answers at the address (unknown host, no address, sniff towards Cloud).
+    Unreachable,
+    /// `server_name` missing or not the remote's endpoint: the proxy cannot route it.
+    ServerName,
+    /// The port does not fit the model (9400 with credentials) or is not a proxy port.
+    Port,
+    /// The remote runs an older version this cluster cannot talk to.
+    RemoteTooOld,
+    /// The remote runs a newer version this cluster cannot talk to.
+    RemoteTooNew,
+    /// API-key model with a cluster older than 8.10.
+    ApiKeyModelVersion,
+    /// API-key model (9443) without credentials for the alias.
+    CredentialsMissing,
+    /// The credentials are in the keystore but not loaded by the node yet.
+    CredentialsNotLoaded,
+    /// The key (id or secret) is not valid on the remote.
+    KeyInvalid,
+    /// The key id is unknown on the remote: a key of another cluster.
+    KeyOfAnotherCluster,
+    /// The key has been invalidated.
+    KeyInvalidated,
+    /// The key has expired.
+    KeyExpired,
+    /// A REST key where a cross-cluster key is needed.
+    RestKey,
+    /// Certificate model: this cluster does not trust the remote (or its allowlist lacks it).
+    LocalTrust,
+    /// Certificate model: the remote does not trust this cluster (or its allowlist lacks it).
+    RemoteTrust,
+}
+
+impl Cause {
+    /// The name shown in `GET /_sim/state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Unreachable => "unreachable",
+            Cause::ServerName => "server_name",
+            Cause::Port => "port",
+            Cause::RemoteTooOld => "remote_too_old",
+            Cause::RemoteTooNew => "remote_too_new",
+            Cause::ApiKeyModelVersion => "api_key_model_version",
+            Cause::CredentialsMissing => "credentials_missing",
+            Cause::CredentialsNotLoaded => "credentials_not_loaded",
+            Cause::KeyInvalid => "key_invalid",
+            Cause::KeyOfAnotherCluster => "key_of_another_cluster",
+            Cause::KeyInvalidated => "key_invalidated",
+            Cause::KeyExpired => "key_expired",
+            Cause::RestKey => "rest_key",
+            Cause::LocalTrust => "local_trust",
+            Cause::RemoteTrust => "remote_trust",
+        }
+    }
+}
+
 /// The connection status of a remote alias.
 #[derive(Debug, Clone)]
 pub struct Connection {
     /// Connected.
     pub connected: bool,
-    /// Why not connected.
+    /// Why not connected (the documented cause).
+    pub cause: Option<Cause>,
+    /// Why not connected, in the simulator's words (`GET /_sim/state`).
     pub reason: Option<String>,
+    /// What Elasticsearch's `_resolve/cluster` reports in `error` (None: no `error`, as for an
+    /// unreachable remote).
+    pub es_error: Option<String>,
     /// The remote deployment it reaches (when known).
     pub remote_id: Option<String>,
     /// The remote's Elasticsearch version.
@@ -947,18 +1088,26 @@ impl Connection {
     fn up(remote: &Deployment) -> Self {
         Connection {
             connected: true,
+            cause: None,
             reason: None,
+            es_error: None,
             remote_id: Some(remote.id.clone()),
             remote_version: Some(remote.es.version.clone()),
         }
     }
-    fn down(reason: impl Into<String>) -> Self {
+    fn down(cause: Cause, reason: impl Into<String>) -> Self {
         Connection {
             connected: false,
+            cause: Some(cause),
             reason: Some(reason.into()),
+            es_error: None,
             remote_id: None,
             remote_version: None,
         }
+    }
+    fn es(mut self, text: impl Into<String>) -> Self {
+        self.es_error = Some(text.into());
+        self
     }
     fn with_remote(mut self, remote: &Deployment) -> Self {
         self.remote_id = Some(remote.id.clone());
