@@ -448,9 +448,11 @@ fn enabled_aliases(d: &Deployment) -> Vec<(String, bool)> {
                     .and_then(Value::as_str)
                     .is_some_and(|s| !s.is_empty())
             } else {
-                get("seeds")
-                    .and_then(Value::as_array)
-                    .is_some_and(|s| !s.is_empty())
+                match get("seeds") {
+                    Some(Value::Array(s)) => !s.is_empty(),
+                    Some(Value::String(s)) => !s.is_empty(),
+                    _ => false,
+                }
             };
             enabled.then_some((a, proxy))
         })
@@ -497,7 +499,13 @@ fn remote_info(w: &World, dep_id: &str, now: i64) -> Reply {
                 .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
                 .unwrap_or(3);
             e.insert("mode".into(), json!("sniff"));
-            e.insert("seeds".into(), get("seeds").unwrap_or(json!([])));
+            // A list setting given as "a,b" is a list.
+            let seeds = match get("seeds") {
+                Some(Value::String(t)) => json!(t.split(',').map(str::trim).collect::<Vec<_>>()),
+                Some(v) => v,
+                None => json!([]),
+            };
+            e.insert("seeds".into(), seeds);
             e.insert(
                 "num_nodes_connected".into(),
                 json!(if conn.connected { 1 } else { 0 }),

@@ -121,7 +121,8 @@ struct Resp {
 
 enum Step {
     Ok,
-    Skip(String),
+    /// Skipped (its reason is in `Ctx::skipped` or counted in `Ctx::dependent`).
+    Skip,
 }
 
 struct Ctx {
@@ -414,8 +415,8 @@ const PATH_PARTS: &[&str] = &["name", "id", "node_id"];
 
 impl Ctx {
     fn skip_step(&mut self, reason: String) -> Step {
-        self.skipped.push(reason.clone());
-        Step::Skip(reason)
+        self.skipped.push(reason);
+        Step::Skip
     }
 
     /// Replaces stash references; Err(reason) when one names a value from a skipped step.
@@ -750,9 +751,9 @@ impl Ctx {
     }
 
     fn assertion(&mut self, kind: &str, arg: &Value) -> Result<Step, String> {
-        if let Some(r) = &self.last_skipped {
+        if self.last_skipped.is_some() {
             self.dependent += 1;
-            return Ok(Step::Skip(r.clone()));
+            return Ok(Step::Skip);
         }
         let pairs: Vec<(String, Value)> = match arg {
             Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -839,7 +840,7 @@ impl Ctx {
             if let Some(r) = self.last_skipped.clone() {
                 self.unavailable.insert(var.clone(), r.clone());
                 self.dependent += 1;
-                return Ok(Step::Skip(r));
+                return Ok(Step::Skip);
             }
             let mut segs = split_path(path);
             let value = if segs.last().map(String::as_str) == Some("_arbitrary_key_") {
@@ -868,7 +869,7 @@ impl Ctx {
             if let Some(r) = self.last_skipped.clone() {
                 self.unavailable.insert(var.clone(), r.clone());
                 self.dependent += 1;
-                return Ok(Step::Skip(r));
+                return Ok(Step::Skip);
             }
             let expr = text_of(expr);
             let Some(args) = expr
