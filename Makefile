@@ -28,7 +28,7 @@ else
 TEST_TERRAFORM := $(TERRAFORM)
 endif
 
-.PHONY: fuzz all build release-build terraform test test-unit test-sim test-acc contract docs docs-check \
+.PHONY: fuzz all build release-build terraform test test-unit test-sim test-acc contract conformance docs docs-check \
         demo bench install release fmt clippy clean
 
 all: build
@@ -54,13 +54,31 @@ $(TERRAFORM): tools/terraform-launcher.c $(VENV)/.installed
 terraform: $(TERRAFORM)
 
 # --- Tests -------------------------------------------------------------------------------------
+# The Cloud-side acceptance tests run a second time against the simulator's real_shapes preset
+# (null lists, legacy ref_id, no service_url, a deployment without trust: tests/simulator/README.md);
+# the first run's request logs are kept under another name so the contract check sees both. The
+# real-shapes answers differ from the swagger on purpose (as real Cloud's do), so of those logs
+# only the requests are checked (tests/simulator/requests_only.py).
+# Elastic's YAML REST tests run inside `cargo test` (crosscluster-sim's rest_conformance).
+REAL_SHAPES_TESTS := trusted_environment keystore_api_key deployment remote_cluster real_shapes
+
 test: $(TEST_TERRAFORM)
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --all-targets
 	rm -rf target/contract-logs
 	$(CARGO) test --workspace --no-fail-fast
+	@for f in target/contract-logs/*/acceptance-*.jsonl; do \
+	  [ -e "$$f" ] && mv "$$f" "$${f%/*}/default-$${f##*/}"; done; true
+	CROSSCLUSTER_SIM_PRESET=real_shapes $(CARGO) test --test acceptance -- $(REAL_SHAPES_TESTS)
+	@for f in target/contract-logs/*/acceptance-*.jsonl; do \
+	  [ -e "$$f" ] && mv "$$f" "$${f%/*}/real-shapes-$${f##*/}"; done; \
+	  $(PYTHON) tests/simulator/requests_only.py $$(ls target/contract-logs/*/*real-shapes*.jsonl 2>/dev/null)
 	$(MAKE) --no-print-directory contract
 	$(MAKE) --no-print-directory docs-check
+
+# Elastic's YAML REST tests against the simulator, on their own.
+conformance:
+	$(CARGO) test -p crosscluster-sim --test rest_conformance
 
 contract: $(VENV)/.installed
 	@bash tests/contract.sh "$(SHARED)" "$(VENV)/bin/python"

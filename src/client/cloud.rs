@@ -368,8 +368,26 @@ pub fn build_update_payload(get: &Value) -> Result<Value> {
             .filter(|v| v.is_object())
             .cloned()
             .unwrap_or_else(|| json!({}));
+        let organization_id = settings
+            .pointer("/metadata/organization_id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if let Some(o) = settings.as_object_mut() {
             o.remove("metadata");
+            match o.get_mut("trust") {
+                Some(t) if t.is_object() => sanitize_trust(t),
+                // No trust object (or `null`): the deployment's own organization is what is in
+                // effect. An edit of the trust lists then starts from that default, so that
+                // adding or removing one entry never drops it (the update replaces the whole
+                // trust object).
+                _ => {
+                    if let Some(org) = &organization_id {
+                        o.insert("trust".into(), default_trust(org));
+                    } else {
+                        o.remove("trust");
+                    }
+                }
+            }
         }
         let mut entry = Map::new();
         entry.insert("ref_id".into(), json!(ref_id));
@@ -408,17 +426,73 @@ pub fn payload_es_settings_mut<'a>(payload: &'a mut Value, ref_id: &str) -> Opti
 // raw settings JSON given by `CloudClient::update_elasticsearch_settings`: nothing is lost.
 // ---------------------------------------------------------------------------------------------
 
+/// Reads `null` as the type's default (an empty list or map), as a missing field already is:
+/// real Elastic Cloud sends `null` for empty lists (`trust.direct`, `trust.external`,
+/// `trust_allowlist`, ...), which `#[serde(default)]` alone rejects.
+pub fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// The name Elastic Cloud gives the default trust entry of a deployment's own organization.
+pub const DEFAULT_TRUST_NAME: &str = "Default trust for own organization";
+
+/// The trust in effect on a deployment whose settings hold no `trust` object: its own
+/// organization, every cluster (the entry real Cloud shows once trust is edited).
+pub fn default_trust(organization_id: &str) -> Value {
+    json!({
+        "accounts": [{"account_id": organization_id, "trust_all": true, "name": DEFAULT_TRUST_NAME}],
+        "direct": [],
+        "external": []
+    })
+}
+
+/// Makes a `settings.trust` object read from Cloud fit the update contract: `null` lists become
+/// `[]`, a `null` `trust_allowlist` is left out (empty either way) and `null` `certificates`
+/// become `[]`. Nothing else is touched.
+pub fn sanitize_trust(trust: &mut Value) {
+    let Some(o) = trust.as_object_mut() else {
+        return;
+    };
+    for list in ["accounts", "direct", "external"] {
+        match o.get_mut(list) {
+            Some(v) if v.is_null() => *v = json!([]),
+            Some(Value::Array(items)) => {
+                for e in items.iter_mut().filter_map(Value::as_object_mut) {
+                    if e.get("trust_allowlist").is_some_and(Value::is_null) {
+                        e.remove("trust_allowlist");
+                    }
+                    if let Some(c) = e.get_mut("certificates")
+                        && c.is_null()
+                    {
+                        *c = json!([]);
+                    }
+                    for k in ["additional_node_names"] {
+                        if e.get(k).is_some_and(Value::is_null) {
+                            e.remove(k);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// `ElasticsearchClusterTrustSettings`: the three trust lists of one Elasticsearch resource.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TrustSettings {
     /// Trust with organizations (ESS) / accounts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub accounts: Vec<AccountTrust>,
     /// Trust with external (environment-level) trust relationships.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub external: Vec<ExternalTrust>,
     /// Trust with a CA certificate given inline.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub direct: Vec<DirectTrust>,
     /// Fields this client does not know, kept as they came.
     #[serde(flatten)]
@@ -488,7 +562,7 @@ pub struct DirectTrust {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_node_names: Option<Vec<String>>,
     /// CA certificates.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub certificates: Vec<TrustedCertificate>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -598,7 +672,7 @@ fn attempt_failure(attempt: &Value) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct KeystoreContents {
     /// Keystore entries by setting name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub secrets: BTreeMap<String, KeystoreEntry>,
 }
 
@@ -660,7 +734,7 @@ pub fn credentials_setting(alias: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RemoteResources {
     /// The remote clusters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub resources: Vec<RemoteResourceRef>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -1270,7 +1344,7 @@ impl CloudClient {
     ) -> Result<Vec<Organization>> {
         #[derive(Deserialize)]
         struct List {
-            #[serde(default)]
+            #[serde(default, deserialize_with = "null_as_default")]
             organizations: Vec<Organization>,
         }
         let req = Req::new(Method::GET, format!("{API}/organizations"));
@@ -1606,5 +1680,136 @@ mod tests {
             ))
             .is_err()
         );
+    }
+
+    // --- Real Cloud shapes (recorded bodies in src/client/testdata, see its README) ----------
+
+    fn recorded(name: &str) -> Value {
+        let text = match name {
+            "sdk_integrations_server_get" => {
+                include_str!("testdata/sdk_integrations_server_get.json")
+            }
+            "tfec_deployment_aws_ccs" => include_str!("testdata/tfec_deployment_aws_ccs.json"),
+            "sdk_logging_metrics_legacy_get" => {
+                include_str!("testdata/sdk_logging_metrics_legacy_get.json")
+            }
+            other => panic!("no recording {other}"),
+        };
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn deployment(raw: Value) -> Deployment {
+        Deployment { raw, version: None }
+    }
+
+    #[test]
+    fn null_trust_lists_read_as_empty() {
+        let d = deployment(recorded("sdk_integrations_server_get"));
+        let v = d.es_view(None).unwrap();
+        let trust = v.trust.unwrap();
+        assert!(trust.direct.is_empty() && trust.external.is_empty());
+        assert_eq!(trust.accounts.len(), 1);
+        assert_eq!(trust.accounts[0].account_id, "554443047");
+        assert!(trust.accounts[0].trust_all);
+        assert_eq!(trust.accounts[0].trust_allowlist, None);
+        assert_eq!(v.organization_id.as_deref(), Some("554443047"));
+        assert_eq!(v.https_port, Some(443));
+        assert_eq!(v.version.as_deref(), Some("9.0.2"));
+    }
+
+    #[test]
+    fn null_lists_elsewhere_read_as_empty() {
+        let t: TrustSettings = serde_json::from_value(json!({
+            "accounts": null, "external": null,
+            "direct": [{"name": "d", "trust_all": false, "certificates": null, "trust_allowlist": null}]
+        }))
+        .unwrap();
+        assert!(t.accounts.is_empty() && t.external.is_empty());
+        assert!(t.direct[0].certificates.is_empty());
+        let r: RemoteResources = serde_json::from_value(json!({"resources": null})).unwrap();
+        assert!(r.resources.is_empty());
+        let k: KeystoreContents = serde_json::from_value(json!({"secrets": null})).unwrap();
+        assert!(k.secrets.is_empty());
+    }
+
+    #[test]
+    fn an_update_never_sends_null_where_the_contract_wants_a_list() {
+        let get = recorded("sdk_integrations_server_get");
+        let payload = build_update_payload(&get).unwrap();
+        let trust = &payload["resources"]["elasticsearch"][0]["settings"]["trust"];
+        assert_eq!(trust["direct"], json!([]));
+        assert_eq!(trust["external"], json!([]));
+        assert_eq!(
+            trust["accounts"],
+            json!([{"account_id": "554443047", "name": "Default trust for own organization", "trust_all": true}])
+        );
+        assert!(!payload.to_string().contains("null"), "{payload}");
+    }
+
+    #[test]
+    fn no_trust_object_updates_start_from_the_own_organization_default() {
+        let mut get = recorded("sdk_integrations_server_get");
+        let settings = get
+            .pointer_mut("/resources/elasticsearch/0/info/settings")
+            .unwrap()
+            .as_object_mut()
+            .unwrap();
+        settings.remove("trust");
+        let payload = build_update_payload(&get).unwrap();
+        assert_eq!(
+            payload["resources"]["elasticsearch"][0]["settings"]["trust"],
+            default_trust("554443047")
+        );
+        // Without show_settings there is no organization to default to: trust is left out (an
+        // update without `settings.trust` keeps the trust as it is).
+        let get = recorded("tfec_deployment_aws_ccs");
+        let payload = build_update_payload(&get).unwrap();
+        assert!(
+            payload["resources"]["elasticsearch"][0]["settings"]
+                .get("trust")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn older_deployments_without_service_url_or_settings() {
+        let d = deployment(recorded("tfec_deployment_aws_ccs"));
+        let v = d.es_view(None).unwrap();
+        assert_eq!(v.service_url, None);
+        assert_eq!(v.https_port, Some(9243));
+        assert_eq!(v.transport_passthrough_port, Some(9400));
+        assert_eq!(
+            v.endpoint.as_deref(),
+            Some("1230b3ae633b4f51a432d50971f7f1c1.eu-west-1.aws.found.io")
+        );
+        assert_eq!(v.trust, None);
+        assert_eq!(v.organization_id, None);
+        assert_eq!(v.version.as_deref(), Some("7.9.2"));
+        // The legacy plan fields go back unchanged.
+        let payload = build_update_payload(&d.raw).unwrap();
+        let plan = &payload["resources"]["elasticsearch"][0]["plan"];
+        assert_eq!(
+            plan["tiebreaker_topology"],
+            json!({"memory_per_node": 1024})
+        );
+        assert_eq!(
+            plan["cluster_topology"][0]["node_type"]["master"],
+            json!(true)
+        );
+    }
+
+    #[test]
+    fn legacy_ref_id_and_null_passthrough_port() {
+        let d = deployment(recorded("sdk_logging_metrics_legacy_get"));
+        assert_eq!(d.main_ref_id(), Some("elasticsearch"));
+        let v = d.es_view(Some("_main")).unwrap();
+        assert_eq!(v.ref_id, "elasticsearch");
+        assert_eq!(v.transport_passthrough_port, None);
+        assert_eq!(v.https_port, Some(9243));
+        let payload = build_update_payload(&d.raw).unwrap();
+        let es = &payload["resources"]["elasticsearch"][0];
+        assert_eq!(es["ref_id"], json!("elasticsearch"));
+        assert!(es["plan"].get("transient").is_none(), "{es}");
+        assert_eq!(es["region"], json!("ece-region"));
     }
 }

@@ -17,6 +17,7 @@ mod modules;
 mod organization;
 mod provider_core;
 mod quickstart;
+mod real_shapes;
 mod remote_cluster;
 mod remote_info;
 mod role;

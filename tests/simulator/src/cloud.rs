@@ -176,6 +176,9 @@ fn trust_rel_missing(id: &str) -> Reply {
 
 fn trust_rel_json(t: &TrustRel, full: bool) -> Value {
     let mut v = json!({"id": t.id, "name": t.name, "trust_by_default": t.trust_by_default, "local": false, "account_ids": t.account_ids});
+    if let Some(i) = &t.installation_id {
+        v["installation_id"] = json!(i);
+    }
     if full {
         v["last_modified"] = json!(util::rfc3339(t.modified_ms));
     }
@@ -207,6 +210,10 @@ fn create_trust_rel(w: &mut World, req: &Req) -> Reply {
             .get("trust_by_default")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        installation_id: b
+            .get("installation_id")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         modified_ms: util::now_ms(),
     };
     let out = trust_rel_json(&t, false);
@@ -227,6 +234,9 @@ fn update_trust_rel(w: &mut World, id: &str, req: &Req) -> Reply {
     }
     if let Some(x) = b.get("trust_by_default").and_then(Value::as_bool) {
         t.trust_by_default = x;
+    }
+    if let Some(x) = b.get("installation_id").and_then(Value::as_str) {
+        t.installation_id = Some(x.to_string());
     }
     t.modified_ms = util::now_ms();
     Reply::json(200, trust_rel_json(t, false))
@@ -457,6 +467,32 @@ fn render_trust(w: &World, trust: &Value) -> Value {
     t
 }
 
+/// A rendered trust object as real Cloud sends it: empty lists are `null`, and an account
+/// entry without an allowlist carries `"trust_allowlist": null` (cloud-sdk-go
+/// `integrations_server_get.json`, ES 9.0.2).
+fn real_trust_shape(mut t: Value) -> Value {
+    if let Some(o) = t.as_object_mut() {
+        for (_, list) in o.iter_mut() {
+            if let Some(items) = list.as_array_mut() {
+                for e in items.iter_mut() {
+                    if let Some(eo) = e.as_object_mut() {
+                        let empty = eo
+                            .get("trust_allowlist")
+                            .is_none_or(|a| a.as_array().is_some_and(Vec::is_empty));
+                        if empty {
+                            eo.insert("trust_allowlist".into(), Value::Null);
+                        }
+                    }
+                }
+                if items.is_empty() {
+                    *list = Value::Null;
+                }
+            }
+        }
+    }
+    t
+}
+
 fn es_json(w: &World, d: &Deployment, req: &Req) -> Value {
     let es = &d.es;
     let show_plans = req.flag("show_plans", true);
@@ -486,6 +522,8 @@ fn es_json(w: &World, d: &Deployment, req: &Req) -> Value {
     }
     let host_suffix = format!("{}.aws.found.io", es.region);
     let slug = slug(&d.name);
+    let legacy = es.ref_id == "elasticsearch";
+    let old = d.version().0 < 8;
     let mut metadata = json!({
         "version": d.resource_version,
         "last_modified": util::rfc3339(d.modified_ms),
@@ -497,6 +535,28 @@ fn es_json(w: &World, d: &Deployment, req: &Req) -> Value {
         "ports": {"http": 9200, "https": 443, "transport_passthrough": state::CERT_PORT},
         "services_urls": [{"service": "elasticsearch", "url": es.es_url}]
     });
+    if es.real_shapes {
+        // Real Cloud (recorded bodies, tests/simulator/README.md): `services_urls` null; older
+        // deployments answer on 9243 with only {cloud_id, endpoint, last_modified, ports,
+        // version}; legacy resources have no transport passthrough port.
+        metadata["services_urls"] = Value::Null;
+        if old {
+            metadata["ports"]["https"] = json!(9243);
+            if let Some(o) = metadata.as_object_mut() {
+                for k in [
+                    "service_url",
+                    "aliased_endpoint",
+                    "aliased_url",
+                    "services_urls",
+                ] {
+                    o.remove(k);
+                }
+            }
+        }
+        if legacy {
+            metadata["ports"]["transport_passthrough"] = Value::Null;
+        }
+    }
     if req.flag("show_metadata", false) {
         metadata["raw"] =
             json!({"cluster_id": es.cluster_id, "deployment_id": d.id, "region": es.region});
@@ -529,13 +589,26 @@ fn es_json(w: &World, d: &Deployment, req: &Req) -> Value {
         "region": es.region,
     });
     if req.flag("show_settings", false) {
-        info["settings"] = json!({
+        let mut settings = json!({
             "trust": render_trust(w, &es.trust),
             "metadata": {"name": d.name, "organization_id": d.org_id, "owner_id": d.org_id, "subscription_level": "standard"},
             "dedicated_masters_threshold": 6,
             "curation": {"specs": []},
             "snapshot": {"enabled": true, "slm": true}
         });
+        if es.real_shapes {
+            settings["trust"] = real_trust_shape(settings["trust"].take());
+            settings["metadata"]["hidden"] = json!(false);
+            settings["metadata"]["system_owned"] = json!(false);
+            settings["metadata"]["resources"] = json!({"cpu": {"boost": true, "hard_limit": true}});
+        }
+        if es.trust.is_null()
+            && let Some(o) = settings.as_object_mut()
+        {
+            // No trust object at all: the key is absent (its default is in effect).
+            o.remove("trust");
+        }
+        info["settings"] = settings;
     }
     json!({"ref_id": es.ref_id, "id": es.cluster_id, "region": es.region, "info": info})
 }
@@ -732,6 +805,10 @@ fn keystore_json(d: &Deployment) -> Value {
     for (k, s) in &d.es.keystore {
         secrets.insert(k.clone(), json!({"as_file": s.as_file}));
     }
+    if d.es.real_shapes && secrets.is_empty() {
+        // Real shapes: an empty map comes back as `null` (inferred, like the trust lists).
+        return json!({"secrets": null});
+    }
     json!({"secrets": secrets})
 }
 
@@ -845,6 +922,10 @@ fn remote_clusters_json(w: &World, id: &str) -> Value {
             })
         })
         .collect();
+    if d.es.real_shapes && list.is_empty() {
+        // Real shapes: an empty list comes back as `null` (inferred, like the trust lists).
+        return json!({"resources": null});
+    }
     json!({"resources": list})
 }
 

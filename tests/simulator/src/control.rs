@@ -2,7 +2,7 @@
 
 use crate::server::{Fault, Reply, Req, Sim, lock};
 use crate::settings;
-use crate::state::World;
+use crate::state::{self, World};
 use crate::util;
 use regex::Regex;
 use serde_json::{Map, Value, json};
@@ -271,7 +271,7 @@ fn state_json(w: &World) -> Value {
             .into_iter()
             .map(|a| {
                 let c = w.connection(&d.id, &a, now);
-                (a, json!({"connected": c.connected, "reason": c.reason, "remote_deployment_id": c.remote_id}))
+                (a, json!({"connected": c.connected, "cause": c.cause.map(|x| x.as_str()), "reason": c.reason, "resolve_error": c.es_error, "remote_deployment_id": c.remote_id}))
             })
             .collect();
         deps.insert(
@@ -286,6 +286,7 @@ fn state_json(w: &World) -> Value {
                 "endpoint": es.endpoint,
                 "trust": es.trust,
                 "applied_trust": es.applied_trust,
+                "effective_trust": state::effective_trust(d, &es.applied_trust),
                 "pending_plan": es.pending.is_some(),
                 "plan_attempts": es.attempts,
                 "restarts": es.restarts,

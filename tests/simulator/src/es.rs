@@ -97,6 +97,14 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
             return Err(unauthorized(generic));
         };
         if let Some(k) = d.es.api_keys.get(&id)
+            && k.kind == KeyKind::CrossCluster
+        {
+            // Elasticsearch checks the key's type before its secret (ApiKeyService).
+            return Err(unauthorized(&format!(
+                "authentication expected API key type of [rest], but API key [{id}] has type [cross_cluster]"
+            )));
+        }
+        if let Some(k) = d.es.api_keys.get(&id)
             && k.kind == KeyKind::Rest
             && k.secret == secret
             && k.active(now)
@@ -156,6 +164,9 @@ pub fn handle(sim: &Sim, dep_id: &str, req: &Req) -> Reply {
     let Some(d) = w.deployments.get(dep_id) else {
         return Reply::json(404, json!({"ok": false, "message": "Unknown resource."}));
     };
+    if let Err(r) = check_media_types(d.version(), req) {
+        return r;
+    }
     let caller = match authenticate(d, req, now) {
         Ok(c) => c,
         Err(r) => return r,
@@ -181,12 +192,20 @@ fn route(
 ) -> Result<Reply, Reply> {
     let caller = caller.clone();
     let v = w.deployments[dep_id].version();
-    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    // Each path segment is percent-decoded on its own (an encoded `/` stays inside its segment).
+    let decoded: Vec<String> = req
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(util::percent_decode)
+        .collect();
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let m = req.method.as_str();
     let sec = ["manage_security"];
 
     match (m, segs.as_slice()) {
         ("GET", []) => Ok(Reply::json(200, info(&w.deployments[dep_id]))),
+        ("GET", ["_security", "_authenticate"]) => Ok(Reply::json(200, authenticate_body(&caller))),
         ("GET", ["_cluster", "settings"]) => {
             authorize(&caller, "cluster:monitor/settings", &["monitor", "manage"])?;
             Ok(get_settings(&w.deployments[dep_id], req))
@@ -217,7 +236,7 @@ fn route(
                 "cluster:admin/nodes/reload_secure_settings",
                 &["manage"],
             )?;
-            Ok(reload(w, dep_id))
+            Ok(reload(w, dep_id, req))
         }
         ("POST" | "PUT", ["_security", "cross_cluster", "api_key"]) if util::at_least(v, 8, 10) => {
             authorize(
@@ -309,6 +328,18 @@ fn route(
     }
 }
 
+/// The deprecation text of `PUT /_cluster/settings` with transient settings (7.16+).
+pub const TRANSIENT_DEPRECATION: &str = "[transient settings removal] Updating cluster settings through transient settings is deprecated. Some Elastic products may make use of transient settings and those should not be changed. Any custom use of transient settings should be replaced by persistent settings.";
+
+/// A `Warning` header value as Elasticsearch writes it (RFC 7234 warn-code 299).
+pub fn deprecation(version: &str, text: &str) -> String {
+    let hash = &util::hex32(&format!("build/{version}"))[..12];
+    format!(
+        "299 Elasticsearch-{version}-{hash} \"{}\"",
+        text.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
 fn lucene(v: &str) -> &'static str {
     match util::parse_version(v) {
         (9, 1, _) => "10.2.2",
@@ -374,7 +405,14 @@ fn put_settings(w: &mut World, dep_id: &str, req: &Req) -> Reply {
     let Some(d) = w.deployments.get_mut(dep_id) else {
         return error(404, "resource_not_found_exception", "deployment gone");
     };
-    match settings::apply(&mut d.es, body) {
+    // 7.16+ log a deprecation warning (a `Warning` header, also on a rejected update) for a
+    // non-empty `transient` section, before validating anything (RestClusterUpdateSettingsAction).
+    let warn = util::at_least(d.version(), 7, 16)
+        && body
+            .get("transient")
+            .and_then(Value::as_object)
+            .is_some_and(|t| !t.is_empty());
+    let reply = match settings::apply(&mut d.es, body) {
         Ok(applied) => {
             let flat = req.flag("flat_settings", false);
             Reply::json(
@@ -387,6 +425,11 @@ fn put_settings(w: &mut World, dep_id: &str, req: &Req) -> Reply {
             )
         }
         Err(e) => error(400, e.kind, &e.reason),
+    };
+    if warn {
+        reply.with_header("warning", deprecation(&d.es.version, TRANSIENT_DEPRECATION))
+    } else {
+        reply
     }
 }
 
@@ -405,9 +448,11 @@ fn enabled_aliases(d: &Deployment) -> Vec<(String, bool)> {
                     .and_then(Value::as_str)
                     .is_some_and(|s| !s.is_empty())
             } else {
-                get("seeds")
-                    .and_then(Value::as_array)
-                    .is_some_and(|s| !s.is_empty())
+                match get("seeds") {
+                    Some(Value::Array(s)) => !s.is_empty(),
+                    Some(Value::String(s)) => !s.is_empty(),
+                    _ => false,
+                }
             };
             enabled.then_some((a, proxy))
         })
@@ -454,7 +499,13 @@ fn remote_info(w: &World, dep_id: &str, now: i64) -> Reply {
                 .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
                 .unwrap_or(3);
             e.insert("mode".into(), json!("sniff"));
-            e.insert("seeds".into(), get("seeds").unwrap_or(json!([])));
+            // A list setting given as "a,b" is a list.
+            let seeds = match get("seeds") {
+                Some(Value::String(t)) => json!(t.split(',').map(str::trim).collect::<Vec<_>>()),
+                Some(v) => v,
+                None => json!([]),
+            };
+            e.insert("seeds".into(), seeds);
             e.insert(
                 "num_nodes_connected".into(),
                 json!(if conn.connected { 1 } else { 0 }),
@@ -508,11 +559,10 @@ fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Rep
                 }
                 e.insert("version".into(), v);
             }
-        } else {
-            e.insert(
-                "error".into(),
-                json!(conn.reason.unwrap_or_else(|| "not connected".into())),
-            );
+        } else if let Some(err) = conn.es_error {
+            // Elasticsearch's own text; an unreachable remote has no `error` at all
+            // (TransportResolveClusterAction, api-facts-next 6.3).
+            e.insert("error".into(), json!(err));
         }
         Value::Object(e)
     };
@@ -566,12 +616,33 @@ fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Rep
     Reply::json(200, Value::Object(out))
 }
 
-fn reload(w: &mut World, dep_id: &str) -> Reply {
+fn reload(w: &mut World, dep_id: &str, req: &Req) -> Reply {
     let Some(d) = w.deployments.get_mut(dep_id) else {
         return error(404, "resource_not_found_exception", "deployment gone");
     };
-    d.es.loaded = state::loaded_from(&d.es.keystore);
     let node = util::alnum(&format!("node/{}", d.es.cluster_id), 22);
+    // Elastic Cloud keystores have no password: any non-empty `secure_settings_password`
+    // fails to decrypt it, and the node reports that per node (HTTP 200) without reloading.
+    let password = req
+        .body
+        .as_ref()
+        .and_then(|b| b.get("secure_settings_password"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !password.is_empty() && util::at_least(d.version(), 7, 7) {
+        return Reply::json(
+            200,
+            json!({
+                "_nodes": {"total": 1, "successful": 1, "failed": 0},
+                "cluster_name": d.es.cluster_id,
+                "nodes": {node: {"name": "instance-0000000000", "reload_exception": {
+                    "type": "security_exception",
+                    "reason": "Provided keystore password was incorrect"
+                }}}
+            }),
+        );
+    }
+    d.es.loaded = state::loaded_from(&d.es.keystore);
     let names: Vec<&String> = d.es.keystore.keys().collect();
     Reply::json(
         200,
@@ -581,6 +652,93 @@ fn reload(w: &mut World, dep_id: &str) -> Reply {
             "nodes": {node: {"name": "instance-0000000000", "secure_setting_names": names}}
         }),
     )
+}
+
+/// `GET /_security/_authenticate` for the `elastic` user or a REST API key.
+fn authenticate_body(caller: &Caller) -> Value {
+    let mut out = json!({
+        "username": "elastic",
+        "roles": ["superuser"],
+        "full_name": null,
+        "email": null,
+        "metadata": {"_reserved": true},
+        "enabled": true,
+        "authentication_realm": {"name": "reserved", "type": "reserved"},
+        "lookup_realm": {"name": "reserved", "type": "reserved"},
+        "authentication_type": "realm"
+    });
+    if let Caller::Key(id, _) = caller {
+        out["authentication_realm"] = json!({"name": "_es_api_key", "type": "_es_api_key"});
+        out["lookup_realm"] = json!({"name": "_es_api_key", "type": "_es_api_key"});
+        out["authentication_type"] = json!("api_key");
+        out["api_key"] = json!({"id": id});
+    }
+    out
+}
+
+/// The REST API compatibility check of `Accept` / `Content-Type`
+/// (`application/vnd.elasticsearch+json; compatible-with=N`): a node of major M accepts
+/// N = M or M-1 (REST compatibility exists from 7.11); older nodes reject the vendor media
+/// type in `Content-Type` as an unsupported content type.
+fn check_media_types(v: Version, req: &Req) -> Result<(), Reply> {
+    let compat = |h: &str| -> Option<(String, Option<u32>)> {
+        let text = req.header(h)?.to_string();
+        let lower = text.to_ascii_lowercase();
+        if !lower.contains("vnd.elasticsearch+") {
+            return None;
+        }
+        let n = lower
+            .split(';')
+            .filter_map(|p| p.trim().strip_prefix("compatible-with="))
+            .next()
+            .and_then(|n| n.trim().parse::<u32>().ok());
+        Some((text, n))
+    };
+    let accept = compat("accept");
+    let content = compat("content-type").filter(|_| req.body.is_some() || req.bad_json);
+    if !util::at_least(v, 7, 11) {
+        if let Some((ct, _)) = content {
+            return Err(Reply::json(
+                406,
+                json!({"error": format!("Content-Type header [{ct}] is not supported"), "status": 406}),
+            ));
+        }
+        return Ok(());
+    }
+    let major = v.0;
+    let invalid = |cause: String| {
+        let reason = "Invalid media-type value on headers [Accept, Content-Type]";
+        Reply::json(
+            400,
+            json!({
+                "error": {
+                    "root_cause": [{"type": "media_type_header_exception", "reason": reason}],
+                    "type": "media_type_header_exception",
+                    "reason": reason,
+                    "caused_by": {"type": "status_exception", "reason": cause}
+                },
+                "status": 400
+            }),
+        )
+    };
+    let ok = |n: u32| n == major || n + 1 == major;
+    if let Some((text, Some(n))) = &accept
+        && !ok(*n)
+    {
+        return Err(invalid(format!(
+            "Accept version must be either version {major} or {}, but found {n}. Accept={text}",
+            major - 1
+        )));
+    }
+    if let Some((text, Some(n))) = &content
+        && !ok(*n)
+    {
+        return Err(invalid(format!(
+            "Content-Type version must be either version {major} or {}, but found {n}. Content-Type={text}",
+            major - 1
+        )));
+    }
+    Ok(())
 }
 
 /// Validates and normalises a cross-cluster `access` object.
@@ -650,6 +808,13 @@ fn normalize_access(access: &Value, v: Version) -> Result<Value, String> {
                 if let Some(x) = e.get(k) {
                     n.insert(k.into(), x.clone());
                 }
+            }
+            // Elasticsearch keeps a DLS query as the JSON text it was given and returns that
+            // string (GET api_key `access` and `role_descriptors`).
+            if let Some(q) = n.get_mut("query")
+                && !q.is_string()
+            {
+                *q = Value::String(q.to_string());
             }
             n.insert(
                 "allow_restricted_indices".into(),
@@ -1139,6 +1304,12 @@ fn put_role(w: &mut World, dep_id: &str, name: &str, req: &Req) -> Reply {
             .cloned()
             .unwrap_or_default()
     };
+    // A single string where a list is expected (`"names": "*"`) reads as a one-item list.
+    let listify = |e: &mut Value, k: &str| {
+        if let Some(s @ Value::String(_)) = e.get(k).cloned() {
+            e[k] = Value::Array(vec![s]);
+        }
+    };
     let mut indices = Vec::new();
     for e in arr("indices") {
         for f in ["names", "privileges"] {
@@ -1147,6 +1318,9 @@ fn put_role(w: &mut World, dep_id: &str, name: &str, req: &Req) -> Reply {
             }
         }
         let mut e = e.clone();
+        for k in ["names", "privileges"] {
+            listify(&mut e, k);
+        }
         if e.get("allow_restricted_indices").is_none() {
             e["allow_restricted_indices"] = json!(false);
         }
@@ -1160,6 +1334,9 @@ fn put_role(w: &mut World, dep_id: &str, name: &str, req: &Req) -> Reply {
             }
         }
         let mut e = e.clone();
+        for k in ["clusters", "names", "privileges"] {
+            listify(&mut e, k);
+        }
         if e.get("allow_restricted_indices").is_none() {
             e["allow_restricted_indices"] = json!(false);
         }

@@ -20,6 +20,10 @@ pub struct Fixture {
     /// ECE-style environment trust relationships (`external[].trust_relationship_id`).
     #[serde(default)]
     pub trust_relationships: Vec<TrustRelationshipFixture>,
+    /// Every deployment answers with the shapes real Elastic Cloud sends (see
+    /// [`DeploymentFixture::real_shapes`]); a deployment's own setting wins.
+    #[serde(default)]
+    pub real_shapes: bool,
 }
 
 /// One organization.
@@ -38,6 +42,11 @@ pub struct OrgFixture {
     /// `GET /trusted-environments` body (default: three empty lists).
     #[serde(default)]
     pub trusted_environments: Option<Value>,
+    /// The ECE environment (installation id) this organization's deployments live in; none:
+    /// Elastic Cloud. A `direct[]` trust of type `ECE` names the environment in `scope_id`, an
+    /// `external[]` trust names a trust relationship whose `installation_id` is it.
+    #[serde(default)]
+    pub environment: Option<String>,
 }
 
 fn yes() -> bool {
@@ -75,12 +84,28 @@ pub struct DeploymentFixture {
     /// Pre-existing `settings.trust` (default: trust the own organization).
     #[serde(default)]
     pub trust: Option<Value>,
+    /// The deployment's settings hold no `trust` object at all (as on deployments that never
+    /// had their trust edited); what is in effect is the default: its own organization.
+    #[serde(default)]
+    pub trust_absent: bool,
+    /// Answer with the shapes real Elastic Cloud sends: `null` for empty lists (trust lists,
+    /// `trust_allowlist`, `services_urls`), `settings.metadata.hidden`/`system_owned`, a
+    /// `plan.transient` section; before 8.0 `ports.https` 9243 and no `service_url` /
+    /// `aliased_*`; with `ref_id` `elasticsearch` the legacy plan fields and a `null`
+    /// `transport_passthrough` port. None: the fixture's `real_shapes`.
+    #[serde(default)]
+    pub real_shapes: Option<bool>,
     /// Pre-existing keystore entries (setting name to value); already loaded by the node.
     #[serde(default)]
     pub keystore: Map<String, Value>,
     /// Pre-existing cluster settings: `{"persistent": {...}, "transient": {...}}`.
     #[serde(default)]
     pub cluster_settings: Option<Value>,
+    /// Node settings (`elasticsearch.yml`, on Cloud the user settings), flat or nested: the
+    /// lowest layer under persistent and transient, shown under `defaults` by
+    /// `GET /_cluster/settings?include_defaults`.
+    #[serde(default)]
+    pub node_settings: Option<Value>,
     /// Pre-existing roles (name to role body).
     #[serde(default)]
     pub roles: Map<String, Value>,
@@ -119,6 +144,9 @@ pub struct TrustRelationshipFixture {
     /// Trusted by default.
     #[serde(default)]
     pub trust_by_default: bool,
+    /// The other environment's id (ECE installation id).
+    #[serde(default)]
+    pub installation_id: Option<String>,
 }
 
 impl Fixture {
@@ -127,14 +155,51 @@ impl Fixture {
         serde_json::from_str(text)
     }
 
-    /// The built-in default fixture.
+    /// The built-in default fixture; with `CROSSCLUSTER_SIM_PRESET=real_shapes` in the
+    /// environment, the [`Fixture::real_shapes_preset`] instead (so a whole test suite can be
+    /// run against the real shapes without changing a test).
     pub fn default_fixture() -> Self {
+        if std::env::var("CROSSCLUSTER_SIM_PRESET").as_deref() == Ok("real_shapes") {
+            return Self::real_shapes_preset();
+        }
+        Self::plain_default()
+    }
+
+    /// The built-in default fixture, whatever the environment says.
+    pub fn plain_default() -> Self {
         // The embedded file is part of this crate and is checked by a unit test.
         Self::from_json(DEFAULT_FIXTURE).unwrap_or(Fixture {
             organizations: Vec::new(),
             deployments: Vec::new(),
             trust_relationships: Vec::new(),
+            real_shapes: false,
         })
+    }
+
+    /// The `real_shapes` preset: the default fixture (same names, ids and versions) answering
+    /// with real Cloud shapes; `legacy` (7.5.2) has the legacy `ref_id` `elasticsearch`, and
+    /// an extra deployment `bare` (9.1.0, organization 1) has no `trust` object.
+    pub fn real_shapes_preset() -> Self {
+        let mut f = Self::plain_default();
+        f.real_shapes = true;
+        let mut bare = None;
+        for d in &mut f.deployments {
+            if d.name == "legacy" {
+                d.ref_id = Some("elasticsearch".to_string());
+            }
+            if d.name == "local" {
+                let mut b = d.clone();
+                b.name = "bare".to_string();
+                b.id = None;
+                b.cluster_id = None;
+                b.endpoint = None;
+                b.password = None;
+                b.trust_absent = true;
+                bare = Some(b);
+            }
+        }
+        f.deployments.extend(bare);
+        f
     }
 }
 

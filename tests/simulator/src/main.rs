@@ -1,13 +1,13 @@
-//! `crosscluster-sim [--fixture FILE] [--ready-file PATH] [--plan-ms N] [--latency-ms N]`
+//! `crosscluster-sim [--fixture FILE] [--real-shapes] [--ready-file PATH] [--plan-ms N] [--latency-ms N]`
 
 use crosscluster_sim::{Fixture, Options, start};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: crosscluster-sim [--fixture FILE] [--ready-file PATH] [--plan-ms N] [--latency-ms N]";
+const USAGE: &str = "usage: crosscluster-sim [--fixture FILE] [--real-shapes] [--ready-file PATH] [--plan-ms N] [--latency-ms N]";
 
 struct Args {
     fixture: Option<String>,
+    real_shapes: bool,
     ready_file: Option<String>,
     opts: Options,
 }
@@ -15,6 +15,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         fixture: None,
+        real_shapes: false,
         ready_file: None,
         opts: Options::default(),
     };
@@ -26,6 +27,10 @@ fn parse_args() -> Result<Args, String> {
         };
         if name == "-h" || name == "--help" {
             return Err(USAGE.to_string());
+        }
+        if name == "--real-shapes" && inline.is_none() {
+            args.real_shapes = true;
+            continue;
         }
         if !["--fixture", "--ready-file", "--plan-ms", "--latency-ms"].contains(&name.as_str()) {
             return Err(format!("unknown argument {name}\n{USAGE}"));
@@ -90,10 +95,14 @@ async fn main() -> ExitCode {
         }
     };
     let fixture = match &args.fixture {
+        None if args.real_shapes => Fixture::real_shapes_preset(),
         None => Fixture::default_fixture(),
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => match Fixture::from_json(&text) {
-                Ok(f) => f,
+                Ok(mut f) => {
+                    f.real_shapes |= args.real_shapes;
+                    f
+                }
                 Err(e) => {
                     eprintln!("crosscluster-sim: invalid fixture {path}: {e}");
                     return ExitCode::from(2);

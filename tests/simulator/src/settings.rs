@@ -71,9 +71,12 @@ pub fn render(flat: &BTreeMap<String, Value>, flat_form: bool) -> Value {
     }
 }
 
-/// Transient over persistent.
+/// Transient over persistent over node settings.
 pub fn effective(es: &Es) -> BTreeMap<String, Value> {
-    let mut m = es.persistent.clone();
+    let mut m = es.node.clone();
+    for (k, v) in &es.persistent {
+        m.insert(k.clone(), v.clone());
+    }
     for (k, v) in &es.transient {
         m.insert(k.clone(), v.clone());
     }
@@ -402,7 +405,8 @@ pub fn apply(es: &mut Es, body: &Value) -> Result<Applied, SettingsError> {
             echo.insert(k, sv);
         }
     }
-    let mut merged = new_p.clone();
+    let mut merged = es.node.clone();
+    merged.extend(new_p.clone());
     for (k, val) in &new_t {
         merged.insert(k.clone(), val.clone());
     }
@@ -430,6 +434,12 @@ pub fn defaults(es: &Es) -> BTreeMap<String, Value> {
         "cluster.remote.node.attr".into(),
         Value::String(String::new()),
     );
+    // Node settings show up among the defaults unless a cluster setting overrides them.
+    for (k, val) in &es.node {
+        if !es.persistent.contains_key(k) && !es.transient.contains_key(k) {
+            d.insert(k.clone(), val.clone());
+        }
+    }
     let eff = effective(es);
     for alias in aliases(&eff) {
         let mut put = |k: &str, val: Value| {

@@ -24,6 +24,8 @@ pub struct Org {
     pub trust_all: bool,
     /// `GET /trusted-environments` body.
     pub trusted_environments: Value,
+    /// ECE environment id (None: Elastic Cloud).
+    pub environment: Option<String>,
 }
 
 /// An ECE trust relationship (what `external[].trust_relationship_id` points at).
@@ -37,6 +39,8 @@ pub struct TrustRel {
     pub account_ids: Vec<String>,
     /// Trusted by default.
     pub trust_by_default: bool,
+    /// The other environment's id (ECE installation id).
+    pub installation_id: Option<String>,
     /// Last modification time (epoch ms).
     pub modified_ms: i64,
 }
@@ -191,6 +195,8 @@ pub struct Es {
     pub persistent: BTreeMap<String, Value>,
     /// Transient cluster settings.
     pub transient: BTreeMap<String, Value>,
+    /// Node settings (`elasticsearch.yml`): under persistent and transient, never written.
+    pub node: BTreeMap<String, Value>,
     /// API keys by id.
     pub api_keys: BTreeMap<String, ApiKey>,
     /// Roles by name.
@@ -201,6 +207,8 @@ pub struct Es {
     pub attempts: u64,
     /// When set, the next plan started fails with this message (control API `fail_next_plan`).
     pub fail_next_plan: Option<String>,
+    /// Answer the Cloud API with the shapes real Elastic Cloud sends (fixture `real_shapes`).
+    pub real_shapes: bool,
 }
 
 /// A deployment.
@@ -268,6 +276,16 @@ pub fn default_trust(org_id: &str) -> Value {
     })
 }
 
+/// The trust in effect for `trust` of deployment `d`: a deployment whose settings hold no
+/// `trust` object (null here) trusts what the default trusts, its own organization.
+pub fn effective_trust(d: &Deployment, trust: &Value) -> Value {
+    if trust.is_null() {
+        default_trust(&d.org_id)
+    } else {
+        trust.clone()
+    }
+}
+
 /// The initial plan of a deployment at `version`.
 pub fn initial_plan(version: &str) -> Value {
     let v = util::parse_version(version);
@@ -298,6 +316,41 @@ pub fn initial_plan(version: &str) -> Value {
     })
 }
 
+/// A plan as real Elastic Cloud returns it: with a `transient` section and, for a legacy
+/// resource (`ref_id` `elasticsearch`), the legacy topology fields `node_type` and
+/// `elasticsearch.system_settings` and a `tiebreaker_topology` (shapes of cloud-sdk-go's
+/// recorded `logging_metrics_legacy_kibana_get.json`).
+pub fn real_plan(mut plan: Value, legacy: bool) -> Value {
+    plan["transient"] = json!({"plan_configuration": {
+        "calm_wait_time": 5, "extended_maintenance": false, "max_snapshot_age": 300
+    }});
+    if legacy {
+        if let Some(topo) = plan["cluster_topology"].as_array_mut() {
+            for t in topo {
+                if let Some(o) = t.as_object_mut() {
+                    o.remove("node_roles");
+                    o.remove("id");
+                    o.insert(
+                        "node_type".into(),
+                        json!({"data": true, "ingest": true, "master": true, "ml": false}),
+                    );
+                    o.insert(
+                        "elasticsearch".into(),
+                        json!({"system_settings": {
+                            "auto_create_index": true, "destructive_requires_name": false,
+                            "enable_close_index": false, "use_disk_threshold": true,
+                            "reindex_whitelist": []
+                        }}),
+                    );
+                }
+            }
+        }
+        plan["tiebreaker_topology"] = json!({"memory_per_node": 1024});
+        plan["elasticsearch"]["system_settings"] = json!({"enable_close_index": false, "reindex_whitelist": null, "use_disk_threshold": true});
+    }
+    plan
+}
+
 impl World {
     /// Builds the world from a fixture; `es_urls` gives each deployment's Elasticsearch URL.
     pub fn from_fixture(
@@ -326,6 +379,7 @@ impl World {
                         .trusted_environments
                         .clone()
                         .unwrap_or_else(|| json!({"accounts": [], "external": [], "direct": []})),
+                    environment: o.environment.clone(),
                 },
             );
         }
@@ -337,12 +391,13 @@ impl World {
                     name: t.name.clone(),
                     account_ids: t.account_ids.clone(),
                     trust_by_default: t.trust_by_default,
+                    installation_id: t.installation_id.clone(),
                     modified_ms: now,
                 },
             );
         }
         for d in &fixture.deployments {
-            let dep = Self::deployment_from(d, now, &es_url)?;
+            let dep = Self::deployment_from(d, fixture.real_shapes, now, &es_url)?;
             if !w.orgs.contains_key(&dep.org_id) {
                 return Err(FixtureError::UnknownOrganization(
                     d.name.clone(),
@@ -365,9 +420,11 @@ impl World {
 
     fn deployment_from(
         d: &DeploymentFixture,
+        real_shapes: bool,
         now: i64,
         es_url: &impl Fn(&str) -> String,
     ) -> Result<Deployment, FixtureError> {
+        let real_shapes = d.real_shapes.unwrap_or(real_shapes);
         let id = Self::fixture_id(d);
         let cluster_id = d
             .cluster_id
@@ -385,6 +442,7 @@ impl World {
             )
         });
         let trust = match &d.trust {
+            _ if d.trust_absent => Value::Null,
             Some(t) => normalize_trust(t, None)
                 .map_err(|e| FixtureError::Invalid(d.name.clone(), e.message))?,
             None => default_trust(&d.organization_id),
@@ -419,6 +477,16 @@ impl World {
                 }
             }
         }
+        let mut node = BTreeMap::new();
+        if let Some(ns) = &d.node_settings {
+            let mut flat = Vec::new();
+            crate::settings::flatten("", ns, &mut flat);
+            for (k, v) in flat {
+                if !v.is_null() && !k.is_empty() {
+                    node.insert(k, crate::settings::stringify(&v));
+                }
+            }
+        }
         let mut api_keys = BTreeMap::new();
         for k in &d.rest_api_keys {
             api_keys.insert(
@@ -442,10 +510,18 @@ impl World {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        let ref_id = d
+            .ref_id
+            .clone()
+            .unwrap_or_else(|| "main-elasticsearch".to_string());
+        let mut plan = initial_plan(&d.version);
+        if real_shapes {
+            plan = real_plan(plan, ref_id == "elasticsearch");
+        }
         let current = PlanAttempt {
             id: util::hex32(&format!("attempt/{id}/0")),
             seq: 0,
-            plan: initial_plan(&d.version),
+            plan,
             start_ms: now,
             end_ms: Some(now),
             action: "deployments.create-deployment".to_string(),
@@ -459,10 +535,7 @@ impl World {
             modified_ms: now,
             resource_version: 1,
             es: Es {
-                ref_id: d
-                    .ref_id
-                    .clone()
-                    .unwrap_or_else(|| "main-elasticsearch".to_string()),
+                ref_id,
                 cluster_id: cluster_id.clone(),
                 region,
                 endpoint,
@@ -480,11 +553,13 @@ impl World {
                 remote_clusters: Vec::new(),
                 persistent,
                 transient,
+                node,
                 api_keys,
                 roles,
                 restarts: 0,
                 attempts: 0,
                 fail_next_plan: None,
+                real_shapes,
             },
         })
     }
@@ -568,7 +643,7 @@ impl World {
 
     /// Whether `a` (with its applied trust) trusts `b` for the certificate model.
     pub fn trusts(&self, a: &Deployment, b: &Deployment) -> bool {
-        self.trust_value_trusts(&a.es.applied_trust, b)
+        self.trust_value_trusts(&effective_trust(a, &a.es.applied_trust), b)
     }
 
     /// Whether the trust object `trust` covers deployment `b`.
@@ -595,11 +670,24 @@ impl World {
                 return true;
             }
         }
+        let b_env = self.orgs.get(&b.org_id).and_then(|o| o.environment.clone());
         for e in list("direct") {
-            if e.get("type").and_then(Value::as_str) == Some("proxy") {
+            let ty = e.get("type").and_then(Value::as_str).unwrap_or("generic");
+            if ty == "proxy" {
                 continue;
             }
-            if e.get("scope_id").and_then(Value::as_str) == Some(b.org_id.as_str()) && allowed(&e) {
+            // api-facts-next 3.2: a `direct` entry of type ECE is scoped to an ECE environment
+            // (its id in `scope_id`), one of type ESS to an Elastic Cloud organization.
+            let scope = e.get("scope_id").and_then(Value::as_str);
+            let in_scope = match ty {
+                "ECE" => scope.is_some() && scope == b_env.as_deref(),
+                "ESS" => b_env.is_none() && scope == Some(b.org_id.as_str()),
+                _ => {
+                    scope == Some(b.org_id.as_str())
+                        || (scope.is_some() && scope == b_env.as_deref())
+                }
+            };
+            if in_scope && allowed(&e) {
                 return true;
             }
             let names = e
@@ -623,7 +711,17 @@ impl World {
             else {
                 continue;
             };
-            if (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id)) && allowed(&e) {
+            // An external trust relationship is another ECE environment (api-facts-next 3.1):
+            // it covers that environment's deployments (its `installation_id`), of the listed
+            // accounts when `account_ids` is given.
+            let env_ok = match &rel.installation_id {
+                Some(inst) => b_env.as_deref() == Some(inst.as_str()),
+                None => true,
+            };
+            if env_ok
+                && (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id))
+                && allowed(&e)
+            {
                 return true;
             }
         }
@@ -633,7 +731,7 @@ impl World {
     /// Evaluates the connection of alias `alias` configured on deployment `local_id`.
     pub fn connection(&self, local_id: &str, alias: &str, now: i64) -> Connection {
         let Some(local) = self.deployments.get(local_id) else {
-            return Connection::down("the local deployment no longer exists");
+            return Connection::down(Cause::Unreachable, "the local deployment no longer exists");
         };
         let s = crate::settings::effective(&local.es);
         let get = |k: &str| s.get(&format!("cluster.remote.{alias}.{k}")).cloned();
@@ -645,7 +743,7 @@ impl World {
         if mode == "proxy" {
             let Some(addr) = get("proxy_address").and_then(|v| v.as_str().map(str::to_string))
             else {
-                return Connection::down("no proxy_address is configured");
+                return Connection::down(Cause::Unreachable, "no proxy_address is configured");
             };
             let server_name = get("server_name").and_then(|v| v.as_str().map(str::to_string));
             self.via_proxy(
@@ -657,12 +755,14 @@ impl World {
                 now,
             )
         } else {
-            let seeds: Vec<String> = get("seeds")
-                .and_then(|v| v.as_array().cloned())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
+            let seeds: Vec<String> = match get("seeds") {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                Some(Value::String(t)) => t.split(',').map(|x| x.trim().to_string()).collect(),
+                _ => Vec::new(),
+            };
             if let Some(proxy) = get("proxy").and_then(|v| v.as_str().map(str::to_string)) {
                 // Legacy sniff through a proxy: every connection goes to the proxy address and
                 // the TLS SNI is the proxy's host name.
@@ -673,15 +773,18 @@ impl World {
                 return self.via_proxy(local, alias, &proxy, Some(&host), creds_loaded, now);
             }
             if seeds.is_empty() {
-                return Connection::down("no seeds are configured");
+                return Connection::down(Cause::Unreachable, "no seeds are configured");
             }
             let host = seeds[0].rsplit_once(':').map(|(h, _)| h).unwrap_or("");
             if self.by_endpoint(host).is_some() {
-                return Connection::down(format!(
-                    "sniff mode dials the seed nodes directly, and Elastic Cloud deployments are only reachable through their proxy: use mode proxy with proxy_address \"{host}:{CERT_PORT}\" (certificates) or \"{host}:{API_KEY_PORT}\" (API keys) and server_name \"{host}\""
-                ));
+                return Connection::down(
+                    Cause::Unreachable,
+                    format!(
+                        "sniff mode dials the seed nodes directly, and Elastic Cloud deployments are only reachable through their proxy: use mode proxy with proxy_address \"{host}:{CERT_PORT}\" (certificates) or \"{host}:{API_KEY_PORT}\" (API keys) and server_name \"{host}\""
+                    ),
+                );
             }
-            Connection::down(format!("unknown host [{host}]"))
+            Connection::down(Cause::Unreachable, format!("unknown host [{host}]"))
         }
     }
 
@@ -699,120 +802,193 @@ impl World {
             None => (addr, 0),
         };
         let Some(remote) = self.by_endpoint(host) else {
-            return Connection::down(format!(
-                "unknown host [{host}]: no deployment has this endpoint"
-            ));
+            return Connection::down(
+                Cause::Unreachable,
+                format!("unknown host [{host}]: no deployment has this endpoint"),
+            );
         };
+        // The Elastic Cloud proxy routes by TLS SNI: without the right server_name it cannot
+        // pick a cluster and closes the connection, which Elasticsearch reports as unreachable.
         match server_name {
             None | Some("") => {
-                return Connection::down(format!(
+                return Connection::down(Cause::ServerName, format!(
                     "server_name is not set: the Elastic Cloud proxy routes connections by TLS SNI, so set server_name to \"{host}\""
-                ));
+                ))
+                .with_remote(remote);
             }
             Some(sn) if !sn.eq_ignore_ascii_case(&remote.es.endpoint) => {
-                return Connection::down(format!(
+                return Connection::down(Cause::ServerName, format!(
                     "server_name [{sn}] does not match the proxy address host: the Elastic Cloud proxy cannot route it; set server_name to \"{host}\""
-                ));
+                ))
+                .with_remote(remote);
             }
             _ => {}
+        }
+        if port != API_KEY_PORT && port != CERT_PORT {
+            return Connection::down(Cause::Port, format!(
+                "port {port} is not served by the Elastic Cloud proxy: use {CERT_PORT} for the certificate model or {API_KEY_PORT} for the API-key model"
+            ))
+            .with_remote(remote);
         }
         let lv = local.version();
         let rv = remote.version();
         if self.wire_compat && !wire_compatible(lv, rv) {
-            return Connection::down(format!(
-                "remote cluster [{}] runs Elasticsearch {}, which is not wire-compatible with this cluster's {}",
-                remote.name, remote.es.version, local.es.version
+            // TransportService's handshake check (api-facts-next 6.2), from the local side.
+            let node = util::alnum(&format!("node/{}", remote.es.cluster_id), 22);
+            return Connection::down(
+                if lv > rv {
+                    Cause::RemoteTooOld
+                } else {
+                    Cause::RemoteTooNew
+                },
+                format!(
+                    "remote cluster [{}] runs Elasticsearch {}, which is not wire-compatible with this cluster's {}",
+                    remote.name, remote.es.version, local.es.version
+                ),
+            )
+            .es(format!(
+                "java.lang.IllegalStateException: handshake with [{{instance-0000000000}}{{{node}}}{{{host}:{port}}}] failed: remote node version [{}] is incompatible with local node version [{}]",
+                remote.es.version, local.es.version
             ))
             .with_remote(remote);
         }
         let creds_key = format!("cluster.remote.{alias}.credentials");
         match port {
             API_KEY_PORT => {
-                let Some(encoded) = creds else {
+                // The remote cluster server rejects a connection without the credentials header
+                // (api-facts-next 6.1 #5b), whatever the reason it is missing.
+                let no_header = "java.lang.IllegalArgumentException: Cross cluster requests through the dedicated remote cluster server port require transport header [_cross_cluster_access_credentials] but none found. Please ensure you have configured remote cluster credentials on the cluster originating the request.";
+                if !util::at_least(rv, 8, 10) {
+                    return Connection::down(
+                        Cause::ApiKeyModelVersion,
+                        "the API-key model needs Elasticsearch 8.10 or later on both clusters",
+                    )
+                    .es("all nodes must have version [8.10.0] or higher to support cross cluster requests through the dedicated remote cluster port")
+                    .with_remote(remote);
+                }
+                let Some(encoded) = creds.filter(|_| util::at_least(lv, 8, 10)) else {
+                    if !util::at_least(lv, 8, 10) {
+                        return Connection::down(
+                            Cause::ApiKeyModelVersion,
+                            "the API-key model needs Elasticsearch 8.10 or later on both clusters",
+                        )
+                        .es(no_header)
+                        .with_remote(remote);
+                    }
                     if local.es.keystore.contains_key(&creds_key) {
-                        return Connection::down(format!(
+                        return Connection::down(Cause::CredentialsNotLoaded, format!(
                             "the keystore holds [{creds_key}] but the running node has not loaded it: Elasticsearch {} does not reload the keystore automatically (8.14+ does); restart the Elasticsearch resource (POST .../_restart) or call POST /_nodes/reload_secure_settings",
                             local.es.version
                         ))
+                        .es(no_header)
                         .with_remote(remote);
                     }
-                    return Connection::down(format!(
+                    return Connection::down(Cause::CredentialsMissing, format!(
                         "port {API_KEY_PORT} is the API-key model but no credentials are configured for [{alias}]: add a cross-cluster API key of the remote cluster to the keystore as [{creds_key}], or use port {CERT_PORT} for the certificate model"
                     ))
+                    .es(no_header)
                     .with_remote(remote);
                 };
-                if !util::at_least(lv, 8, 10) || !util::at_least(rv, 8, 10) {
-                    return Connection::down(
-                        "the API-key model needs Elasticsearch 8.10 or later on both clusters",
-                    )
-                    .with_remote(remote);
-                }
                 match check_credentials(remote, &encoded, now) {
                     Ok(()) => Connection::up(remote),
-                    Err(why) => Connection::down(format!(
-                        "remote cluster [{}] rejected the credentials in [{creds_key}]: {why}",
-                        remote.name
-                    ))
+                    Err((cause, why, es)) => Connection::down(
+                        cause,
+                        format!(
+                            "remote cluster [{}] rejected the credentials in [{creds_key}]: {why}",
+                            remote.name
+                        ),
+                    )
+                    .es(es)
                     .with_remote(remote),
                 }
             }
-            CERT_PORT => {
+            _ => {
                 if creds.is_some() {
-                    return Connection::down(format!(
+                    // Credentials select the remote_cluster_client TLS context, whose client
+                    // certificate the transport port (9400 passthrough) refuses (6.1 #4b).
+                    return Connection::down(Cause::Port, format!(
                         "credentials are configured for [{alias}] (API-key model) but port {CERT_PORT} is the certificate (transport) port: use port {API_KEY_PORT}"
                     ))
+                    .es("javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate")
                     .with_remote(remote);
                 }
                 let there = self.trusts(local, remote);
                 let back = self.trusts(remote, local);
                 match (there, back) {
                     (true, true) => Connection::up(remote),
-                    (false, _) => Connection::down(format!(
+                    // 6.1 #3: the local TLS client cannot build a path to the remote's CA.
+                    (false, _) => Connection::down(Cause::LocalTrust, format!(
                         "this deployment does not trust remote cluster [{}] (cluster id {}, organization {}): add a trusted environment for it",
                         remote.name, remote.es.cluster_id, remote.org_id
                     ))
+                    .es("javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target")
                     .with_remote(remote),
-                    (true, false) => Connection::down(format!(
+                    // The remote refuses this cluster's client certificate.
+                    (true, false) => Connection::down(Cause::RemoteTrust, format!(
                         "remote cluster [{}] does not trust this deployment (cluster id {}, organization {}): the certificate model needs trust on both sides",
                         remote.name, local.es.cluster_id, local.org_id
                     ))
+                    .es("javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate")
                     .with_remote(remote),
                 }
             }
-            p => Connection::down(format!(
-                "port {p} is not served by the Elastic Cloud proxy: use {CERT_PORT} for the certificate model or {API_KEY_PORT} for the API-key model"
-            ))
-            .with_remote(remote),
         }
     }
 }
 
-/// Checks a cross-cluster credential against the remote's keys.
-fn check_credentials(remote: &Deployment, encoded: &str, now: i64) -> Result<(), String> {
+/// Checks a cross-cluster credential against the remote's keys: on failure the cause, the
+/// simulator's explanation and Elasticsearch's own text (api-facts-next 6.1 #6, #7).
+fn check_credentials(
+    remote: &Deployment,
+    encoded: &str,
+    now: i64,
+) -> Result<(), (Cause, String, String)> {
+    let action = "cluster:internal/remote_cluster/handshake";
     let Some((id, secret)) = util::unb64(encoded).and_then(|t| {
         t.split_once(':')
             .map(|(a, b)| (a.to_string(), b.to_string()))
     }) else {
-        return Err("the value is not an encoded API key".to_string());
-    };
-    let Some(key) = remote.es.api_keys.get(&id) else {
-        return Err(format!(
-            "API key [{id}] does not exist on this cluster (is it a key of another cluster?)"
+        return Err((
+            Cause::KeyInvalid,
+            "the value is not an encoded API key".to_string(),
+            format!("unable to authenticate user [] for action [{action}]"),
         ));
     };
-    if key.secret != secret {
-        return Err(format!("the secret of API key [{id}] is wrong"));
-    }
+    let es = format!("unable to authenticate user [{id}] for action [{action}]");
+    let Some(key) = remote.es.api_keys.get(&id) else {
+        return Err((
+            Cause::KeyOfAnotherCluster,
+            format!(
+                "API key [{id}] does not exist on this cluster (is it a key of another cluster?)"
+            ),
+            es,
+        ));
+    };
     if key.kind != KeyKind::CrossCluster {
-        return Err(format!(
-            "API key [{id}] is a REST key, not a cross-cluster API key"
+        return Err((
+            Cause::RestKey,
+            format!("API key [{id}] is a REST key, not a cross-cluster API key"),
+            format!(
+                "authentication expected API key type of [cross_cluster], but API key [{id}] has type [rest]"
+            ),
+        ));
+    }
+    if key.secret != secret {
+        return Err((
+            Cause::KeyInvalid,
+            format!("the secret of API key [{id}] is wrong"),
+            es,
         ));
     }
     if key.invalidation_ms.is_some() {
-        return Err(format!("API key [{id}] has been invalidated"));
+        return Err((
+            Cause::KeyInvalidated,
+            format!("API key [{id}] has been invalidated"),
+            es,
+        ));
     }
     if key.expiration_ms.is_some_and(|e| e <= now) {
-        return Err(format!("API key [{id}] has expired"));
+        return Err((Cause::KeyExpired, format!("API key [{id}] has expired"), es));
     }
     Ok(())
 }
@@ -832,13 +1008,76 @@ pub fn wire_compatible(a: Version, b: Version) -> bool {
     a >= min_wire(b) && b >= min_wire(a)
 }
 
+/// Why a remote connection is down: one value per documented cause (api-facts-next 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Nothing answers at the address (unknown host, no address, sniff towards Cloud).
+    Unreachable,
+    /// `server_name` missing or not the remote's endpoint: the proxy cannot route it.
+    ServerName,
+    /// The port does not fit the model (9400 with credentials) or is not a proxy port.
+    Port,
+    /// The remote runs an older version this cluster cannot talk to.
+    RemoteTooOld,
+    /// The remote runs a newer version this cluster cannot talk to.
+    RemoteTooNew,
+    /// API-key model with a cluster older than 8.10.
+    ApiKeyModelVersion,
+    /// API-key model (9443) without credentials for the alias.
+    CredentialsMissing,
+    /// The credentials are in the keystore but not loaded by the node yet.
+    CredentialsNotLoaded,
+    /// The key (id or secret) is not valid on the remote.
+    KeyInvalid,
+    /// The key id is unknown on the remote: a key of another cluster.
+    KeyOfAnotherCluster,
+    /// The key has been invalidated.
+    KeyInvalidated,
+    /// The key has expired.
+    KeyExpired,
+    /// A REST key where a cross-cluster key is needed.
+    RestKey,
+    /// Certificate model: this cluster does not trust the remote (or its allowlist lacks it).
+    LocalTrust,
+    /// Certificate model: the remote does not trust this cluster (or its allowlist lacks it).
+    RemoteTrust,
+}
+
+impl Cause {
+    /// The name shown in `GET /_sim/state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Unreachable => "unreachable",
+            Cause::ServerName => "server_name",
+            Cause::Port => "port",
+            Cause::RemoteTooOld => "remote_too_old",
+            Cause::RemoteTooNew => "remote_too_new",
+            Cause::ApiKeyModelVersion => "api_key_model_version",
+            Cause::CredentialsMissing => "credentials_missing",
+            Cause::CredentialsNotLoaded => "credentials_not_loaded",
+            Cause::KeyInvalid => "key_invalid",
+            Cause::KeyOfAnotherCluster => "key_of_another_cluster",
+            Cause::KeyInvalidated => "key_invalidated",
+            Cause::KeyExpired => "key_expired",
+            Cause::RestKey => "rest_key",
+            Cause::LocalTrust => "local_trust",
+            Cause::RemoteTrust => "remote_trust",
+        }
+    }
+}
+
 /// The connection status of a remote alias.
 #[derive(Debug, Clone)]
 pub struct Connection {
     /// Connected.
     pub connected: bool,
-    /// Why not connected.
+    /// Why not connected (the documented cause).
+    pub cause: Option<Cause>,
+    /// Why not connected, in the simulator's words (`GET /_sim/state`).
     pub reason: Option<String>,
+    /// What Elasticsearch's `_resolve/cluster` reports in `error` (None: no `error`, as for an
+    /// unreachable remote).
+    pub es_error: Option<String>,
     /// The remote deployment it reaches (when known).
     pub remote_id: Option<String>,
     /// The remote's Elasticsearch version.
@@ -849,18 +1088,26 @@ impl Connection {
     fn up(remote: &Deployment) -> Self {
         Connection {
             connected: true,
+            cause: None,
             reason: None,
+            es_error: None,
             remote_id: Some(remote.id.clone()),
             remote_version: Some(remote.es.version.clone()),
         }
     }
-    fn down(reason: impl Into<String>) -> Self {
+    fn down(cause: Cause, reason: impl Into<String>) -> Self {
         Connection {
             connected: false,
+            cause: Some(cause),
             reason: Some(reason.into()),
+            es_error: None,
             remote_id: None,
             remote_version: None,
         }
+    }
+    fn es(mut self, text: impl Into<String>) -> Self {
+        self.es_error = Some(text.into());
+        self
     }
     fn with_remote(mut self, remote: &Deployment) -> Self {
         self.remote_id = Some(remote.id.clone());
@@ -954,6 +1201,10 @@ pub fn normalize_trust(trust: &Value, _previous: Option<&Value>) -> Result<Value
                     format!("{path}.trust_all"),
                     format!("{path}.trust_all must be a boolean"),
                 ));
+            }
+            // `null` is what real Cloud sends for an empty allowlist (and the SDK sends back).
+            if e.get("trust_allowlist").is_some_and(Value::is_null) {
+                e.remove("trust_allowlist");
             }
             if let Some(al) = e.get("trust_allowlist")
                 && !al

@@ -157,6 +157,28 @@ pub fn unb64(data: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// Decodes `%xx` escapes in a URL path segment (`+` stays a plus sign there).
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(x) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(x);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Simple wildcard match (`*` matches any run of characters), as Elasticsearch's simple-match.
 pub fn simple_match(pattern: &str, text: &str) -> bool {
     if !pattern.contains('*') {
