@@ -1,5 +1,6 @@
 //! Why a resource refused a read-modify-write of a deployment's settings: the one error type
-//! of the edit closures of `crosscluster_trusted_environment` (trust settings). The client carries it
+//! of the edit closures of `crosscluster_trusted_environment` (trust settings) and
+//! `crosscluster_deployment_remote_cluster` (the remote-clusters list). The client carries it
 //! back as `ClientError::Edit`.
 
 /// Why an edit of a deployment's trust settings or remote-clusters list was refused.
@@ -29,5 +30,17 @@ pub(super) enum EditError {
         uid: String,
         /// Deployment id.
         deployment_id: String,
+    },
+    /// Creating a remote-cluster alias that is already in the list.
+    #[error(
+        "the deployment already has a remote cluster with alias {alias:?} (pointing at deployment {remote}), which this configuration does not manage; import it with `terraform import <address> {id}` or choose another alias"
+    )]
+    AliasExists {
+        /// The alias.
+        alias: String,
+        /// Where the existing alias points.
+        remote: String,
+        /// The import id.
+        id: String,
     },
 }
