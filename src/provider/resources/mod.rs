@@ -1,5 +1,6 @@
 //! Managed resources, one file each.
 pub mod api_key;
+mod deployment_edit;
 pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
 pub mod remote_cluster;

@@ -1,0 +1,188 @@
+//! The Cloud calls of `crosscluster_trusted_environment`: reading a deployment's trust,
+//! reading an entry back after a write, and the diagnostics of failed writes.
+//!
+//! Trust has no endpoint of its own: every change is a read-modify-write of
+//! `resources.elasticsearch[].settings.trust` through
+//! [`CloudClient::update_elasticsearch_settings_and_wait`], under the deployment's lock,
+//! retried when the deployment changed in between (409), and followed by a wait for the
+//! deployment's plan.
+
+use std::time::Duration;
+
+use serde_json::Value as Json;
+
+use crate::client::ClientError;
+use crate::client::cloud::{CloudClient, GetDeploymentParams, TrustSettings};
+use crate::framework::diag::{AttributePath, Diagnostic};
+use tokio_util::sync::CancellationToken;
+
+use super::edit::{find_entry, new_direct_uid, parse_trust};
+use super::id::{TrustId, TrustKey};
+use super::model::{Desired, Target, TrustedEnvironmentModel, state_from_entry};
+use super::schema::{DEPLOYMENT_ID, REF_ID};
+use crate::provider::common::api_error;
+
+/// Default wait for the deployment plan of a create, update or delete.
+pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+
+/// The `ref_id` the client reads as "the deployment's first Elasticsearch resource".
+pub(super) const FIRST_REF_ID: &str = "_main";
+
+pub(super) fn is_deployment_missing(e: &ClientError) -> bool {
+    e.is_not_found()
+        && e.cloud_codes()
+            .contains(&"deployments.deployment_not_found")
+}
+
+pub(super) fn is_resource_missing(e: &ClientError) -> bool {
+    e.cloud_codes()
+        .contains(&"deployments.deployment_resource_not_found")
+}
+
+/// Whether the API accepted the change but its plan failed or did not finish in time.
+pub(super) fn is_plan_failure(e: &ClientError) -> bool {
+    matches!(
+        e,
+        ClientError::PlanFailed { .. } | ClientError::PlanTimeout { .. }
+    )
+}
+
+/// The diagnostic for a failed write: a missing deployment or Elasticsearch resource gets a
+/// clear message on the attribute at fault.
+pub(super) fn write_error(
+    what: &str,
+    deployment_id: &str,
+    ref_id: &str,
+    e: &ClientError,
+) -> Diagnostic {
+    if is_deployment_missing(e) {
+        return Diagnostic::attribute_error(
+            AttributePath::root().attr(DEPLOYMENT_ID),
+            "Deployment not found",
+            format!(
+                "Deployment {deployment_id} does not exist (it may have been deleted) or is not visible to the provider's Cloud API key, so its trust cannot be changed. Check deployment_id, or remove this resource from the configuration."
+            ),
+        );
+    }
+    if is_resource_missing(e) {
+        return Diagnostic::attribute_error(
+            AttributePath::root().attr(REF_ID),
+            "Elasticsearch resource not found",
+            format!("Deployment {deployment_id} has no Elasticsearch resource {ref_id:?}: {e}"),
+        );
+    }
+    if let ClientError::Edit(inner) = e {
+        return Diagnostic::error(format!("Cannot {what}"), inner.to_string());
+    }
+    api_error(&format!("to {what}"), e)
+}
+
+/// Reads the deployment and returns `(resolved ref_id, trust settings)`, or `None` when the
+/// deployment or its Elasticsearch resource is gone.
+pub(super) async fn read_trust(
+    cloud: &CloudClient,
+    deployment_id: &str,
+    ref_id: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<(String, TrustSettings)>, ClientError> {
+    let dep = match cloud
+        .get_deployment(deployment_id, &GetDeploymentParams::for_read(), cancel)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) if is_deployment_missing(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(r) = dep.es_resource(Some(ref_id)) else {
+        return Ok(None);
+    };
+    let resolved = r
+        .get("ref_id")
+        .and_then(Json::as_str)
+        .unwrap_or(ref_id)
+        .to_string();
+    let trust = parse_trust(r.pointer("/info/settings/trust"))
+        .map_err(|e| ClientError::Unexpected(format!("cannot read trust settings: {e}")))?;
+    Ok(Some((resolved, trust)))
+}
+
+/// Reads the state of `id` back; `Ok(None)` when the entry is gone.
+pub(super) async fn read_state(
+    cloud: &CloudClient,
+    id: &TrustId,
+    prior: &TrustedEnvironmentModel,
+    cancel: &CancellationToken,
+) -> Result<Option<TrustedEnvironmentModel>, ClientError> {
+    let Some((resolved, trust)) = read_trust(cloud, &id.deployment_id, &id.ref_id, cancel).await?
+    else {
+        return Ok(None);
+    };
+    let id = TrustId {
+        ref_id: resolved,
+        ..id.clone()
+    };
+    Ok(find_entry(&trust, &id.key).map(|e| state_from_entry(&id, e, Some(prior))))
+}
+
+/// After a failed plan or a plan timeout the change was accepted by the API: the entry read
+/// back, so Terraform records it (as tainted) together with the error, and the next apply
+/// replaces it.
+pub(super) async fn state_after_failure(
+    cloud: &CloudClient,
+    id: &TrustId,
+    prior: &TrustedEnvironmentModel,
+    cancel: &CancellationToken,
+) -> Option<TrustedEnvironmentModel> {
+    read_state(cloud, id, prior, cancel).await.ok().flatten()
+}
+
+/// A create in progress: what it asked for and the direct uids that were there before, to
+/// find the new entry when reading back.
+pub(super) struct Created<'a> {
+    pub(super) plan: &'a TrustedEnvironmentModel,
+    pub(super) desired: &'a Desired,
+    pub(super) before_uids: &'a [String],
+}
+
+impl Created<'_> {
+    /// The key of the created entry in `trust`.
+    pub(super) fn locate(&self, trust: &TrustSettings) -> Option<TrustKey> {
+        let uid = match &self.desired.target {
+            Target::Direct(d) => new_direct_uid(trust, &d.name, self.before_uids),
+            _ => None,
+        };
+        self.desired.key(uid)
+    }
+
+    /// The id of the created entry with the resolved `ref_id`.
+    pub(super) fn id(&self, ref_id: String, key: TrustKey) -> TrustId {
+        TrustId {
+            deployment_id: self.plan.deployment_id.clone(),
+            ref_id,
+            key,
+        }
+    }
+
+    /// The state of the created entry in `trust`, if it is there.
+    pub(super) fn state(
+        &self,
+        ref_id: String,
+        trust: &TrustSettings,
+    ) -> Option<TrustedEnvironmentModel> {
+        let id = self.id(ref_id, self.locate(trust)?);
+        find_entry(trust, &id.key).map(|e| state_from_entry(&id, e, Some(self.plan)))
+    }
+
+    /// After a failed plan or a plan timeout: the created entry, if it can be read back.
+    pub(super) async fn state_after_failure(
+        &self,
+        cloud: &CloudClient,
+        ref_id: &str,
+        cancel: &CancellationToken,
+    ) -> Option<TrustedEnvironmentModel> {
+        match read_trust(cloud, &self.plan.deployment_id, ref_id, cancel).await {
+            Ok(Some((resolved, trust))) => self.state(resolved, &trust),
+            _ => None,
+        }
+    }
+}
