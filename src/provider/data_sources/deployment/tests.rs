@@ -132,3 +132,40 @@ fn trust_view() {
     let empty = trust_value(&json!({}));
     assert_eq!(empty.get_attr("direct"), Some(&Value::List(vec![])));
 }
+
+#[test]
+fn trust_entries_from_the_typed_settings() {
+    let cases = [
+        // (direct entry, name, type)
+        (json!({"uid": "u"}), Value::Null, "generic"),
+        (
+            json!({"uid": "u", "name": "n", "type": "ECE"}),
+            Value::String("n".into()),
+            "ECE",
+        ),
+    ];
+    for (entry, name, kind) in cases {
+        let t = trust_value(&json!({"direct": [entry]}));
+        let direct = t.get_attr("direct").and_then(Value::elements).unwrap();
+        assert_eq!(direct[0].get_attr("name"), Some(&name));
+        assert_eq!(
+            direct[0].get_attr("type").and_then(Value::as_str),
+            Some(kind)
+        );
+        assert_eq!(
+            direct[0].get_attr("certificates"),
+            Some(&Value::List(vec![]))
+        );
+        assert_eq!(t.get_attr("accounts"), Some(&Value::List(vec![])));
+    }
+    // The configuration reads into the same model: id and ref_id, the rest null.
+    let config = DeploymentModel {
+        id: "0123456789abcdef0123456789abcdef".into(),
+        ..DeploymentModel::default()
+    }
+    .to_value()
+    .unwrap();
+    let back = DeploymentModel::from_value(&config).unwrap();
+    assert_eq!(back.ref_id, None);
+    assert_eq!(back.trust, None);
+}

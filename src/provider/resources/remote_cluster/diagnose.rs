@@ -57,7 +57,12 @@ pub(super) struct Observation {
 
 /// The advice about the port of the dialled address, if it is wrong for the security model
 /// the credentials select (or not a port the Elastic Cloud proxy serves).
-fn port_advice(model: &RemoteCluster, host: &str, port: u16, creds: bool) -> Option<String> {
+pub(super) fn port_advice(
+    model: &RemoteCluster,
+    host: &str,
+    port: u16,
+    creds: bool,
+) -> Option<String> {
     let alias = &model.alias;
     let attr = model.dial_attribute();
     if port == CERTIFICATE_PORT && creds {

@@ -9,11 +9,11 @@ use serde_json::{Value as Json, json};
 use crate::client::elasticsearch::{RemoteInfo, Version};
 use crate::framework::decode::{number_value, set_attr};
 use crate::framework::diag::{AttributePath, Diagnostics};
-use crate::framework::model::Model;
-use crate::framework::value::Value;
+use crate::framework::model::{Known, Model, from_value};
+use crate::framework::value::{Refinements, Value};
 
 use super::diagnose::{Observation, TrustGap, not_connected_diagnostic, trust_gap};
-use super::model::{Mode, RemoteCluster, RemoteClusterModel, from_api, write_body};
+use super::model::{ConnectionPlan, Mode, RemoteCluster, RemoteClusterModel, from_api, write_body};
 use super::schema::schema;
 use super::validate::{config_problems, parse_host_port, version_problems};
 
@@ -331,4 +331,156 @@ fn diagnostics_name_the_right_port_and_side() {
         d.detail
     );
     assert!(d.detail.contains("REMOTE deployment"), "{}", d.detail);
+}
+
+#[test]
+fn model_decoding_table() {
+    let unknown_seed = cfg(vec![
+        ("alias", s("r")),
+        ("mode", s("sniff")),
+        ("seeds", Value::list([s("h:1"), Value::unknown()])),
+        ("proxy_socket_connections", Value::unknown()),
+    ]);
+    let m = model_of(&unknown_seed);
+    assert_eq!(m.mode, Known::Value(Mode::Sniff));
+    assert!(matches!(&m.seeds, Known::Value(l) if l.len() == 2 && l[1].is_unknown()));
+    assert!(m.proxy_socket_connections.is_unknown());
+    // What was read is written back unchanged.
+    assert_eq!(m.to_value().unwrap(), unknown_seed);
+    // Elasticsearch reads the mode case-insensitively; the model does too.
+    let upper = model_of(&cfg(vec![("alias", s("r")), ("mode", s("PROXY"))]));
+    assert_eq!(upper.mode, Known::Value(Mode::Proxy));
+    // A mode that is none: the error names the attribute.
+    let err = RemoteClusterModel::from_value(&cfg(vec![("mode", s("bogus"))])).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("mode") && text.contains("is not a mode"),
+        "{text}"
+    );
+}
+
+#[test]
+fn from_plan_takes_skip_unavailable_from_the_configuration() {
+    let planned = |skip: Value| {
+        model_of(&cfg(vec![
+            ("alias", s("r")),
+            ("proxy_address", s("h:9400")),
+            ("skip_unavailable", skip),
+        ]))
+    };
+    let cases = [
+        // (configured, planned, written)
+        (Value::Null, Value::Bool(true), None),
+        (Value::Bool(false), Value::Bool(false), Some(false)),
+        (Value::unknown(), Value::Bool(true), Some(true)),
+        (Value::unknown(), Value::unknown(), None),
+    ];
+    for (configured, plan, want) in cases {
+        let m =
+            RemoteCluster::from_plan(&planned(plan.clone()), &planned(configured.clone())).unwrap();
+        assert_eq!(m.skip_unavailable, want, "{configured:?} {plan:?}");
+        assert_eq!(m.mode, Some(Mode::Proxy));
+        assert!(m.wait_for_connection);
+    }
+    let no_alias = model_of(&cfg(vec![("alias", Value::unknown())]));
+    assert!(RemoteCluster::from_plan(&no_alias, &no_alias).is_err());
+}
+
+#[test]
+fn state_alias_table() {
+    let cases = [
+        (s("a"), s("a"), Some("a")),
+        (Value::Null, s("b"), Some("b")),
+        (Value::Null, Value::Null, None),
+        (Value::unknown(), s("b"), None),
+    ];
+    for (alias, id, want) in cases {
+        let m = model_of(&cfg(vec![("alias", alias.clone()), ("id", id.clone())]));
+        assert_eq!(m.state_alias().ok().as_deref(), want, "{alias:?} {id:?}");
+    }
+    let imported = RemoteClusterModel::imported("r").to_value().unwrap();
+    assert_eq!(imported, cfg(vec![("id", s("r")), ("alias", s("r"))]));
+}
+
+#[test]
+fn connection_plan_settles_only_when_waiting() {
+    let cases = [
+        (Known::Value(true), Known::Unknown, true),
+        (Known::Value(false), Known::Unknown, false),
+        (Known::Unknown, Known::Unknown, false),
+        (Known::Value(true), Known::Value(false), false),
+    ];
+    for (wait, connected, settles) in cases {
+        let plan = ConnectionPlan {
+            wait_for_connection: wait.clone(),
+            connected: connected.clone(),
+        };
+        let got = plan.settled();
+        assert_eq!(got.is_some(), settles, "{wait:?} {connected:?}");
+        if let Some(p) = got {
+            assert_eq!(p.connected, Known::Value(true));
+        }
+    }
+}
+
+#[test]
+fn patch_planned_keeps_every_other_value() {
+    let refined = Value::Unknown(Refinements {
+        string_prefix: Some("abc.found.io:".into()),
+        ..Refinements::default()
+    });
+    let mut planned = cfg(vec![
+        ("alias", s("r")),
+        ("proxy_address", refined.clone()),
+        ("wait_for_connection", Value::Bool(true)),
+        ("connected", Value::unknown()),
+    ]);
+    let plan: ConnectionPlan = from_value(&planned).unwrap();
+    super::patch_planned(&mut planned, &plan.settled().unwrap()).unwrap();
+    let want = cfg(vec![
+        ("alias", s("r")),
+        ("proxy_address", refined),
+        ("wait_for_connection", Value::Bool(true)),
+        ("connected", Value::Bool(true)),
+    ]);
+    assert_eq!(planned, want);
+}
+
+#[test]
+fn port_advice_table() {
+    let mut m = model(Mode::Proxy);
+    let cases = [
+        // (port, credentials, host, advice names)
+        (9400, true, "abc.found.io", Some(":9443")),
+        (
+            9443,
+            false,
+            "abc.found.io",
+            Some("cluster.remote.r.credentials"),
+        ),
+        (
+            9300,
+            false,
+            "abc.found.io",
+            Some("not served by the Elastic Cloud proxy"),
+        ),
+        (9300, false, "10.0.0.1", None),
+        (9400, false, "abc.found.io", None),
+        (9443, true, "abc.found.io", None),
+    ];
+    for (port, creds, host, want) in cases {
+        m.proxy_address = Some(format!("{host}:{port}"));
+        let got = super::diagnose::port_advice(&m, host, port, creds);
+        match want {
+            Some(text) => assert!(
+                got.as_deref().is_some_and(|g| g.contains(text)),
+                "{port} {creds} {host}: {got:?}"
+            ),
+            None => assert_eq!(got, None, "{port} {creds} {host}"),
+        }
+    }
+    // Sniff mode dials legacy_proxy, and the advice names it.
+    let sniff = model(Mode::Sniff);
+    let got = super::diagnose::port_advice(&sniff, "h", 9400, true).unwrap_or_default();
+    assert!(got.contains("legacy_proxy = \"h:9443\""), "{got}");
 }
