@@ -14,29 +14,27 @@ mod schema;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod wait;
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::Serialize;
-use serde_json::Value as Json;
 
-use crate::client::elasticsearch::{Feature, remote_settings_diff, validate_alias};
-use crate::client::{ClientError, EsClient};
+use crate::client::elasticsearch::validate_alias;
 use crate::framework::diag::{Diagnostic, Diagnostics};
 use crate::framework::model::{Known, Model, from_value, to_value};
 use crate::framework::schema::Schema;
 use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
-    StateResponse, Timeouts, UpdateRequest, cancelled,
+    StateResponse, Timeouts, UpdateRequest,
 };
 use crate::framework::value::{Type, Value};
-use crate::provider::common::{Call, During, api_error};
+use crate::provider::common::{Call, During};
 
-use diagnose::{Observation, not_connected_diagnostic};
 use model::{ConnectionPlan, RemoteCluster, RemoteClusterModel, from_api, write_body};
 use validate::{config_problems, version_problems};
+use wait::wait_or_restore;
 
 /// How long `wait_for_connection` waits when no timeout is configured.
 const DEFAULT_WAIT: Duration = Duration::from_secs(300);
@@ -217,89 +215,6 @@ async fn apply(
     }
 }
 
-/// Waits until the alias is connected; when it does not connect (or the wait fails), puts the
-/// alias's settings back to `before` and returns the reason.
-async fn wait_or_restore(
-    call: &Call<'_>,
-    model: &RemoteCluster,
-    before: &BTreeMap<String, Json>,
-    timeout: Duration,
-) -> Result<(), Diagnostics> {
-    let es = call.es()?;
-    let alias = &model.alias;
-    let failure = match wait_connected(call, es, alias, timeout).await {
-        Ok(()) => return Ok(()),
-        Err(failure) => failure,
-    };
-    let mut diags = match failure {
-        Ok((obs, waited)) => Diagnostics::from(not_connected_diagnostic(model, &obs, waited)),
-        Err(d) => d,
-    };
-    if let Err(e) = restore(es, alias, before).await {
-        diags.push(api_error(
-            &format!("to put the settings of remote cluster {alias:?} back"),
-            &e,
-        ));
-    }
-    Err(diags)
-}
-
-async fn observe(call: &Call<'_>, es: &EsClient, alias: &str) -> Result<Observation, Diagnostics> {
-    let mut obs = Observation::default();
-    match es.info(call.cancel()).await {
-        Ok(info) if info.require(Feature::ResolveCluster).is_ok() => {
-            match es
-                .resolve_cluster(&format!("{alias}:*"), call.cancel())
-                .await
-            {
-                Ok(m) => obs.resolve_error = m.get(alias).and_then(|r| r.error.clone()),
-                Err(e) => obs.resolve_note = Some(format!("_resolve/cluster failed: {e}")),
-            }
-        }
-        Ok(info) => {
-            obs.resolve_note = Some(format!(
-                "(Elasticsearch {} has no _resolve/cluster, which needs 8.13, so the reason below comes from the provider's own checks only.)",
-                info.version
-            ));
-        }
-        Err(e) => return Err(api_error("to read the cluster version", &e).into()),
-    }
-    let infos = es
-        .remote_info(call.cancel())
-        .await
-        .during(|| "to read _remote/info".into())?;
-    obs.info = infos.get(alias).cloned();
-    Ok(obs)
-}
-
-/// Polls until connected; `Err(Ok(observation, waited))` on timeout.
-async fn wait_connected(
-    call: &Call<'_>,
-    es: &EsClient,
-    alias: &str,
-    timeout: Duration,
-) -> Result<(), Result<(Observation, Duration), Diagnostics>> {
-    let start = Instant::now();
-    let mut delay = Duration::from_millis(100);
-    loop {
-        // `_resolve/cluster` also makes Elasticsearch try to (re)connect.
-        let obs = observe(call, es, alias).await.map_err(Err)?;
-        if obs.info.as_ref().is_some_and(|i| i.connected) {
-            return Ok(());
-        }
-        let elapsed = start.elapsed();
-        if elapsed >= timeout {
-            return Err(Ok((obs, elapsed)));
-        }
-        let pause = delay.min(timeout - elapsed);
-        tokio::select! {
-            _ = call.cancel().cancelled() => return Err(Err(cancelled().into())),
-            _ = tokio::time::sleep(pause) => {}
-        }
-        delay = (delay * 2).min(Duration::from_secs(2));
-    }
-}
-
 /// The state of `alias` read back (`prior` supplies what the API does not hold); `None` when
 /// the alias has no settings.
 async fn read_state(
@@ -325,20 +240,4 @@ async fn read_state(
         infos.get(alias),
         Some(prior),
     )))
-}
-
-/// Puts the alias's settings back to `before` (with a fresh token: a cancelled apply still
-/// deserves the rollback).
-async fn restore(
-    es: &EsClient,
-    alias: &str,
-    before: &BTreeMap<String, Json>,
-) -> Result<(), ClientError> {
-    let token = tokio_util::sync::CancellationToken::new();
-    let now = es.get_remote_cluster_settings(alias, &token).await?;
-    let body = remote_settings_diff(alias, &now, before);
-    if !body.is_empty() {
-        es.put_remote_cluster(alias, &body, &token).await?;
-    }
-    Ok(())
 }
