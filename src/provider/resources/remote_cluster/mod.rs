@@ -1,0 +1,243 @@
+//! `crosscluster_remote_cluster`: one remote-cluster alias of the provider's `elasticsearch`
+//! cluster, written with `PUT _cluster/settings` (persistent) and touching only the settings
+//! `cluster.remote.<alias>.*`; whether the alias is connected comes from `_remote/info`.
+//!
+//! The resource checks what it can at plan time (address format, keys of the wrong mode, version
+//! gates when the cluster's version is known), switches modes in one request that nulls the
+//! other mode's keys, and, with `wait_for_connection`, polls `_remote/info` until the alias is
+//! connected. When it does not connect in time, the diagnostic explains why ([`diagnose`]) and
+//! the alias's settings are put back as they were.
+
+mod diagnose;
+mod model;
+mod schema;
+#[cfg(test)]
+mod tests;
+mod validate;
+mod wait;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::client::elasticsearch::validate_alias;
+use crate::framework::diag::{Diagnostic, Diagnostics};
+use crate::framework::model::{Known, Model, from_value, to_value};
+use crate::framework::schema::Schema;
+use crate::framework::traits::{
+    CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
+    StateResponse, Timeouts, UpdateRequest,
+};
+use crate::framework::value::{Type, Value};
+use crate::provider::common::{Call, During};
+
+use model::{ConnectionPlan, RemoteCluster, RemoteClusterModel, from_api, write_body};
+use validate::{config_problems, version_problems};
+use wait::wait_or_restore;
+
+/// How long `wait_for_connection` waits when no timeout is configured.
+const DEFAULT_WAIT: Duration = Duration::from_secs(300);
+
+/// The resource type.
+pub struct RemoteClusterResource;
+
+#[async_trait]
+impl Resource for RemoteClusterResource {
+    fn type_name(&self) -> &str {
+        "crosscluster_remote_cluster"
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    async fn validate_config(&self, _ctx: &CallContext, config: &Value) -> Diagnostics {
+        // A configuration the model cannot read already fails the schema's validators.
+        match RemoteClusterModel::from_value(config) {
+            Ok(config) => config_problems(&config),
+            Err(_) => Diagnostics::new(),
+        }
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &CallContext,
+        req: &PlanRequest,
+        plan: &mut PlannedChange,
+    ) -> Diagnostics {
+        if matches!(plan.planned_state, Value::Null) {
+            return Diagnostics::new();
+        }
+        if let Ok(connection) = from_value::<ConnectionPlan>(&plan.planned_state)
+            && let Some(settled) = connection.settled()
+            && let Err(d) = patch_planned(&mut plan.planned_state, &settled)
+        {
+            return d;
+        }
+        // Version gates where the provider can reach the cluster now.
+        let Ok(Some(config)) = req.config::<RemoteClusterModel>() else {
+            return Diagnostics::new();
+        };
+        let Ok(call) = Call::new(ctx) else {
+            return Diagnostics::new();
+        };
+        let Ok(es) = call.es() else {
+            return Diagnostics::new();
+        };
+        match es.info(call.cancel()).await {
+            Ok(info) if !info.is_serverless() => version_problems(&config, &info.version),
+            _ => Diagnostics::new(),
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &CallContext,
+        req: CreateRequest,
+    ) -> Result<StateResponse, Diagnostics> {
+        let timeout = Timeouts::from_object(&req.planned_state)?.create_or(DEFAULT_WAIT);
+        apply(&Call::new(ctx)?, &req.plan()?, &req.config()?, timeout).await
+    }
+
+    async fn read(
+        &self,
+        ctx: &CallContext,
+        req: ReadRequest,
+    ) -> Result<StateResponse, Diagnostics> {
+        let call = Call::new(ctx)?;
+        let prior: RemoteClusterModel = req.state()?;
+        let alias = prior.state_alias()?;
+        match read_state(&call, &alias, &prior).await? {
+            Some(state) => Ok(StateResponse::from_model(&state)?.with_private(req.private)),
+            None => Ok(StateResponse::gone()),
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &CallContext,
+        req: UpdateRequest,
+    ) -> Result<StateResponse, Diagnostics> {
+        let timeout = Timeouts::from_object(&req.planned_state)?.update_or(DEFAULT_WAIT);
+        apply(&Call::new(ctx)?, &req.plan()?, &req.config()?, timeout).await
+    }
+
+    async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let call = Call::new(ctx)?;
+        let alias = req.state::<RemoteClusterModel>()?.state_alias()?;
+        call.es()?
+            .remove_remote_cluster(&alias, call.cancel())
+            .await
+            .during(|| format!("to remove remote cluster {alias:?}"))?;
+        Ok(())
+    }
+
+    async fn import_state(
+        &self,
+        _ctx: &CallContext,
+        id: &str,
+    ) -> Result<StateResponse, Diagnostics> {
+        if validate_alias(id).is_err() {
+            return Err(Diagnostic::error(
+                "Invalid import id",
+                format!(
+                    "{id:?} is not a remote cluster alias: import with the alias itself (letters, digits, '-' and '_'), e.g. terraform import crosscluster_remote_cluster.example my_remote"
+                ),
+            )
+            .into());
+        }
+        StateResponse::from_model(&RemoteClusterModel::imported(id))
+    }
+}
+
+/// Writes the attributes `patch` names into the planned object, leaving every other planned
+/// value exactly as it is (unknown values keep their refinements).
+fn patch_planned<P: Serialize>(planned: &mut Value, patch: &P) -> Result<(), Diagnostics> {
+    let Value::Object(attrs) = to_value(patch, &Type::Dynamic).map_err(Diagnostics::from)? else {
+        return Ok(());
+    };
+    for (name, v) in attrs {
+        if let Some(slot) = planned.get_attr_mut(&name) {
+            *slot = v;
+        }
+    }
+    Ok(())
+}
+
+/// Create and update: write the diff, wait for the connection (rolling back on failure), then
+/// read back.
+async fn apply(
+    call: &Call<'_>,
+    planned: &RemoteClusterModel,
+    config: &RemoteClusterModel,
+    timeout: Duration,
+) -> Result<StateResponse, Diagnostics> {
+    let es = call.es()?;
+    let model = RemoteCluster::from_plan(planned, config)?;
+    let version = es
+        .version(call.cancel())
+        .await
+        .during(|| "to read the cluster version".into())?;
+    let gates = version_problems(config, &version);
+    if gates.has_errors() {
+        return Err(gates);
+    }
+    let alias = model.alias.clone();
+    let before = es
+        .get_remote_cluster_settings(&alias, call.cancel())
+        .await
+        .during(|| format!("to read the settings of remote cluster {alias:?}"))?;
+    let body = write_body(&model, &before, &version);
+    if !body.is_empty() {
+        es.put_remote_cluster(&alias, &body, call.cancel())
+            .await
+            .during(|| format!("to write remote cluster {alias:?}"))?;
+        tracing::debug!(alias = %alias, keys = body.len(), "remote cluster settings written");
+    }
+    if model.wait_for_connection {
+        wait_or_restore(call, &model, &before, timeout).await?;
+    }
+    match read_state(call, &alias, planned).await? {
+        Some(mut state) => {
+            if model.wait_for_connection {
+                // Just observed connected: keep the planned `true` even if the connection
+                // dropped between the poll and this read.
+                state.connected = Known::Value(true);
+            }
+            StateResponse::from_model(&state)
+        }
+        None => Err(Diagnostic::error(
+            format!("Remote cluster \"{alias}\" not found after writing it"),
+            "The cluster settings show no cluster.remote.<alias>.* key after the update; another process may have removed them.",
+        )
+        .into()),
+    }
+}
+
+/// The state of `alias` read back (`prior` supplies what the API does not hold); `None` when
+/// the alias has no settings.
+async fn read_state(
+    call: &Call<'_>,
+    alias: &str,
+    prior: &RemoteClusterModel,
+) -> Result<Option<RemoteClusterModel>, Diagnostics> {
+    let es = call.es()?;
+    let settings = es
+        .get_remote_cluster_settings(alias, call.cancel())
+        .await
+        .during(|| format!("to read the settings of remote cluster {alias:?}"))?;
+    if settings.is_empty() {
+        return Ok(None);
+    }
+    let infos = es
+        .remote_info(call.cancel())
+        .await
+        .during(|| "to read _remote/info".into())?;
+    Ok(Some(from_api(
+        alias,
+        &settings,
+        infos.get(alias),
+        Some(prior),
+    )))
+}
