@@ -20,7 +20,7 @@ use crate::client::elasticsearch::{
     ApiKeyInfo, CreateCrossClusterApiKey, CrossClusterAccess, Feature, FieldSecurity,
     ReplicationAccess, SearchAccess, UpdateCrossClusterApiKey,
 };
-use crate::client::{ClientError, CloudClient, EsAuth, EsClient, Secret, Version};
+use crate::client::{ClientError, CloudClient, EsAuth, EsClient, Secret};
 use crate::framework::decode::{ObjectReader, set_attr, string_list_value};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator};
@@ -574,11 +574,9 @@ fn now_ms() -> i64 {
 }
 
 /// Whether a deployment running `version` needs a restart to load a new keystore entry
-/// (before 8.14 there is no automatic reload). An unknown version is assumed recent.
+/// ([`super::reload::needs_restart`]). An unknown version is assumed recent.
 pub fn needs_restart(version: Option<&str>) -> bool {
-    version
-        .and_then(Version::parse)
-        .is_some_and(|v| Feature::KeystoreAutoReload.check(&v).is_err())
+    super::reload::needs_restart(version).unwrap_or(false)
 }
 
 // ---------------------------------------------------------------------------------------------

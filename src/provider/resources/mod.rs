@@ -2,6 +2,8 @@
 pub mod api_key;
 pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
+mod reload;
 pub mod remote_cluster;
 pub mod role;
+mod sensitive;
 pub mod trusted_environment;
