@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use crate::client::CloudClient;
 use crate::client::Secret;
 use crate::client::cloud::{Deployment, GetDeploymentParams, KeystoreContents};
-use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
+use crate::framework::diag::{Diagnostic, Diagnostics};
 use crate::framework::schema::Schema;
 use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
@@ -213,7 +213,7 @@ async fn locate(
         .map_err(|e| {
             if e.is_not_found() {
                 Diagnostics::from(Diagnostic::attribute_error(
-                    AttributePath::attr_path("deployment_id"),
+                    schema::deployment_id_path(),
                     "Deployment not found",
                     format!(
                         "Deployment {} does not exist or is not visible to the provider's Cloud API key ({e}).",
@@ -226,7 +226,7 @@ async fn locate(
         })?;
     let view = dep.es_view(t.ref_id.as_deref()).map_err(|_| {
         Diagnostics::from(Diagnostic::attribute_error(
-            AttributePath::attr_path("ref_id"),
+            schema::ref_id_path(),
             "Elasticsearch resource not found",
             format!(
                 "Deployment {} has no Elasticsearch resource {}.",
@@ -362,7 +362,7 @@ async fn write(
             .map_err(|e| client_error("to read the keystore", &e))?;
         if ks.secrets.contains_key(&setting) {
             return Err(Diagnostic::attribute_error(
-                AttributePath::attr_path("alias"),
+                schema::alias_path(),
                 "Keystore key already exists",
                 format!(
                     "The keystore of deployment {} ({ref_id}) already holds {setting}, which this configuration does not manage. Import it with `terraform import <address> {}` to manage it (the next apply then writes the configured key), or choose another alias.",

@@ -1,5 +1,6 @@
 //! The schema of `crosscluster_keystore_api_key`.
 
+use crate::framework::diag::AttributePath;
 use crate::framework::schema::{Attribute, Block, Schema, Validator};
 use crate::framework::traits::{TimeoutOp, Timeouts};
 use crate::framework::value::Value;
@@ -118,4 +119,19 @@ pub(super) fn schema() -> Schema {
                 TimeoutOp::Delete,
             ])),
     )
+}
+
+/// The path of attribute `deployment_id` (diagnostics of the CRUD methods point at it).
+pub(super) fn deployment_id_path() -> AttributePath {
+    AttributePath::attr_path("deployment_id")
+}
+
+/// The path of attribute `ref_id`.
+pub(super) fn ref_id_path() -> AttributePath {
+    AttributePath::attr_path("ref_id")
+}
+
+/// The path of attribute `alias`.
+pub(super) fn alias_path() -> AttributePath {
+    AttributePath::attr_path("alias")
 }
