@@ -333,3 +333,45 @@ fn access_validator_reports_path() {
         Some("access.search[0].query")
     );
 }
+
+#[test]
+fn model_round_trips_a_state_and_hides_the_secrets() {
+    use super::model::ApiKeyModel;
+    use crate::framework::model::Model;
+    let mut state = schema().block.empty_value();
+    for (k, v) in [
+        ("id", Value::string("key-1")),
+        ("name", Value::string("k")),
+        ("expiration", Value::string("30d")),
+        ("encoded", Value::string("encoded-secret")),
+        ("api_key", Value::string("api-key-secret")),
+        (
+            "access",
+            block_value(
+                vec![search_value(&["logs-*"], Some("{\"match_all\":{}}"))],
+                vec![Value::object([("names", string_list_value(["a"]))])],
+            ),
+        ),
+        (
+            "keystore",
+            Value::object([
+                (
+                    "deployment_id",
+                    Value::string("0123456789abcdef0123456789abcdef"),
+                ),
+                ("ref_id", Value::unknown()),
+                ("alias", Value::string("r")),
+            ]),
+        ),
+    ] {
+        state = set_attr(state, k, v);
+    }
+    let m = ApiKeyModel::from_value(&state).unwrap();
+    assert!(m.keystore.value().is_some_and(|k| k.ref_id.is_unknown()));
+    assert_eq!(m.to_value().unwrap(), state);
+    let debug = format!("{m:?}");
+    assert!(!debug.contains("encoded-secret") && !debug.contains("api-key-secret"));
+    let spec = KeySpec::from_model(&m).unwrap();
+    assert_eq!(spec.access.search[0].query, Some(json!({"match_all": {}})));
+    assert_eq!(spec.keystore.map(|k| k.ref_id), Some(None));
+}

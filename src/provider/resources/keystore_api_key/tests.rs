@@ -226,3 +226,42 @@ fn plan_derives_setting_and_id() {
     assert!(null.is_null());
     assert_eq!(prior.get_attr("reload"), Some(&s("auto")));
 }
+
+#[test]
+fn model_round_trips_a_plan_and_hides_the_key() {
+    let s = Value::string;
+    let plan = obj(&[
+        ("deployment_id", Value::unknown()),
+        ("alias", s("r")),
+        ("api_key", s("secret-key-value")),
+        ("api_key_wo_version", number_value(3)),
+        ("reload", s("none")),
+        ("id", Value::unknown()),
+        (
+            "timeouts",
+            Value::object([
+                ("create", s("5m")),
+                ("update", Value::Null),
+                ("delete", Value::unknown()),
+            ]),
+        ),
+    ]);
+    let m = model(&plan);
+    assert!(m.deployment_id.is_unknown());
+    assert_eq!(m.reload.value(), Some(&Reload::None));
+    assert_eq!(m.api_key_wo_version.value(), Some(&3.0));
+    assert_eq!(value(&m), plan);
+    assert!(!format!("{m:?}").contains("secret-key-value"));
+    assert_eq!(m.secret().unwrap().expose(), "secret-key-value");
+    // A wrong value keeps its attribute path.
+    let bad = obj(&[("reload", s("always"))]);
+    let err = KeystoreKeyModel::from_value(&bad).unwrap_err();
+    assert_eq!(
+        err.iter()
+            .next()
+            .and_then(|d| d.path.clone())
+            .map(|p| p.to_string())
+            .as_deref(),
+        Some("reload")
+    );
+}
