@@ -28,7 +28,7 @@ use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
     StateResponse, TimeoutOp, UpdateRequest, cancelled,
 };
-use crate::provider::common::{Call, api_error, configured, deadline};
+use crate::provider::common::{Call, During, api_error, configured, deadline};
 
 use super::sensitive::Sensitive;
 use delivery::{deliver, invalidate, resolve_delivery};
@@ -287,7 +287,7 @@ async fn read_key(
     let key = es
         .get_api_key(id, false, cancel)
         .await
-        .map_err(|e| api_error(&format!("to read API key {id}"), &e))?;
+        .during(|| format!("to read API key {id}"))?;
     match key {
         None => Ok(None),
         Some(k) if k.is_gone(now_ms()) => Ok(None),
