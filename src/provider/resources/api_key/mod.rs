@@ -1,0 +1,337 @@
+//! `crosscluster_api_key`: a cross-cluster API key on the *remote* cluster
+//! (`POST/PUT /_security/cross_cluster/api_key`, Elasticsearch 8.10+), with optional **sealed
+//! delivery** into the local Cloud deployment's keystore (the Cloud keystore API sets
+//! `cluster.remote.<alias>.credentials` and never returns it).
+//!
+//! Secrets: the created key's `encoded` and `api_key` exist only in memory. Without a
+//! `keystore` block they go to the state (sensitive); with one they go straight into
+//! `cluster.remote.<alias>.credentials` of that deployment and are dropped, so they never reach
+//! the plan, the state or a log line.
+
+mod delivery;
+mod model;
+mod schema;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::client::elasticsearch::{ApiKeyInfo, Feature};
+use crate::client::{ClientError, EsClient};
+use crate::framework::diag::{Diagnostic, Diagnostics};
+use crate::framework::model::Known;
+use crate::framework::schema::Schema;
+use crate::framework::traits::{
+    CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
+    StateResponse, TimeoutOp, UpdateRequest, cancelled,
+};
+use crate::provider::common::{Call, During, api_error, configured, deadline};
+
+use super::sensitive::Sensitive;
+use delivery::{deliver, invalidate, resolve_delivery};
+use model::{ApiKeyModel, KeySpec, sealed, state_from_api};
+use validate::{create_error, replacements, sealed_needs_cloud, uses_api_key};
+
+/// The resource type name.
+pub const TYPE_NAME: &str = "crosscluster_api_key";
+
+/// How long a sealed delivery may wait for the restart plan of a pre-8.14 deployment.
+const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+
+/// The resource type.
+pub struct ApiKeyResource;
+
+#[async_trait]
+impl Resource for ApiKeyResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &CallContext,
+        req: &PlanRequest,
+        plan: &mut PlannedChange,
+    ) -> Diagnostics {
+        match plan_change(ctx, req, plan).await {
+            Ok(diags) | Err(diags) => diags,
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &CallContext,
+        req: CreateRequest,
+    ) -> Result<StateResponse, Diagnostics> {
+        let call = Call::new(ctx)?;
+        let es = call.es()?;
+        let planned: ApiKeyModel = req.plan()?;
+        let spec = KeySpec::from_model(&planned)?;
+        let deadline = deadline(
+            &req.planned_state,
+            TimeoutOp::Create,
+            DEFAULT_CREATE_TIMEOUT,
+        )?;
+        // Resolve the keystore destination before a key exists, so a wrong deployment fails
+        // without leaving a key behind.
+        let delivery = match &spec.keystore {
+            None => None,
+            Some(target) => {
+                let cloud = call.cloud()?;
+                Some((cloud, resolve_delivery(cloud, target, call.cancel()).await?))
+            }
+        };
+        if ctx.is_cancelled() {
+            return Err(cancelled().into());
+        }
+        let created = es
+            .create_cross_cluster_api_key(&spec.create_body(), call.cancel())
+            .await
+            .map_err(|e| Diagnostics::from(create_error(&e, api_key_auth(ctx))))?;
+        tracing::info!(key_id = %created.id, name = %spec.name, "created cross-cluster API key");
+        let mut state = planned;
+        state.id = Known::Value(created.id.clone());
+        let state = match delivery {
+            Some((cloud, d)) => {
+                if let Err(diag) =
+                    deliver(cloud, &d, created.encoded, deadline, call.cancel()).await
+                {
+                    // Nothing may dangle: the key that could not be delivered is invalidated.
+                    let cleanup = match invalidate(es, &created.id, call.cancel()).await {
+                        Ok(()) => format!("The new key {} was invalidated again.", created.id),
+                        Err(e) => format!(
+                            "Invalidating the new key {} failed as well ({e}); invalidate it by hand.",
+                            created.id
+                        ),
+                    };
+                    return Err(Diagnostic::error(
+                        diag.summary.clone(),
+                        format!("{}\n\n{cleanup}", diag.detail),
+                    )
+                    .into());
+                }
+                sealed(state, &d.ref_id)
+            }
+            None => ApiKeyModel {
+                encoded: Known::Value(Sensitive::from(&created.encoded)),
+                api_key: Known::Value(Sensitive::from(&created.api_key)),
+                ..state
+            },
+        };
+        state_after_write(es, &created.id, state, call.cancel()).await
+    }
+
+    async fn read(
+        &self,
+        ctx: &CallContext,
+        req: ReadRequest,
+    ) -> Result<StateResponse, Diagnostics> {
+        let call = Call::new(ctx)?;
+        let es = call.es()?;
+        let state: ApiKeyModel = req.state()?;
+        let id = key_id(&state)?;
+        match read_key(es, &id, call.cancel()).await? {
+            None => {
+                tracing::info!(key_id = %id, "cross-cluster API key is gone (missing, invalidated or expired)");
+                Ok(StateResponse::gone())
+            }
+            Some(k) => {
+                Ok(StateResponse::from_model(&state_from_api(&k, &state))?
+                    .with_private(req.private))
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &CallContext,
+        req: UpdateRequest,
+    ) -> Result<StateResponse, Diagnostics> {
+        let call = Call::new(ctx)?;
+        let es = call.es()?;
+        let mut planned: ApiKeyModel = req.plan()?;
+        let prior: ApiKeyModel = req.prior()?;
+        let spec = KeySpec::from_model(&planned)?;
+        let prior_spec = KeySpec::from_model(&prior)?;
+        let id = key_id(&prior)?;
+        if let Some(body) = spec.update_body(&prior_spec) {
+            es.update_cross_cluster_api_key(&id, &body, call.cancel())
+                .await
+                .map_err(|e| {
+                    let d = create_error(&e, api_key_auth(ctx));
+                    if d.summary.starts_with("Failed") {
+                        Diagnostics::from(api_error(
+                            &format!("to update cross-cluster API key {id}"),
+                            &e,
+                        ))
+                    } else {
+                        Diagnostics::from(d)
+                    }
+                })?;
+            tracing::info!(key_id = %id, "updated cross-cluster API key");
+        }
+        planned.id = Known::Value(id.clone());
+        state_after_write(es, &id, planned, call.cancel()).await
+    }
+
+    async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let call = Call::new(ctx)?;
+        let es = call.es()?;
+        let id = key_id(&req.state()?)?;
+        invalidate(es, &id, call.cancel()).await.map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Failed to invalidate the cross-cluster API key",
+                e,
+            ))
+        })?;
+        tracing::info!(key_id = %id, "invalidated cross-cluster API key");
+        Ok(())
+    }
+
+    async fn import_state(
+        &self,
+        _ctx: &CallContext,
+        id: &str,
+    ) -> Result<StateResponse, Diagnostics> {
+        if id.trim().is_empty() || id.contains('/') {
+            return Err(Diagnostic::error(
+                "Invalid import id",
+                format!("{id:?} is not an API key id: import with the key's id as GET /_security/api_key shows it."),
+            )
+            .into());
+        }
+        StateResponse::from_model(&ApiKeyModel {
+            id: Known::Value(id.to_owned()),
+            ..ApiKeyModel::default()
+        })
+    }
+}
+
+/// The plan: the secret is never planned with sealed delivery; an update replaces what
+/// [`replacements`] says and keeps the expiration time while `expiration` stays; a create
+/// checks, when the provider is configured, the cluster version and the cloud connection.
+async fn plan_change(
+    ctx: &CallContext,
+    req: &PlanRequest,
+    plan: &mut PlannedChange,
+) -> Result<Diagnostics, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let Some(original) = plan.planned::<ApiKeyModel>()? else {
+        return Ok(diags);
+    };
+    let mut planned = original.clone();
+    let prior = req.prior::<ApiKeyModel>()?;
+    let config = req.config::<ApiKeyModel>()?;
+    let sealed = config.as_ref().is_some_and(|c| !c.keystore.is_null());
+    if sealed {
+        // Sealed delivery: the secret is never part of the plan or the state.
+        planned.encoded = Known::Null;
+        planned.api_key = Known::Null;
+    }
+    if let Some(prior) = &prior {
+        plan.requires_replace.extend(replacements(prior, &planned));
+        if planned.expiration == prior.expiration {
+            planned.expiration_timestamp = prior.expiration_timestamp.clone();
+        }
+    } else if let Ok(data) = configured(ctx) {
+        // Plan-time checks that need the connections (skipped while unconfigured).
+        if let Ok(es) = data.elasticsearch()
+            && let Err(e @ ClientError::VersionGate { .. }) =
+                es.require(Feature::CrossClusterApiKeys, &ctx.cancel).await
+        {
+            diags.push(create_error(&e, false));
+        }
+        if sealed && let Err(d) = data.cloud() {
+            diags.push(sealed_needs_cloud(&d.detail));
+        }
+    }
+    if planned != original {
+        plan.set_planned(&planned)?;
+    }
+    Ok(diags)
+}
+
+/// Whether the provider's Elasticsearch connection authenticates with an API key.
+fn api_key_auth(ctx: &CallContext) -> bool {
+    configured(ctx)
+        .is_ok_and(|data| uses_api_key(data.settings.elasticsearch.as_ref().map(|e| &e.auth)))
+}
+
+/// The key id of a state.
+fn key_id(state: &ApiKeyModel) -> Result<String, Diagnostics> {
+    state
+        .id
+        .value()
+        .cloned()
+        .ok_or_else(|| Diagnostic::error("Missing key id", "The state has no API key id.").into())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+async fn read_key(
+    es: &EsClient,
+    id: &str,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<Option<ApiKeyInfo>, Diagnostics> {
+    let key = es
+        .get_api_key(id, false, cancel)
+        .await
+        .during(|| format!("to read API key {id}"))?;
+    match key {
+        None => Ok(None),
+        Some(k) if k.is_gone(now_ms()) => Ok(None),
+        Some(k) if k.key_type.as_deref().is_some_and(|t| t != "cross_cluster") => {
+            Err(Diagnostic::error(
+                "Not a cross-cluster API key",
+                format!(
+                    "API key {id} is of type {:?}; crosscluster_api_key manages cross-cluster keys only.",
+                    k.key_type.unwrap_or_default()
+                ),
+            )
+            .into())
+        }
+        Some(k) => Ok(Some(k)),
+    }
+}
+
+/// The state after a write: read back, or (when the read fails) the planned values with a
+/// warning.
+async fn state_after_write(
+    es: &EsClient,
+    id: &str,
+    mut planned: ApiKeyModel,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<StateResponse, Diagnostics> {
+    match read_key(es, id, cancel).await {
+        Ok(Some(k)) => StateResponse::from_model(&state_from_api(&k, &planned)),
+        Ok(None) => Err(Diagnostic::error(
+            "API key vanished",
+            format!("API key {id} was written but cannot be read back (invalidated or expired at once?)."),
+        )
+        .into()),
+        Err(d) => {
+            if planned.expiration_timestamp.is_unknown() {
+                planned.expiration_timestamp = Known::Null;
+            }
+            let mut resp = StateResponse::from_model(&planned)?;
+            for diag in d {
+                resp = resp.with_warning(Diagnostic::warning(
+                    "API key written but not read back",
+                    diag.to_string(),
+                ));
+            }
+            Ok(resp)
+        }
+    }
+}
