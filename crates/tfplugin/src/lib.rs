@@ -4,12 +4,12 @@
 //! - [`plugin`]: the go-plugin transport Terraform speaks (handshake, AutoMTLS, the gRPC
 //!   services, hclog logging with redaction) and the tfplugin6 `Provider` service;
 //! - [`framework`]: cty values and their codecs, schema, diagnostics with attribute paths,
-//!   plan rules and the [`Provider`](framework::traits::Provider),
+//!   plan rules and the [`Provider`],
 //!   [`Resource`](framework::traits::Resource), [`DataSource`](framework::traits::DataSource)
 //!   and [`Function`](framework::traits::Function) traits.
 //!
 //! A provider implements the traits and hands itself to [`run`] from `main`, together with
-//! its [`ProviderIdentity`](plugin::ProviderIdentity). See the crate README for a whole
+//! its [`ProviderIdentity`]. See the crate README for a whole
 //! provider in 60 lines.
 
 #![warn(missing_docs)]
