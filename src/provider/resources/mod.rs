@@ -1,8 +1,9 @@
-//! Managed resources, one file each.
+//! Managed resources, a folder each, and the few rules two of them share.
 pub mod api_key;
 mod deployment_edit;
 pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
+mod metadata;
 mod reload;
 pub mod remote_cluster;
 pub mod role;

@@ -521,6 +521,10 @@ pub enum Validator {
     ExactlyOneOf(Vec<String>),
     /// At least one of these attributes (of the object) must be set.
     AtLeastOneOf(Vec<String>),
+    /// A list or set must have at least this many elements.
+    MinItems(usize),
+    /// A number must be at least this.
+    AtLeast(i64),
     /// Any check.
     Custom(CustomValidator),
     /// A check with a description.
@@ -536,6 +540,8 @@ impl fmt::Debug for Validator {
             Self::ConflictsWith(v) => write!(f, "ConflictsWith({v:?})"),
             Self::ExactlyOneOf(v) => write!(f, "ExactlyOneOf({v:?})"),
             Self::AtLeastOneOf(v) => write!(f, "AtLeastOneOf({v:?})"),
+            Self::MinItems(n) => write!(f, "MinItems({n})"),
+            Self::AtLeast(n) => write!(f, "AtLeast({n})"),
             Self::Custom(_) => f.write_str("Custom(..)"),
             Self::Rule(r) => write!(f, "Rule({:?})", r.description()),
         }
@@ -592,6 +598,16 @@ impl Validator {
         Self::AtLeastOneOf(names.into_iter().map(Into::into).collect())
     }
 
+    /// A list or set must have at least `n` elements (null is left to `required`).
+    pub fn min_items(n: usize) -> Self {
+        Self::MinItems(n)
+    }
+
+    /// A number must be at least `n`.
+    pub fn at_least(n: i64) -> Self {
+        Self::AtLeast(n)
+    }
+
     /// A validator from a rule value (runs on known, non-null values).
     pub fn rule(rule: impl ValueRule + 'static) -> Self {
         Self::Rule(Arc::new(rule))
@@ -612,6 +628,8 @@ impl Validator {
             Self::ConflictsWith(v) => format!("Conflicts with {}.", list(v)),
             Self::ExactlyOneOf(v) => format!("Exactly one of {} must be set.", list(v)),
             Self::AtLeastOneOf(v) => format!("At least one of {} must be set.", list(v)),
+            Self::MinItems(n) => format!("At least {n} element(s)."),
+            Self::AtLeast(n) => format!("At least {n}."),
             Self::Rule(r) => r.description(),
             Self::Custom(_) => return None,
         })
@@ -702,6 +720,31 @@ impl Validator {
                             ),
                         ));
                     }
+                }
+            }
+            Self::MinItems(min) => {
+                if let Value::List(items) | Value::Set(items) = value
+                    && items.len() < *min
+                {
+                    diags.push(Diagnostic::attribute_error(
+                        path.clone(),
+                        "Invalid attribute value",
+                        format!(
+                            "Attribute {path} must have at least {min} element(s), got: {}",
+                            items.len()
+                        ),
+                    ));
+                }
+            }
+            Self::AtLeast(min) => {
+                if let Value::Number(n) = value
+                    && n.0 < *min
+                {
+                    diags.push(Diagnostic::attribute_error(
+                        path.clone(),
+                        "Invalid attribute value",
+                        format!("Attribute {path} must be at least {min}, got: {n}"),
+                    ));
                 }
             }
             Self::Custom(f) => f(value, path, diags),

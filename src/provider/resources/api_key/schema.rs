@@ -7,6 +7,7 @@ use crate::framework::value::Value;
 use crate::provider::alias::AliasRule;
 use crate::provider::common::{hex32_validator, json_validator};
 
+use super::super::metadata::ReservedMetadataKeys;
 use super::validate::{ExpirationRule, check_access};
 
 fn string_list_attr(name: &str) -> Attribute {
@@ -21,6 +22,7 @@ pub(super) fn schema() -> Schema {
         .attribute(
             string_list_attr("names")
                 .required()
+                .validator(Validator::min_items(1))
                 .description("Index names or patterns, e.g. `[\"logs-*\"]`."),
         )
         .attribute(
@@ -50,6 +52,7 @@ pub(super) fn schema() -> Schema {
         .attribute(
             string_list_attr("names")
                 .required()
+                .validator(Validator::min_items(1))
                 .description("Index names or patterns, e.g. `[\"archive-*\"]`."),
         );
     let access = Block::new()
@@ -147,6 +150,7 @@ pub(super) fn schema() -> Schema {
                 Attribute::string("metadata")
                     .optional()
                     .validator(json_validator("metadata", true))
+                    .validator(Validator::rule(ReservedMetadataKeys))
                     .description("Metadata as a JSON object string (`jsonencode({...})`); keys starting with `_` are reserved. Updated in place and read back; formatting differences are not changes."),
             )
             .attribute(

@@ -93,6 +93,7 @@ pub(super) fn schema() -> Schema {
             .attribute(
                 Attribute::number("api_key_wo_version")
                     .optional()
+                    .validator(Validator::at_least(0))
                     .description("Version of the write-only `api_key_wo`, required with it. Change it (e.g. increment it) to write a new key; the provider cannot see `api_key_wo` itself between runs."),
             )
             .attribute(

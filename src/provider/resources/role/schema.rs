@@ -4,7 +4,8 @@ use crate::framework::schema::{Attribute, Block, NestedBlock, Schema, Validator}
 use crate::framework::value::{Type, Value};
 use crate::provider::common::json_validator;
 
-use super::validate::{RemoteClusterPrivilegeNames, ReservedMetadataKeys};
+use super::super::metadata::ReservedMetadataKeys;
+use super::validate::{RemoteClusterPrivilegeNames, RoleName};
 
 fn field_security_block() -> NestedBlock {
     NestedBlock::single(
@@ -29,6 +30,7 @@ fn index_attributes(b: Block, remote: bool) -> Block {
         b.attribute(
             Attribute::list("clusters", Type::String)
                 .required()
+                .validator(Validator::min_items(1))
                 .description("Remote cluster aliases (patterns allowed, e.g. `prod-*`) the entry applies to: the `alias` of a `crosscluster_remote_cluster`."),
         )
     } else {
@@ -37,11 +39,13 @@ fn index_attributes(b: Block, remote: bool) -> Block {
     b.attribute(
         Attribute::list("names", Type::String)
             .required()
+            .validator(Validator::min_items(1))
             .description("Index names or patterns."),
     )
     .attribute(
         Attribute::list("privileges", Type::String)
             .required()
+            .validator(Validator::min_items(1))
             .description("Index privileges, e.g. `read`, `read_cross_cluster`, `view_index_metadata`."),
     )
     .attribute(
@@ -97,6 +101,7 @@ pub(super) fn schema() -> Schema {
                     .required()
                     .requires_replace()
                     .validator(Validator::length_between(1, 507))
+                    .validator(Validator::rule(RoleName))
                     .description("Role name (also the import id)."),
             )
             .attribute(
@@ -134,11 +139,13 @@ pub(super) fn schema() -> Schema {
                     .attribute(
                         Attribute::list("clusters", Type::String)
                             .required()
+                            .validator(Validator::min_items(1))
                             .description("Remote cluster aliases (patterns allowed)."),
                     )
                     .attribute(
                         Attribute::list("privileges", Type::String)
                             .required()
+                            .validator(Validator::min_items(1))
                             .validator(Validator::rule(RemoteClusterPrivilegeNames))
                             .description("`monitor_enrich` (8.15+) and/or `monitor_stats` (8.17+)."),
                     ),

@@ -3,14 +3,12 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde_json::Value as Json;
 
 use crate::client::elasticsearch::{ClusterInfo, Feature, Version};
 use crate::framework::diag::{AttributePath, Diagnostics};
 use crate::framework::model::{Known, from_value};
 use crate::framework::schema::ValueRule;
 use crate::framework::value::Value;
-use crate::provider::common::parse_json;
 
 /// Privileges `remote_cluster` accepts.
 pub(super) const REMOTE_CLUSTER_PRIVILEGES: &[&str] = &["monitor_enrich", "monitor_stats"];
@@ -18,25 +16,34 @@ pub(super) const REMOTE_CLUSTER_PRIVILEGES: &[&str] = &["monitor_enrich", "monit
 /// First version with a role `description`.
 pub(super) const DESCRIPTION_VERSION: Version = Version::new(8, 15, 0);
 
-/// Metadata keys starting with `_` are Elasticsearch's own.
-pub(super) struct ReservedMetadataKeys;
+/// Elasticsearch's rule for role names: printable Basic Latin characters (letters, digits,
+/// spaces, punctuation, symbols), without leading or trailing whitespace.
+pub(super) struct RoleName;
 
-impl ValueRule for ReservedMetadataKeys {
+impl ValueRule for RoleName {
     fn description(&self) -> String {
-        "Keys starting with `_` are reserved.".to_owned()
+        "Printable ASCII characters, no leading or trailing space.".to_owned()
     }
 
     fn check(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
-        let Some(Json::Object(m)) = value.as_str().and_then(parse_json) else {
-            return;
+        let Some(name) = value.as_str() else { return };
+        let problem = if let Some(c) = name.chars().find(|c| !(' '..='~').contains(c)) {
+            Some(format!(
+                "contains {c:?}; Elasticsearch accepts only printable ASCII characters (letters, digits, spaces, punctuation and symbols) in role names"
+            ))
+        } else if name.trim() != name {
+            Some(
+                "starts or ends with whitespace, which Elasticsearch does not accept in role names"
+                    .to_owned(),
+            )
+        } else {
+            None
         };
-        if let Some(k) = m.keys().find(|k| k.starts_with('_')) {
+        if let Some(p) = problem {
             diags.attribute_error(
                 path.clone(),
-                "Invalid metadata",
-                format!(
-                    "metadata key {k:?} starts with '_', which Elasticsearch reserves for itself."
-                ),
+                "Invalid role name",
+                format!("Attribute {path} {p}."),
             );
         }
     }
