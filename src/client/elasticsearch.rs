@@ -981,6 +981,19 @@ impl EsClient {
         Ok(keys.and_then(|k| k.api_keys.into_iter().find(|k| k.id == id)))
     }
 
+    /// `GET /_security/api_key?active_only=true`: every active (not invalidated, not expired)
+    /// key the caller may see.
+    pub async fn get_active_api_keys(&self, cancel: &CancellationToken) -> Result<Vec<ApiKeyInfo>> {
+        #[derive(Deserialize)]
+        struct Keys {
+            #[serde(default)]
+            api_keys: Vec<ApiKeyInfo>,
+        }
+        let req = Req::new(Method::GET, "/_security/api_key").query("active_only", true);
+        let keys: Option<Keys> = self.fetch_found(&req, cancel).await?;
+        Ok(keys.map(|k| k.api_keys).unwrap_or_default())
+    }
+
     /// `DELETE /_security/api_key` with `{"ids": [...]}`. Unknown ids are not an error.
     pub async fn invalidate_api_keys(
         &self,

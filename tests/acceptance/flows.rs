@@ -402,13 +402,8 @@ fn flatten(v: &Value) -> serde_json::Map<String, Value> {
 }
 
 /// Destroys flow 1 and checks that the fixture is as it was: no alias settings, no role, the
-/// key invalidated, and (when a keystore resource held it) no keystore entry.
-fn destroy_api_key_flow(
-    sim: &Sim,
-    wd: &Workdir,
-    delivery: Delivery,
-    before: &(Value, Value),
-) -> Run {
+/// key invalidated, and no keystore entry (whichever delivery wrote it).
+fn destroy_api_key_flow(sim: &Sim, wd: &Workdir, before: &(Value, Value)) -> Run {
     let run = wd.destroy().success();
     let keys = keys_named(sim, "remote", KEY_NAME);
     assert!(!keys.is_empty());
@@ -416,18 +411,8 @@ fn destroy_api_key_flow(
         keys.iter().all(|k| k["invalidated"] == true),
         "every key of the flow is invalidated: {keys:?}"
     );
-    let mut local_after = footprint(sim, "local");
-    if delivery == Delivery::Sealed {
-        // Sealed delivery leaves the keystore entry (documented: a newer key may be there); it
-        // is the only difference, and it is not in the state.
-        let ks = local_after["keystore_keys"].as_array_mut().unwrap();
-        assert!(ks.iter().any(|k| k == SETTING), "{ks:?}");
-        ks.retain(|k| k != SETTING);
-        local_after["loaded_keystore_keys"]
-            .as_array_mut()
-            .unwrap()
-            .retain(|k| k != SETTING);
-    }
+    // Both deliveries leave no keystore entry: sealed delivery removes the one it filled.
+    let local_after = footprint(sim, "local");
     assert_eq!(local_after, before.0, "local is as it was before the flow");
     assert_eq!(footprint(sim, "remote"), before.1, "remote is as it was");
     run
@@ -444,7 +429,7 @@ fn api_key_flow_with_keystore_resource() {
     let (encoded, _) = run_api_key_flow(&sim, &wd, Delivery::KeystoreResource);
     // Here the state holds the key (sensitive), as the user chose.
     assert!(wd.state_file().contains(&encoded));
-    destroy_api_key_flow(&sim, &wd, Delivery::KeystoreResource, &before);
+    destroy_api_key_flow(&sim, &wd, &before);
     assert_eq!(sim.keystore_value("local", SETTING), None);
     eprintln!(
         "api_key_flow_with_keystore_resource took {:?}",
@@ -462,7 +447,7 @@ fn api_key_flow_sealed_delivery() {
     let wd = Workdir::new();
     let (encoded, _) = run_api_key_flow(&sim, &wd, Delivery::Sealed);
     let secrets = key_secrets(&encoded);
-    destroy_api_key_flow(&sim, &wd, Delivery::Sealed, &before);
+    destroy_api_key_flow(&sim, &wd, &before);
     // Not even the state left by destroy knows it.
     for s in &secrets {
         assert!(!wd.state_file().contains(s.as_str()));
@@ -484,12 +469,7 @@ fn api_key_flow_trace_log_has_no_secrets() {
     let mut runs = vec![wd.init().success()];
     let (encoded, flow_runs) = run_api_key_flow(&sim, &wd, Delivery::KeystoreResource);
     runs.extend(flow_runs);
-    runs.push(destroy_api_key_flow(
-        &sim,
-        &wd,
-        Delivery::KeystoreResource,
-        &before,
-    ));
+    runs.push(destroy_api_key_flow(&sim, &wd, &before));
     let whole: String = runs.iter().map(Run::text).collect::<Vec<_>>().join("\n");
     // The log really is a trace log, and it covers the provider's requests.
     assert!(whole.contains("[TRACE]"), "no trace log captured");

@@ -9,7 +9,7 @@ use crate::client::{CloudClient, EsClient, Secret};
 use crate::framework::diag::Diagnostic;
 use crate::provider::common::api_error;
 
-use super::model::{KeystoreTarget, restart_after_delivery};
+use super::model::{KeystoreTarget, recorded_slot, restart_after_delivery};
 use super::schema::{keystore_deployment_id_path, keystore_ref_id_path};
 
 /// A resolved keystore destination.
@@ -127,4 +127,47 @@ pub(super) async fn invalidate(
         )),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// After the key `id` was invalidated: removes the keystore entry its sealed delivery filled,
+/// unless another active key of ours records the same slot in its metadata, as the new key of
+/// a `create_before_destroy` rotation does. Returns whether the entry was removed.
+pub(super) async fn release_slot(
+    es: &EsClient,
+    cloud: &CloudClient,
+    target: &KeystoreTarget,
+    id: &str,
+    now_ms: i64,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<bool, Diagnostic> {
+    let slot = target.slot();
+    let keys = es
+        .get_active_api_keys(cancel)
+        .await
+        .map_err(|e| api_error("to list the active API keys", &e))?;
+    let claimed = keys.iter().any(|k| {
+        k.id != id
+            && !k.invalidated
+            && k.expiration.is_none_or(|t| t > now_ms)
+            && recorded_slot(k.metadata.as_ref()) == Some(slot.as_str())
+    });
+    if claimed {
+        tracing::info!(key_id = %id, slot = %slot, "keystore entry kept: another live key fills it");
+        return Ok(false);
+    }
+    let d = resolve_delivery(cloud, target, cancel).await?;
+    cloud
+        .remove_keystore_secret(&d.deployment_id, &d.ref_id, &d.setting, cancel)
+        .await
+        .map_err(|e| {
+            api_error(
+                &format!(
+                    "to remove {} from the keystore of deployment {} (the key itself is invalidated)",
+                    d.setting, d.deployment_id
+                ),
+                &e,
+            )
+        })?;
+    tracing::info!(deployment_id = %d.deployment_id, setting = %d.setting, "keystore entry of the destroyed key removed");
+    Ok(true)
 }

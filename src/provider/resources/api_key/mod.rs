@@ -31,7 +31,7 @@ use crate::framework::traits::{
 use crate::provider::common::{Call, During, api_error, configured, deadline};
 
 use super::sensitive::Sensitive;
-use delivery::{deliver, invalidate, resolve_delivery};
+use delivery::{deliver, invalidate, release_slot, resolve_delivery};
 use model::{ApiKeyModel, KeySpec, sealed, state_from_api};
 use validate::{create_error, replacements, sealed_needs_cloud, uses_api_key};
 
@@ -184,7 +184,8 @@ impl Resource for ApiKeyResource {
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
         let call = Call::new(ctx)?;
         let es = call.es()?;
-        let id = key_id(&req.state()?)?;
+        let state: ApiKeyModel = req.state()?;
+        let id = key_id(&state)?;
         invalidate(es, &id, call.cancel()).await.map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Failed to invalidate the cross-cluster API key",
@@ -192,6 +193,12 @@ impl Resource for ApiKeyResource {
             ))
         })?;
         tracing::info!(key_id = %id, "invalidated cross-cluster API key");
+        // Sealed delivery: the keystore entry goes too, unless a newer key of ours fills it.
+        if let Ok(spec) = KeySpec::from_model(&state)
+            && let Some(target) = &spec.keystore
+        {
+            release_slot(es, call.cloud()?, target, &id, now_ms(), call.cancel()).await?;
+        }
         Ok(())
     }
 

@@ -96,6 +96,47 @@ pub(super) struct KeystoreTarget {
     pub(super) alias: String,
 }
 
+/// The metadata key in which sealed delivery records the keystore slot it filled, so that a
+/// destroy can tell whether another live key of ours still claims that slot.
+pub(super) const SLOT_KEY: &str = "crosscluster_keystore_slot";
+
+impl KeystoreTarget {
+    /// The slot as recorded in the key's metadata: `<deployment_id>/<alias>`, the same whether
+    /// `ref_id` was configured or resolved (a deployment has one Elasticsearch keystore).
+    pub(super) fn slot(&self) -> String {
+        format!("{}/{}", self.deployment_id, self.alias)
+    }
+}
+
+/// `metadata` with the keystore slot recorded (sealed delivery), as the API stores it.
+fn with_slot(metadata: Option<&Json>, keystore: Option<&KeystoreTarget>) -> Option<Json> {
+    let Some(target) = keystore else {
+        return metadata.cloned();
+    };
+    let mut m = match metadata.map(json_of) {
+        Some(Json::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    m.insert(SLOT_KEY.to_owned(), Json::String(target.slot()));
+    Some(Json::Object(m))
+}
+
+/// The keystore slot a key's metadata records, if any.
+pub(super) fn recorded_slot(metadata: Option<&Json>) -> Option<&str> {
+    metadata?.get(SLOT_KEY)?.as_str()
+}
+
+/// `metadata` as the user wrote it: without the recorded slot.
+fn without_slot(metadata: Option<&Json>) -> Option<Json> {
+    match metadata.map(json_of) {
+        Some(Json::Object(mut m)) => {
+            m.remove(SLOT_KEY);
+            Some(Json::Object(m))
+        }
+        other => other,
+    }
+}
+
 /// The key as the API takes it, from a plan or state (at apply time, when it is known).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct KeySpec {
@@ -240,7 +281,7 @@ impl KeySpec {
             name: self.name.clone(),
             access: self.access.clone(),
             expiration: self.expiration.clone(),
-            metadata: self.metadata.clone(),
+            metadata: with_slot(self.metadata.as_ref(), self.keystore.as_ref()),
             certificate_identity: None,
         }
     }
@@ -263,8 +304,7 @@ impl KeySpec {
                 None
             },
             metadata: Some(
-                self.metadata
-                    .clone()
+                with_slot(self.metadata.as_ref(), self.keystore.as_ref())
                     .unwrap_or_else(|| Json::Object(Default::default())),
             ),
         })
@@ -385,7 +425,10 @@ pub(super) fn state_from_api(key: &ApiKeyInfo, prior: &ApiKeyModel) -> ApiKeyMod
         id: Known::Value(key.id.clone()),
         name: Known::Value(key.name.clone()),
         access: Known::Value(access_from_api(&access, &prior.access)),
-        metadata: json_attr(key.metadata.as_ref(), &prior.metadata),
+        metadata: json_attr(
+            without_slot(key.metadata.as_ref()).as_ref(),
+            &prior.metadata,
+        ),
         expiration_timestamp: key.expiration.and_then(rfc3339_ms).into(),
         ..prior.clone()
     }

@@ -113,9 +113,11 @@ pub(super) fn schema() -> Schema {
                  plan, the state or a log: `encoded` and `api_key` stay null, and no keystore \
                  resource is needed. A local deployment older than 8.14, which does not reload its \
                  keystore, is restarted and the create waits for the restart (see `timeouts`; \
-                 default 20 minutes). Changing the `keystore` block creates a new key. Destroy \
-                 invalidates the key but leaves the keystore entry in place (a newer key may \
-                 already be there).\n\
+                 default 20 minutes). Changing the `keystore` block creates a new key. Sealed \
+                 delivery records the keystore slot it filled in the key's metadata \
+                 (`crosscluster_keystore_slot`, not shown in `metadata`); destroy invalidates the \
+                 key and removes that keystore entry, unless another active key of this provider \
+                 records the same slot (the new key of a `create_before_destroy` rotation).\n\
                  \n\
                  **Rotation.** Replace the key, for example with `replace_triggered_by` on a \
                  rotating trigger, together with `lifecycle { create_before_destroy = true }`: the \

@@ -5,7 +5,7 @@ use serde_json::{Value as Json, json};
 
 use crate::client::ClientError;
 use crate::client::elasticsearch::{
-    CrossClusterAccess, FieldSecurity, ReplicationAccess, SearchAccess,
+    ApiKeyInfo, CrossClusterAccess, FieldSecurity, ReplicationAccess, SearchAccess,
 };
 use crate::framework::decode::{opt_string_value, set_attr, string_list_value};
 use crate::framework::diag::{AttributePath, Diagnostics};
@@ -374,4 +374,53 @@ fn model_round_trips_a_state_and_hides_the_secrets() {
     let spec = KeySpec::from_model(&m).unwrap();
     assert_eq!(spec.access.search[0].query, Some(json!({"match_all": {}})));
     assert_eq!(spec.keystore.map(|k| k.ref_id), Some(None));
+}
+
+#[test]
+fn sealed_delivery_records_its_slot_out_of_sight() {
+    let spec = |metadata: Option<Json>, sealed: bool| KeySpec {
+        name: "k".into(),
+        access: Default::default(),
+        expiration: None,
+        metadata,
+        keystore: sealed.then(|| model::KeystoreTarget {
+            deployment_id: "d".into(),
+            ref_id: None,
+            alias: "eu".into(),
+        }),
+    };
+    // The create and update bodies carry the slot next to the user's metadata...
+    let body = spec(Some(json!({"team": "a"})), true).create_body();
+    assert_eq!(
+        body.metadata,
+        Some(json!({"team": "a", model::SLOT_KEY: "d/eu"}))
+    );
+    assert_eq!(model::recorded_slot(body.metadata.as_ref()), Some("d/eu"));
+    let update = spec(None, true)
+        .update_body(&spec(Some(json!({"team": "a"})), true))
+        .unwrap();
+    assert_eq!(update.metadata, Some(json!({model::SLOT_KEY: "d/eu"})));
+    // ...a plain key's do not...
+    assert_eq!(spec(None, false).create_body().metadata, None);
+    // ...and the state shows the user's metadata only.
+    let key: ApiKeyInfo = serde_json::from_value(json!({
+        "id": "i", "name": "k", "invalidated": false,
+        "metadata": {"team": "a", model::SLOT_KEY: "d/eu"}
+    }))
+    .unwrap();
+    let prior = model::ApiKeyModel {
+        metadata: Known::Value("{\"team\":\"a\"}".into()),
+        ..Default::default()
+    };
+    let state = model::state_from_api(&key, &prior);
+    assert_eq!(state.metadata, Known::Value("{\"team\":\"a\"}".into()));
+    let bare = model::ApiKeyModel::default();
+    let key_only_slot: ApiKeyInfo = serde_json::from_value(json!({
+        "id": "i", "name": "k", "invalidated": false, "metadata": {model::SLOT_KEY: "d/eu"}
+    }))
+    .unwrap();
+    assert_eq!(
+        model::state_from_api(&key_only_slot, &bare).metadata,
+        Known::Null
+    );
 }
