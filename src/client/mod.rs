@@ -10,6 +10,7 @@
 pub mod cloud;
 pub mod elasticsearch;
 pub mod error;
+mod group;
 pub mod retry;
 
 pub use cloud::{CloudAuth, CloudClient, CloudConfig, DeploymentLocks};
