@@ -26,9 +26,9 @@ pub(crate) type EditError = Box<dyn std::error::Error + Send + Sync>;
 
 /// After the first change of an idle document arrives, the committer waits until no other
 /// change has arrived for this long (Terraform starts up to 10 operations at once)...
-const QUIET: Duration = Duration::from_millis(25);
+const QUIET: Duration = Duration::from_millis(50);
 /// ...but not longer than this in all.
-const MAX_WINDOW: Duration = Duration::from_millis(200);
+const MAX_WINDOW: Duration = Duration::from_millis(300);
 
 /// A request to a member: apply your edit to `doc` and send it back.
 pub(crate) struct Ask<D> {

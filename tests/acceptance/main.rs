@@ -18,6 +18,7 @@ mod quickstart;
 mod remote_cluster;
 mod remote_info;
 mod role;
+mod scale;
 mod trusted_environment;
 
 use harness::Workdir;
