@@ -1,11 +1,12 @@
 //! Shared reads: concurrent and closely following reads of one resource (a cluster's
 //! `_cluster/settings`, its `_remote/info`) share one request.
 //!
-//! A read waits for the one in flight and takes its answer; an answer is reused for [`TTL`]
-//! after its request was *sent*, so a refresh of hundreds of resources (Terraform reads up to
+//! A read waits for the one in flight and takes its answer when that request was sent after the
+//! read was called; an answer is reused for [`TTL`] after its request was *sent*, so a refresh of hundreds of resources (Terraform reads up to
 //! 10 at a time) sends one or two requests instead of one per resource. Every write through the
-//! same client bumps a generation and an answer fetched in an older generation is never used
-//! again: a read that starts after one of our writes finished always sees it. Terraform starts a
+//! same client bumps a generation and an answer fetched in an older generation is used only by
+//! reads called before its request was sent: a read that starts after one of our writes
+//! finished always sees it. Terraform starts a
 //! new provider process for each command, so nothing is shared across commands.
 
 use std::future::Future;
@@ -42,21 +43,20 @@ impl<T: Clone> Shared<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        let called = Instant::now();
         let mut slot = self.slot.lock().await;
         let generation = self.generation.load(Ordering::Acquire);
+        // An answer whose request was sent after this read was called is as fresh as a request
+        // of its own (whatever was written meanwhile); an older answer is reused within the TTL
+        // unless a write came since.
         if let Some((sent, g, v)) = &*slot
-            && *g == generation
-            && sent.elapsed() < TTL
+            && (*sent >= called || (*g == generation && sent.elapsed() < TTL))
         {
             return Ok(v.clone());
         }
         let sent = Instant::now();
         let v = fetch().await?;
-        if self.generation.load(Ordering::Acquire) == generation {
-            *slot = Some((sent, generation, v.clone()));
-        } else {
-            *slot = None;
-        }
+        *slot = Some((sent, generation, v.clone()));
         Ok(v)
     }
 
@@ -95,7 +95,8 @@ mod tests {
         shared.invalidate();
         assert_eq!(read(shared.clone(), fetches.clone()).await.unwrap(), 2);
         assert_eq!(read(shared.clone(), fetches.clone()).await.unwrap(), 2);
-        // A write during a fetch: that answer is returned to its reader but not kept.
+        // A write during a fetch: that answer is returned to its reader (and to readers waiting
+        // for it), but a read called later fetches again.
         let s2 = shared.clone();
         shared.invalidate();
         let v = s2
