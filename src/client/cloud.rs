@@ -16,6 +16,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use tokio_util::sync::CancellationToken;
 
 use super::error::parse_cloud_errors;
+use super::group::{self, Edited, Groups, Member, Queue};
 use super::{
     ClientError, HttpSettings, Req, Resp, Result, Secret, Transport, auth_header, basic_auth,
     parse_base, seg,
@@ -58,9 +59,13 @@ pub struct CloudConfig {
     pub auth: CloudAuth,
     /// Transport settings.
     pub http: HttpSettings,
-    /// Delay between two polls of a pending plan.
+    /// Shortest delay between two polls of a pending plan: the delay starts here and rises
+    /// with the plan's running time (an eighth of it) up to [`Self::plan_poll_max`].
     pub plan_poll_interval: Duration,
-    /// How many polls in a row must show no pending plan before a wait ends (>= 1).
+    /// Longest delay between two polls of a pending plan.
+    pub plan_poll_max: Duration,
+    /// How many polls in a row must show no pending plan before a wait ends (>= 1) when no
+    /// poll saw the plan pending; once one did, the first poll without it ends the wait.
     pub plan_settle_polls: u32,
     /// Read-modify-write attempts of a deployment update before giving up on conflicts.
     pub update_attempts: u32,
@@ -73,7 +78,8 @@ impl CloudConfig {
             endpoint: endpoint.into(),
             auth,
             http: HttpSettings::default(),
-            plan_poll_interval: Duration::from_secs(2),
+            plan_poll_interval: Duration::from_millis(250),
+            plan_poll_max: Duration::from_secs(2),
             plan_settle_polls: 2,
             update_attempts: 5,
         }
@@ -884,18 +890,57 @@ impl ResourceKind {
     }
 }
 
+/// What a plan wait has seen so far.
+struct PlanWatch {
+    started: Instant,
+    seen_pending: bool,
+    quiet: u32,
+    last_step: String,
+}
+
+impl PlanWatch {
+    fn new() -> Self {
+        PlanWatch {
+            started: Instant::now(),
+            seen_pending: false,
+            quiet: 0,
+            last_step: String::from("unknown"),
+        }
+    }
+}
+
+/// The error of an update naming an Elasticsearch resource the deployment does not have.
+fn resource_not_found(deployment_id: &str, ref_id: &str) -> ClientError {
+    ClientError::Cloud {
+        method: "GET".into(),
+        path: CloudClient::dep_path(deployment_id),
+        status: 404,
+        errors: vec![super::error::CloudErrorItem {
+            code: "deployments.deployment_resource_not_found".into(),
+            message: format!("deployment {deployment_id} has no Elasticsearch resource {ref_id}"),
+            fields: vec![],
+        }],
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------------------------
 
-/// Typed client of the Elastic Cloud / ECE API.
-#[derive(Debug)]
+/// Typed client of the Elastic Cloud / ECE API. Cloning is cheap: clones share the transport,
+/// the locks and the group-commit queues.
+#[derive(Debug, Clone)]
 pub struct CloudClient {
-    transport: Transport,
+    transport: Arc<Transport>,
     locks: DeploymentLocks,
     plan_poll_interval: Duration,
+    plan_poll_max: Duration,
     plan_settle_polls: u32,
     update_attempts: u32,
+    /// Trust (settings) edits queued per deployment.
+    settings_groups: Arc<Groups<Value, UpdateOutcome>>,
+    /// Remote-clusters list edits queued per deployment and Elasticsearch resource.
+    remote_groups: Arc<Groups<RemoteResources, bool>>,
 }
 
 const API: &str = "/api/v1";
@@ -923,11 +968,14 @@ impl CloudClient {
             CloudAuth::Basic { username, password } => basic_auth(username, password.expose())?,
         };
         Ok(CloudClient {
-            transport: Transport::new(&config.http, vec![base], Some(auth))?,
+            transport: Arc::new(Transport::new(&config.http, vec![base], Some(auth))?),
             locks,
-            plan_poll_interval: config.plan_poll_interval,
+            plan_poll_interval: config.plan_poll_interval.max(Duration::from_millis(1)),
+            plan_poll_max: config.plan_poll_max,
             plan_settle_polls: config.plan_settle_polls.max(1),
             update_attempts: config.update_attempts.max(1),
+            settings_groups: Arc::default(),
+            remote_groups: Arc::default(),
         })
     }
 
@@ -1027,8 +1075,12 @@ impl CloudClient {
             .await
     }
 
-    /// [`Self::update_elasticsearch_settings`], then [`Self::wait_for_plan`] while still holding
-    /// the deployment's lock (so the next queued update starts after this plan).
+    /// [`Self::update_elasticsearch_settings`], then a wait for the plan it started, with group
+    /// commit: changes to one deployment that arrive while a write of it is being prepared or
+    /// its plan is pending are merged into the next single read-modify-write and plan wait
+    /// (see [`super::group`]). `edit` runs in the caller's task, once per attempt, on the
+    /// `settings` of `ref_id`; its error fails this call only. The plan wait ends at `deadline`
+    /// moved by the time this change spent queued behind other writes.
     pub async fn update_elasticsearch_settings_and_wait<F, E>(
         &self,
         deployment_id: &str,
@@ -1041,17 +1093,221 @@ impl CloudClient {
         F: FnMut(&mut Value) -> std::result::Result<Changed, E>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let _guard = self.locks.lock(deployment_id).await;
-        let out = self
-            .update_locked(deployment_id, ref_id, edit, cancel)
-            .await?;
+        let client = self.clone();
+        let dep = deployment_id.to_string();
+        self.settings_groups
+            .submit(
+                deployment_id,
+                ref_id,
+                deadline,
+                edit,
+                move |queue| async move { client.commit_settings(dep, queue).await },
+                cancel,
+            )
+            .await
+    }
+
+    /// The committer of one deployment's settings queue: runs batches until it is empty.
+    async fn commit_settings(self, deployment_id: String, queue: Arc<Queue<Value, UpdateOutcome>>) {
+        while let Some(batch) = queue.next_batch().await {
+            let _guard = self.locks.lock(&deployment_id).await;
+            self.settings_batch(&deployment_id, batch, &queue).await;
+        }
+    }
+
+    /// One read-modify-write (with conflict retries) and one plan wait for `batch`.
+    async fn settings_batch(
+        &self,
+        deployment_id: &str,
+        mut batch: Vec<Member<Value, UpdateOutcome>>,
+        queue: &Queue<Value, UpdateOutcome>,
+    ) {
+        // The batch is not cancelled with any one caller: the others still wait for it.
+        let cancel = CancellationToken::new();
+        let params = GetDeploymentParams::for_update();
+        let n = batch.len();
+        let mut attempt = 0;
+        let (resolved, changed, response) = loop {
+            attempt += 1;
+            if batch.iter().all(Member::gone) {
+                return;
+            }
+            let fail_all = |batch: &mut Vec<Member<Value, UpdateOutcome>>, e: &ClientError| {
+                for m in batch.iter_mut() {
+                    m.finish(Err(group::copy_error(e)));
+                }
+            };
+            let dep = match self.get_deployment(deployment_id, &params, &cancel).await {
+                Ok(d) => d,
+                Err(e) => return fail_all(&mut batch, &e),
+            };
+            let mut payload = match build_update_payload(&dep.raw) {
+                Ok(p) => p,
+                Err(e) => return fail_all(&mut batch, &e),
+            };
+            let mut resolved: Vec<String> = vec![String::new(); n];
+            let mut changed = vec![false; n];
+            for (i, m) in batch.iter_mut().enumerate() {
+                if m.gone() {
+                    continue;
+                }
+                let Some(r) = dep
+                    .es_resource(Some(&m.key))
+                    .and_then(|r| r.get("ref_id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                else {
+                    m.finish(Err(resource_not_found(deployment_id, &m.key)));
+                    continue;
+                };
+                let Some(settings) = payload_es_settings_mut(&mut payload, &r) else {
+                    m.finish(Err(ClientError::Unexpected(format!(
+                        "no settings for Elasticsearch {r}"
+                    ))));
+                    continue;
+                };
+                changed[i] = matches!(m.edit(settings).await, Edited::Changed);
+                resolved[i] = r;
+            }
+            let n_changed = changed.iter().filter(|c| **c).count();
+            if n_changed == 0 {
+                break (resolved, changed, None);
+            }
+            match self
+                .put_deployment(deployment_id, &payload, dep.version.as_deref(), &cancel)
+                .await
+            {
+                Ok(resp) => break (resolved, changed, Some(resp)),
+                Err(e) if e.is_conflict() && attempt < self.update_attempts => {
+                    tracing::debug!(
+                        deployment_id,
+                        attempt,
+                        changes = n_changed,
+                        "deployment version conflict, reading again"
+                    );
+                }
+                Err(e) if e.is_conflict() => {
+                    let e = ClientError::VersionConflict {
+                        deployment_id: deployment_id.to_string(),
+                        attempts: attempt,
+                    };
+                    return fail_all(&mut batch, &e);
+                }
+                Err(e) => {
+                    let split = group::split_on(&e, n_changed);
+                    let mut again = Vec::new();
+                    for ((m, c), r) in batch.into_iter().zip(changed).zip(resolved) {
+                        let mut m = m;
+                        if !c {
+                            m.finish(Ok(UpdateOutcome {
+                                changed: false,
+                                attempts: attempt,
+                                response: None,
+                                ref_id: r,
+                            }));
+                        } else if split {
+                            again.push(m);
+                        } else {
+                            m.finish(Err(group::copy_error(&e)));
+                        }
+                    }
+                    if !again.is_empty() {
+                        tracing::debug!(
+                            deployment_id,
+                            changes = again.len(),
+                            "batch update rejected, trying each change alone"
+                        );
+                        queue.requeue(again);
+                    }
+                    return;
+                }
+            }
+        };
+        tracing::debug!(
+            deployment_id,
+            attempts = attempt,
+            members = n,
+            changes = changed.iter().filter(|c| **c).count(),
+            "deployment trust batch written"
+        );
         // After a conflict, "nothing to change" usually means an earlier PUT of ours landed
         // (e.g. a retried PUT whose first try succeeded): its plan must still be waited for.
-        if out.changed || out.attempts > 1 {
-            self.wait_for_plan(deployment_id, &out.ref_id, deadline, cancel)
-                .await?;
+        let mut waiters: Vec<(Member<Value, UpdateOutcome>, UpdateOutcome)> = Vec::new();
+        for ((mut m, c), r) in batch.into_iter().zip(changed).zip(resolved) {
+            if m.gone() {
+                continue;
+            }
+            let out = UpdateOutcome {
+                changed: c,
+                attempts: attempt,
+                response: if c { response.clone() } else { None },
+                ref_id: r,
+            };
+            if c || attempt > 1 {
+                waiters.push((m, out));
+            } else {
+                m.finish(Ok(out));
+            }
         }
-        Ok(out)
+        while let Some(first) = waiters.first() {
+            let ref_id = first.1.ref_id.clone();
+            let (these, rest): (Vec<_>, Vec<_>) =
+                waiters.into_iter().partition(|(_, o)| o.ref_id == ref_id);
+            waiters = rest;
+            self.wait_for_members(deployment_id, &ref_id, these, &cancel)
+                .await;
+        }
+    }
+
+    /// Wait for the plan of `ref_id` on behalf of `waiters`, each with its own deadline.
+    async fn wait_for_members<O>(
+        &self,
+        deployment_id: &str,
+        ref_id: &str,
+        mut waiters: Vec<(Member<Value, O>, O)>,
+        cancel: &CancellationToken,
+    ) {
+        let mut watch = PlanWatch::new();
+        loop {
+            waiters.retain(|(m, _)| !m.gone());
+            if waiters.is_empty() {
+                return;
+            }
+            match self
+                .poll_plan(deployment_id, ref_id, &mut watch, cancel)
+                .await
+            {
+                Ok(true) => {
+                    for (mut m, o) in waiters {
+                        m.finish(Ok(o));
+                    }
+                    return;
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    for (m, _) in &mut waiters {
+                        m.finish(Err(group::copy_error(&e)));
+                    }
+                    return;
+                }
+            }
+            let now = Instant::now();
+            for (m, _) in &mut waiters {
+                if m.deadline <= now {
+                    m.finish(Err(ClientError::PlanTimeout {
+                        deployment_id: deployment_id.to_string(),
+                        ref_id: ref_id.to_string(),
+                        last_step: watch.last_step.clone(),
+                    }));
+                }
+            }
+            waiters.retain(|(m, _)| !m.gone());
+            let Some(next_deadline) = waiters.iter().map(|(m, _)| m.deadline).min() else {
+                return;
+            };
+            let sleep = self.plan_delay(&watch).min(next_deadline - now);
+            tokio::time::sleep(sleep).await;
+        }
     }
 
     async fn update_locked<F, E>(
@@ -1075,18 +1331,7 @@ impl CloudClient {
                 .and_then(|r| r.get("ref_id"))
                 .and_then(Value::as_str)
                 .map(str::to_string)
-                .ok_or_else(|| ClientError::Cloud {
-                    method: "GET".into(),
-                    path: Self::dep_path(deployment_id),
-                    status: 404,
-                    errors: vec![super::error::CloudErrorItem {
-                        code: "deployments.deployment_resource_not_found".into(),
-                        message: format!(
-                            "deployment {deployment_id} has no Elasticsearch resource {ref_id}"
-                        ),
-                        fields: vec![],
-                    }],
-                })?;
+                .ok_or_else(|| resource_not_found(deployment_id, ref_id))?;
             let mut payload = build_update_payload(&dep.raw)?;
             let settings = payload_es_settings_mut(&mut payload, &resolved).ok_or_else(|| {
                 ClientError::Unexpected(format!("no settings for Elasticsearch {resolved}"))
@@ -1133,9 +1378,10 @@ impl CloudClient {
         }
     }
 
-    /// Poll the deployment until the Elasticsearch resource `ref_id` has no pending plan for
-    /// the configured number of polls in a row; fail with the failing step's message, or with
-    /// [`ClientError::PlanTimeout`] at `deadline`.
+    /// Poll the deployment until the Elasticsearch resource `ref_id` has no pending plan (see
+    /// [`CloudConfig::plan_settle_polls`]); fail with the failing step's message, or with
+    /// [`ClientError::PlanTimeout`] at `deadline`. Polls come often at first and less often as
+    /// the plan runs ([`CloudConfig::plan_poll_interval`] up to [`CloudConfig::plan_poll_max`]).
     pub async fn wait_for_plan(
         &self,
         deployment_id: &str,
@@ -1143,56 +1389,79 @@ impl CloudClient {
         deadline: Instant,
         cancel: &CancellationToken,
     ) -> Result<()> {
-        let params = GetDeploymentParams {
-            show_plans: Some(true),
-            show_plan_logs: Some(true),
-            show_settings: Some(false),
-            ..Default::default()
-        };
-        let mut quiet = 0u32;
-        let mut last_step = String::from("unknown");
+        let mut watch = PlanWatch::new();
         loop {
-            let dep = self.get_deployment(deployment_id, &params, cancel).await?;
-            let state = plan_state(&dep.raw, Some(ref_id)).ok_or_else(|| {
-                ClientError::Unexpected(format!(
-                    "deployment {deployment_id} has no plan information for {ref_id}"
-                ))
-            })?;
-            match state {
-                PlanState::Pending(step) => {
-                    quiet = 0;
-                    if let Some(step) = step {
-                        last_step = step;
-                    }
-                }
-                PlanState::Failed(message) => {
-                    return Err(ClientError::PlanFailed {
-                        deployment_id: deployment_id.to_string(),
-                        ref_id: ref_id.to_string(),
-                        message,
-                    });
-                }
-                PlanState::Done => {
-                    quiet += 1;
-                    if quiet >= self.plan_settle_polls {
-                        return Ok(());
-                    }
-                }
+            if self
+                .poll_plan(deployment_id, ref_id, &mut watch, cancel)
+                .await?
+            {
+                return Ok(());
             }
             let now = Instant::now();
             if now >= deadline {
                 return Err(ClientError::PlanTimeout {
                     deployment_id: deployment_id.to_string(),
                     ref_id: ref_id.to_string(),
-                    last_step,
+                    last_step: watch.last_step,
                 });
             }
-            let sleep = self.plan_poll_interval.min(deadline - now);
+            let sleep = self.plan_delay(&watch).min(deadline - now);
             tokio::select! {
                 _ = cancel.cancelled() => return Err(ClientError::Cancelled),
                 _ = tokio::time::sleep(sleep) => {}
             }
         }
+    }
+
+    /// One poll of a plan wait: `Ok(true)` when the wait is over.
+    async fn poll_plan(
+        &self,
+        deployment_id: &str,
+        ref_id: &str,
+        watch: &mut PlanWatch,
+        cancel: &CancellationToken,
+    ) -> Result<bool> {
+        let params = GetDeploymentParams {
+            show_plans: Some(true),
+            show_plan_logs: Some(true),
+            show_settings: Some(false),
+            ..Default::default()
+        };
+        let dep = self.get_deployment(deployment_id, &params, cancel).await?;
+        let state = plan_state(&dep.raw, Some(ref_id)).ok_or_else(|| {
+            ClientError::Unexpected(format!(
+                "deployment {deployment_id} has no plan information for {ref_id}"
+            ))
+        })?;
+        match state {
+            PlanState::Pending(step) => {
+                watch.seen_pending = true;
+                watch.quiet = 0;
+                if let Some(step) = step {
+                    watch.last_step = step;
+                }
+                Ok(false)
+            }
+            PlanState::Failed(message) => Err(ClientError::PlanFailed {
+                deployment_id: deployment_id.to_string(),
+                ref_id: ref_id.to_string(),
+                message,
+            }),
+            PlanState::Done => {
+                watch.quiet += 1;
+                // A plan seen pending and now gone is finished; without having seen it, a few
+                // quiet polls in a row make sure it was not simply not visible yet.
+                Ok(watch.seen_pending || watch.quiet >= self.plan_settle_polls)
+            }
+        }
+    }
+
+    fn plan_delay(&self, watch: &PlanWatch) -> Duration {
+        group::poll_delay(
+            self.plan_poll_interval,
+            self.plan_poll_max,
+            watch.started.elapsed(),
+        )
     }
 
     /// `DELETE /deployments/{id}/{kind}/{ref_id}/plan/pending`.
@@ -1312,27 +1581,83 @@ impl CloudClient {
 
     /// Read-modify-write of the remote-clusters list under the deployment's lock: `edit` sees the
     /// current list; with [`Changed::Yes`] the edited list is PUT. Returns whether it changed.
+    /// Edits of one list that arrive together are merged into one GET and one PUT (group
+    /// commit, see [`super::group`]); each caller gets its own result.
     pub async fn update_remote_clusters<F, E>(
         &self,
         deployment_id: &str,
         ref_id: &str,
-        mut edit: F,
+        edit: F,
         cancel: &CancellationToken,
     ) -> Result<bool>
     where
         F: FnMut(&mut RemoteResources) -> std::result::Result<Changed, E>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let _guard = self.locks.lock(deployment_id).await;
-        let mut remotes = self
-            .get_remote_clusters(deployment_id, ref_id, cancel)
-            .await?;
-        match edit(&mut remotes).map_err(|e| ClientError::Edit(e.into()))? {
-            Changed::No => Ok(false),
-            Changed::Yes => {
-                self.put_remote_clusters(deployment_id, ref_id, &remotes, cancel)
-                    .await?;
-                Ok(true)
+        let client = self.clone();
+        let (dep, rid) = (deployment_id.to_string(), ref_id.to_string());
+        let key = format!("{}/{}", seg(deployment_id), seg(ref_id));
+        // No plan follows a remote-clusters PUT: the deadline is not used.
+        let far = Instant::now() + Duration::from_secs(86_400);
+        self.remote_groups
+            .submit(
+                &key,
+                ref_id,
+                far,
+                edit,
+                move |queue| async move { client.commit_remotes(dep, rid, queue).await },
+                cancel,
+            )
+            .await
+    }
+
+    async fn commit_remotes(
+        self,
+        deployment_id: String,
+        ref_id: String,
+        queue: Arc<Queue<RemoteResources, bool>>,
+    ) {
+        while let Some(mut batch) = queue.next_batch().await {
+            let _guard = self.locks.lock(&deployment_id).await;
+            let cancel = CancellationToken::new();
+            let mut remotes = match self
+                .get_remote_clusters(&deployment_id, &ref_id, &cancel)
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    for m in &mut batch {
+                        m.finish(Err(group::copy_error(&e)));
+                    }
+                    continue;
+                }
+            };
+            let mut changed = vec![false; batch.len()];
+            for (i, m) in batch.iter_mut().enumerate() {
+                changed[i] = matches!(m.edit(&mut remotes).await, Edited::Changed);
+            }
+            let n_changed = changed.iter().filter(|c| **c).count();
+            let result = if n_changed == 0 {
+                Ok(())
+            } else {
+                self.put_remote_clusters(&deployment_id, &ref_id, &remotes, &cancel)
+                    .await
+            };
+            let split = result
+                .as_ref()
+                .err()
+                .is_some_and(|e| group::split_on(e, n_changed));
+            let mut again = Vec::new();
+            for (mut m, c) in batch.into_iter().zip(changed) {
+                match (&result, c) {
+                    (_, false) => m.finish(Ok(false)),
+                    (Ok(()), true) => m.finish(Ok(true)),
+                    (Err(_), true) if split => again.push(m),
+                    (Err(e), true) => m.finish(Err(group::copy_error(e))),
+                }
+            }
+            if !again.is_empty() {
+                queue.requeue(again);
             }
         }
     }

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
 use super::error::parse_es_error;
+use super::shared::Shared;
 use super::{
     ClientError, HttpSettings, Req, Resp, Result, Secret, Transport, auth_header, basic_auth,
     parse_base, seg,
@@ -851,6 +852,10 @@ pub fn role_gates(role: &Role) -> Vec<Feature> {
 pub struct EsClient {
     transport: Transport,
     info: OnceCell<ClusterInfo>,
+    /// `GET /_cluster/settings` (without defaults), shared by concurrent readers.
+    settings: Shared<Value>,
+    /// `GET /_remote/info`, shared by concurrent readers.
+    remote: Shared<BTreeMap<String, RemoteInfo>>,
 }
 
 impl EsClient {
@@ -875,11 +880,22 @@ impl EsClient {
         Ok(EsClient {
             transport: Transport::new(&config.http, bases, auth)?,
             info: OnceCell::new(),
+            settings: Shared::default(),
+            remote: Shared::default(),
         })
     }
 
     async fn call(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
-        let resp = self.transport.send(req, cancel).await?;
+        // Any write may change what the shared reads return: forget them before and after.
+        let write = req.method != Method::GET;
+        if write {
+            self.invalidate_shared();
+        }
+        let resp = self.transport.send(req, cancel).await;
+        if write {
+            self.invalidate_shared();
+        }
+        let resp = resp?;
         if resp.is_success() {
             Ok(resp)
         } else {
@@ -894,6 +910,11 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<T> {
         self.call(req, cancel).await?.decode(req)
+    }
+
+    fn invalidate_shared(&self) {
+        self.settings.invalidate();
+        self.remote.invalidate();
     }
 
     /// [`Self::fetch`], with a 404 as `None`.
@@ -1011,10 +1032,13 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<ClusterSettings> {
         let mut req = Req::new(Method::GET, "/_cluster/settings").query("flat_settings", true);
-        if include_defaults {
+        let v: Value = if include_defaults {
             req = req.query("include_defaults", true);
-        }
-        let v: Value = self.fetch(&req, cancel).await?;
+            self.fetch(&req, cancel).await?
+        } else {
+            // Shared with concurrent readers (see [`super::shared`]).
+            self.settings.get(|| self.fetch(&req, cancel)).await?
+        };
         let section = |k: &str| v.get(k).map(flatten_settings).unwrap_or_default();
         Ok(ClusterSettings {
             persistent: section("persistent"),
@@ -1089,7 +1113,8 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<BTreeMap<String, RemoteInfo>> {
         let req = Req::new(Method::GET, "/_remote/info");
-        self.fetch(&req, cancel).await
+        // Shared with concurrent readers (see [`super::shared`]).
+        self.remote.get(|| self.fetch(&req, cancel)).await
     }
 
     /// `GET /_resolve/cluster/{pattern}` (8.13+), e.g. pattern `my_alias:*`.

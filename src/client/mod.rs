@@ -10,7 +10,9 @@
 pub mod cloud;
 pub mod elasticsearch;
 pub mod error;
+mod group;
 pub mod retry;
+mod shared;
 
 pub use cloud::{CloudAuth, CloudClient, CloudConfig, DeploymentLocks};
 pub use elasticsearch::{EsAuth, EsClient, EsConfig, Version};

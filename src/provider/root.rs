@@ -38,7 +38,7 @@ pub struct Configured {
 impl Configured {
     /// Builds the clients of `settings`. Deployment locks are shared process-wide, so that
     /// several provider instances (aliases) updating one deployment queue instead of racing.
-    pub fn new(settings: Settings) -> Result<Self, Diagnostics> {
+    pub fn new(settings: Settings, env: &Env) -> Result<Self, Diagnostics> {
         let http = |insecure: bool, ca_file: Option<std::path::PathBuf>, ca_pem: Option<String>| {
             HttpSettings {
                 timeout: settings.request_timeout,
@@ -57,7 +57,7 @@ impl Configured {
                 let mut cfg =
                     CloudConfig::new(c.endpoint.as_str().trim_end_matches('/'), c.auth.clone());
                 cfg.http = http(c.insecure, c.ca_file.clone(), None);
-                if let Some(d) = plan_poll_interval_override() {
+                if let Some(d) = plan_poll_interval_override(env) {
                     cfg.plan_poll_interval = d;
                 }
                 let client = CloudClient::with_locks(cfg, shared_locks()).map_err(|e| {
@@ -118,13 +118,14 @@ impl Configured {
     }
 }
 
-/// Environment variable that overrides the delay between two polls of a pending deployment
-/// plan (a Go duration such as `100ms`; default 2s). Meant for tests against the simulator,
+/// Environment variable (of the configure request's environment) that overrides the shortest
+/// delay between two polls of a pending deployment plan (a Go duration such as `100ms`; default
+/// 250ms, rising with the plan's running time to 2s). Meant for tests against the simulator,
 /// whose plans complete in milliseconds.
 pub(super) const PLAN_POLL_INTERVAL_ENV: &str = "CROSSCLUSTER_PLAN_POLL_INTERVAL";
 
-fn plan_poll_interval_override() -> Option<std::time::Duration> {
-    let raw = std::env::var(PLAN_POLL_INTERVAL_ENV).ok()?;
+fn plan_poll_interval_override(env: &Env) -> Option<std::time::Duration> {
+    let raw = env.get(PLAN_POLL_INTERVAL_ENV)?;
     match crate::framework::traits::parse_duration(raw.trim()) {
         Ok(d) if !d.is_zero() => Some(d),
         _ => {
@@ -377,7 +378,7 @@ impl Provider for CrossclusterProvider {
                     "provider configured"
                 );
                 let warnings = insecure_warnings(&settings);
-                match Configured::new(settings) {
+                match Configured::new(settings, &req.env) {
                     Ok(configured) => {
                         let mut resp = ConfigureResponse::with_data(configured);
                         resp.diagnostics = warnings;

@@ -35,8 +35,12 @@ pub(crate) fn terraform_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/terraform")
 }
 
-/// The provider binary cargo built for this test run.
+/// The provider binary cargo built for this test run, or `TF_ACC_PROVIDER_BINARY` when set
+/// (`make bench` measures the release binary from a test built without LTO).
 pub(crate) fn provider_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TF_ACC_PROVIDER_BINARY").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-crosscluster"))
 }
 

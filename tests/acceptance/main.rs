@@ -21,6 +21,7 @@ mod real_shapes;
 mod remote_cluster;
 mod remote_info;
 mod role;
+mod scale;
 mod strict_input;
 mod tls;
 mod trusted_environment;

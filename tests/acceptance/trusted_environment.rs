@@ -541,13 +541,14 @@ fn preservation_of_unmanaged_entries() {
         sim.deployment_state("local")["keystore_keys"],
         keystore_before
     );
-    // Every update sent all three lists.
+    // Every update sent all three lists (group commit may merge the three entries of one
+    // apply into one update: at least one per apply).
     let puts: Vec<Json> = sim
         .requests(Some("cloud"))
         .into_iter()
         .filter(|r| r["method"] == "PUT" && r["path"] == format!("/api/v1/deployments/{dep}"))
         .collect();
-    assert!(puts.len() >= 9, "{}", puts.len());
+    assert!((3..=9).contains(&puts.len()), "{}", puts.len());
     for p in &puts {
         let t = &p["body"]["resources"]["elasticsearch"][0]["settings"]["trust"];
         for l in ["accounts", "external", "direct"] {
