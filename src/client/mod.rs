@@ -335,6 +335,21 @@ impl Transport {
         Ok(u)
     }
 
+    /// The HTTP request for `req` against endpoint `idx`, with credentials and body.
+    fn request(&self, idx: usize, req: &Req) -> Result<reqwest::RequestBuilder> {
+        let url = self.url(&self.bases[idx], req)?;
+        let mut rb = self.http.request(req.method.clone(), url);
+        if let Some(auth) = &self.auth {
+            rb = rb.header(AUTHORIZATION, auth.clone());
+        }
+        if let Some(body) = &req.body {
+            rb = rb
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        Ok(rb)
+    }
+
     /// Send `req`, retrying as the policy says, and return the final response whatever its status.
     pub(crate) async fn send(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
         let n = self.bases.len();
@@ -345,16 +360,7 @@ impl Transport {
                 return Err(ClientError::Cancelled);
             }
             let idx = self.current.load(Ordering::Relaxed) % n;
-            let url = self.url(&self.bases[idx], req)?;
-            let mut rb = self.http.request(req.method.clone(), url);
-            if let Some(auth) = &self.auth {
-                rb = rb.header(AUTHORIZATION, auth.clone());
-            }
-            if let Some(body) = &req.body {
-                rb = rb
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
+            let rb = self.request(idx, req)?;
             let started = Instant::now();
             let result = tokio::select! {
                 _ = cancel.cancelled() => return Err(ClientError::Cancelled),
@@ -362,20 +368,7 @@ impl Transport {
             };
             let elapsed = started.elapsed().as_millis() as u64;
             let (outcome, last) = match result {
-                Ok(resp) => {
-                    tracing::debug!(
-                        method = %req.method,
-                        path = %req.path,
-                        status = resp.status,
-                        duration_ms = elapsed,
-                        attempt,
-                        "http request"
-                    );
-                    let retry_after = resp
-                        .header("retry-after")
-                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                    (Outcome::Status(resp.status, retry_after), Ok(resp))
-                }
+                Ok(resp) => (answered(req, &resp, elapsed, attempt), Ok(resp)),
                 Err(e) => {
                     let connect = e.is_connect();
                     tracing::debug!(
@@ -436,6 +429,22 @@ impl Transport {
             }
         }
     }
+}
+
+/// Logs an answered request and classifies it for the retry policy (status, `Retry-After`).
+fn answered(req: &Req, resp: &Resp, elapsed_ms: u64, attempt: u32) -> Outcome {
+    tracing::debug!(
+        method = %req.method,
+        path = %req.path,
+        status = resp.status,
+        duration_ms = elapsed_ms,
+        attempt,
+        "http request"
+    );
+    let retry_after = resp
+        .header("retry-after")
+        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+    Outcome::Status(resp.status, retry_after)
 }
 
 /// The secrets a request carries: the string values of its JSON body under a key that names a

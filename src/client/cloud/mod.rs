@@ -187,6 +187,78 @@ impl GetDeploymentParams {
     }
 }
 
+/// Applies each member's edit to its Elasticsearch resource in `payload`; returns each
+/// member's resolved `ref_id` and whether its edit changed anything. Members whose resource is
+/// missing are finished with an error.
+async fn edit_batch(
+    deployment_id: &str,
+    dep: &Deployment,
+    payload: &mut Value,
+    batch: &mut [Member<Value, UpdateOutcome>],
+) -> (Vec<String>, Vec<bool>) {
+    let mut resolved: Vec<String> = vec![String::new(); batch.len()];
+    let mut changed = vec![false; batch.len()];
+    for (i, m) in batch.iter_mut().enumerate() {
+        if m.gone() {
+            continue;
+        }
+        let Some(r) = dep
+            .es_resource(Some(&m.key))
+            .and_then(|r| r.get("ref_id"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            m.finish(Err(resource_not_found(deployment_id, &m.key)));
+            continue;
+        };
+        let Some(settings) = payload_es_settings_mut(payload, &r) else {
+            m.finish(Err(ClientError::Unexpected(format!(
+                "no settings for Elasticsearch {r}"
+            ))));
+            continue;
+        };
+        changed[i] = matches!(m.edit(settings).await, Edited::Changed);
+        resolved[i] = r;
+    }
+    (resolved, changed)
+}
+
+/// A batch PUT was rejected with `e`: members that changed nothing are done; the others get
+/// the error, or, when the error may come from one change only, are tried again each alone.
+fn reject_batch(
+    deployment_id: &str,
+    e: &ClientError,
+    members: impl Iterator<Item = ((Member<Value, UpdateOutcome>, bool), String)>,
+    n_changed: usize,
+    attempt: u32,
+    queue: &Queue<Value, UpdateOutcome>,
+) {
+    let split = group::split_on(e, n_changed);
+    let mut again = Vec::new();
+    for ((mut m, c), r) in members {
+        if !c {
+            m.finish(Ok(UpdateOutcome {
+                changed: false,
+                attempts: attempt,
+                response: None,
+                ref_id: r,
+            }));
+        } else if split {
+            again.push(m);
+        } else {
+            m.finish(Err(group::copy_error(e)));
+        }
+    }
+    if !again.is_empty() {
+        tracing::debug!(
+            deployment_id,
+            changes = again.len(),
+            "batch update rejected, trying each change alone"
+        );
+        queue.requeue(again);
+    }
+}
+
 /// What a plan wait has seen so far.
 struct PlanWatch {
     started: Instant,
@@ -442,30 +514,8 @@ impl CloudClient {
                 Ok(p) => p,
                 Err(e) => return fail_all(&mut batch, &e),
             };
-            let mut resolved: Vec<String> = vec![String::new(); n];
-            let mut changed = vec![false; n];
-            for (i, m) in batch.iter_mut().enumerate() {
-                if m.gone() {
-                    continue;
-                }
-                let Some(r) = dep
-                    .es_resource(Some(&m.key))
-                    .and_then(|r| r.get("ref_id"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                else {
-                    m.finish(Err(resource_not_found(deployment_id, &m.key)));
-                    continue;
-                };
-                let Some(settings) = payload_es_settings_mut(&mut payload, &r) else {
-                    m.finish(Err(ClientError::Unexpected(format!(
-                        "no settings for Elasticsearch {r}"
-                    ))));
-                    continue;
-                };
-                changed[i] = matches!(m.edit(settings).await, Edited::Changed);
-                resolved[i] = r;
-            }
+            let (resolved, changed) =
+                edit_batch(deployment_id, &dep, &mut payload, &mut batch).await;
             let n_changed = changed.iter().filter(|c| **c).count();
             if n_changed == 0 {
                 break (resolved, changed, None);
@@ -491,32 +541,8 @@ impl CloudClient {
                     return fail_all(&mut batch, &e);
                 }
                 Err(e) => {
-                    let split = group::split_on(&e, n_changed);
-                    let mut again = Vec::new();
-                    for ((m, c), r) in batch.into_iter().zip(changed).zip(resolved) {
-                        let mut m = m;
-                        if !c {
-                            m.finish(Ok(UpdateOutcome {
-                                changed: false,
-                                attempts: attempt,
-                                response: None,
-                                ref_id: r,
-                            }));
-                        } else if split {
-                            again.push(m);
-                        } else {
-                            m.finish(Err(group::copy_error(&e)));
-                        }
-                    }
-                    if !again.is_empty() {
-                        tracing::debug!(
-                            deployment_id,
-                            changes = again.len(),
-                            "batch update rejected, trying each change alone"
-                        );
-                        queue.requeue(again);
-                    }
-                    return;
+                    let members = batch.into_iter().zip(changed).zip(resolved);
+                    return reject_batch(deployment_id, &e, members, n_changed, attempt, queue);
                 }
             }
         };
@@ -527,10 +553,25 @@ impl CloudClient {
             changes = changed.iter().filter(|c| **c).count(),
             "deployment trust batch written"
         );
+        let members = batch.into_iter().zip(changed).zip(resolved);
+        self.finish_written(deployment_id, members, attempt, response, &cancel)
+            .await;
+    }
+
+    /// After a batch was written (or needed no write): members that changed something, or whose
+    /// batch met a conflict, wait for the plan; the others are done.
+    async fn finish_written(
+        &self,
+        deployment_id: &str,
+        members: impl Iterator<Item = ((Member<Value, UpdateOutcome>, bool), String)>,
+        attempt: u32,
+        response: Option<Value>,
+        cancel: &CancellationToken,
+    ) {
         // After a conflict, "nothing to change" usually means an earlier PUT of ours landed
         // (e.g. a retried PUT whose first try succeeded): its plan must still be waited for.
         let mut waiters: Vec<(Member<Value, UpdateOutcome>, UpdateOutcome)> = Vec::new();
-        for ((mut m, c), r) in batch.into_iter().zip(changed).zip(resolved) {
+        for ((mut m, c), r) in members {
             if m.gone() {
                 continue;
             }
@@ -551,7 +592,7 @@ impl CloudClient {
             let (these, rest): (Vec<_>, Vec<_>) =
                 waiters.into_iter().partition(|(_, o)| o.ref_id == ref_id);
             waiters = rest;
-            self.wait_for_members(deployment_id, &ref_id, these, &cancel)
+            self.wait_for_members(deployment_id, &ref_id, these, cancel)
                 .await;
         }
     }
