@@ -24,7 +24,7 @@ use crosscluster_sim::{Fixture, Options};
 use harness::{REQUIRED_PROVIDERS, Workdir, provider_binary};
 use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use serde_json::Value;
 use sim::Sim;
 use tokio::net::UnixStream;
@@ -34,36 +34,9 @@ use tonic::transport::{Channel, Endpoint, Uri};
 const RUNS: usize = 20;
 const LATENCY_MS: u64 = 20;
 
-/// A client certificate like the one Terraform's go-plugin generates (ECDSA P-521/SHA-512).
-struct ClientCert {
-    der: CertificateDer<'static>,
-    pem: String,
-    key: PrivatePkcs8KeyDer<'static>,
-}
-
-fn client_cert() -> ClientCert {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "HashiCorp");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.key_usages = vec![
-        rcgen::KeyUsagePurpose::DigitalSignature,
-        rcgen::KeyUsagePurpose::KeyEncipherment,
-        rcgen::KeyUsagePurpose::KeyCertSign,
-    ];
-    params.extended_key_usages = vec![
-        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-    ];
-    let cert = params.self_signed(&key).unwrap();
-    ClientCert {
-        der: cert.der().clone(),
-        pem: cert.pem(),
-        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-    }
-}
+#[path = "support/client_cert.rs"]
+mod client_cert;
+use client_cert::ClientCert;
 
 /// A started plugin: the process and its handshake line.
 struct Started {
@@ -361,7 +334,7 @@ fn bench() {
         .map(PathBuf::from)
         .filter(|p| p.exists());
     let peer = peer.as_deref();
-    let client = client_cert();
+    let client = ClientCert::generate();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

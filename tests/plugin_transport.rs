@@ -17,7 +17,7 @@ use crosscluster::plugin::tls::{PinnedServerCertVerifier, crypto_provider};
 use crosscluster::plugin::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio::net::UnixStream;
 use tokio_rustls::TlsConnector;
 use tonic::codegen::http::uri::PathAndQuery;
@@ -29,39 +29,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-crosscluster");
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 const RPC_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A client certificate shaped like the one go-plugin (Terraform) generates:
-/// ECDSA P-521/SHA-512, self-signed, CA flag, client + server auth.
-struct ClientCert {
-    der: CertificateDer<'static>,
-    pem: String,
-    key: PrivatePkcs8KeyDer<'static>,
-}
-
-impl ClientCert {
-    fn generate() -> Self {
-        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::OrganizationName, "HashiCorp");
-        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        params.key_usages = vec![
-            rcgen::KeyUsagePurpose::DigitalSignature,
-            rcgen::KeyUsagePurpose::KeyEncipherment,
-            rcgen::KeyUsagePurpose::KeyCertSign,
-        ];
-        params.extended_key_usages = vec![
-            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-            rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-        ];
-        let cert = params.self_signed(&key).unwrap();
-        Self {
-            der: cert.der().clone(),
-            pem: cert.pem(),
-            key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-        }
-    }
-}
+#[path = "support/client_cert.rs"]
+mod client_cert;
+use client_cert::ClientCert;
 
 /// The parsed go-plugin handshake line.
 #[derive(Debug)]
