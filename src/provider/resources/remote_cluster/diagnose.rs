@@ -332,6 +332,17 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
             attr,
         ));
     }
+    if port == API_KEY_PORT
+        && obs
+            .remote_version
+            .as_ref()
+            .is_some_and(|v| !v.at_least(8, 10))
+    {
+        return Some((
+            Cause::ApiKeyModelVersion { local: false },
+            api_key_remote_line(&host, attr),
+        ));
+    }
     if port == API_KEY_PORT && lv.is_some_and(|v| !v.at_least(8, 10)) {
         return Some((
             Cause::ApiKeyModelVersion { local: true },
@@ -398,9 +409,7 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
         Cause::ApiKeyModelVersion { local: true } => format!(
             "API-key model not supported by this cluster: Elasticsearch {local_text} is older than 8.10, which the API-key model (port {API_KEY_PORT}) needs on both clusters. Upgrade this deployment, or use the certificate model: {attr} = \"{host}:{CERTIFICATE_PORT}\" with trust on both sides."
         ),
-        Cause::ApiKeyModelVersion { local: false } => format!(
-            "API-key model not supported by the remote: the remote cluster at {host} has nodes older than 8.10, and the API-key model (port {API_KEY_PORT}) needs 8.10 or later on both clusters (8.14 on Elastic Cloud). Upgrade the remote deployment, or use the certificate model: {attr} = \"{host}:{CERTIFICATE_PORT}\" with trust on both sides."
-        ),
+        Cause::ApiKeyModelVersion { local: false } => api_key_remote_line(&host, attr),
         Cause::Port if port == CERTIFICATE_PORT => {
             port_advice(model, &host, port, true).unwrap_or_default()
         }
@@ -433,6 +442,12 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
         Cause::ServerName | Cause::UnservedPort => return None,
     };
     Some((cause, line))
+}
+
+fn api_key_remote_line(host: &str, attr: &str) -> String {
+    format!(
+        "API-key model not supported by the remote: the remote cluster at {host} has nodes older than 8.10, and the API-key model (port {API_KEY_PORT}) needs 8.10 or later on both clusters (8.14 on Elastic Cloud). Upgrade the remote deployment, or use the certificate model: {attr} = \"{host}:{CERTIFICATE_PORT}\" with trust on both sides."
+    )
 }
 
 fn version_cause(
@@ -560,17 +575,21 @@ pub(super) fn version_gate(
     remote: Option<&Version>,
 ) -> Option<Diagnostic> {
     let remote = remote?;
-    if wire_compatible(local, remote) {
+    let (host, port) = model.dial_address().and_then(|a| parse_host_port(a).ok())?;
+    let line = if !wire_compatible(local, remote) {
+        version_cause(
+            &host,
+            &remote.to_string(),
+            &local.to_string(),
+            remote < local,
+            model.dial_attribute(),
+        )
+        .1
+    } else if port == API_KEY_PORT && !remote.at_least(8, 10) {
+        api_key_remote_line(&host, model.dial_attribute())
+    } else {
         return None;
-    }
-    let (host, _) = model.dial_address().and_then(|a| parse_host_port(a).ok())?;
-    let (_, line) = version_cause(
-        &host,
-        &remote.to_string(),
-        &local.to_string(),
-        remote < local,
-        model.dial_attribute(),
-    );
+    };
     Some(
         Diagnostic::error(
             format!("Remote cluster \"{}\" cannot connect", model.alias),
