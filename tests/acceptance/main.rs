@@ -8,6 +8,7 @@ mod sim;
 mod api_key;
 mod deployment;
 mod deployment_remote_cluster;
+mod diagnosis;
 mod docs;
 mod examples;
 mod flows;

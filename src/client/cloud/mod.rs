@@ -6,7 +6,7 @@
 //! touches one Elasticsearch resource's settings and retries on version conflicts.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::{Arc, Mutex as StdMutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -90,6 +90,46 @@ impl CloudConfig {
             update_attempts: 5,
         }
     }
+}
+
+/// Elasticsearch endpoint host → version of every deployment this process read through the
+/// Cloud API, so that a remote-cluster alias dialling that host can check compatibility (the
+/// Cloud API has no lookup by endpoint in the operations the provider uses).
+fn endpoint_versions() -> &'static StdMutex<HashMap<String, String>> {
+    static KNOWN: OnceLock<StdMutex<HashMap<String, String>>> = OnceLock::new();
+    KNOWN.get_or_init(|| StdMutex::new(HashMap::new()))
+}
+
+/// Records the endpoint and version of each Elasticsearch resource of a deployment body.
+pub fn remember_endpoints(deployment: &Value) {
+    let Some(list) = deployment
+        .pointer("/resources/elasticsearch")
+        .and_then(Value::as_array)
+    else {
+        return;
+    };
+    let mut map = match endpoint_versions().lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for r in list {
+        if let (Some(ep), Some(v)) = (
+            r.pointer("/info/metadata/endpoint").and_then(Value::as_str),
+            r.pointer("/info/plan_info/current/plan/elasticsearch/version")
+                .and_then(Value::as_str),
+        ) {
+            map.insert(ep.to_ascii_lowercase(), v.to_string());
+        }
+    }
+}
+
+/// The version of the deployment whose endpoint is `host`, if this process has read it.
+pub fn known_endpoint_version(host: &str) -> Option<String> {
+    let map = match endpoint_versions().lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    map.get(&host.to_ascii_lowercase()).cloned()
 }
 
 /// Per-deployment mutexes, so that read-modify-writes of one deployment inside one process queue.
@@ -401,8 +441,10 @@ impl CloudClient {
     ) -> Result<Deployment> {
         let req = params.apply(Req::new(Method::GET, Self::dep_path(deployment_id)));
         let resp = self.call(&req, cancel).await?;
+        let raw: Value = resp.decode(&req)?;
+        remember_endpoints(&raw);
         Ok(Deployment {
-            raw: resp.decode(&req)?,
+            raw,
             version: resp.header("x-cloud-resource-version").map(str::to_string),
         })
     }

@@ -32,9 +32,10 @@ use crate::framework::traits::{
 use crate::framework::value::{Type, Value};
 use crate::provider::common::{Call, During};
 
+use diagnose::version_gate;
 use model::{ConnectionPlan, RemoteCluster, RemoteClusterModel, from_api, write_body};
 use validate::{config_problems, version_problems};
-use wait::wait_or_restore;
+use wait::{known_remote_version, wait_or_restore};
 
 /// How long `wait_for_connection` waits when no timeout is configured.
 const DEFAULT_WAIT: Duration = Duration::from_secs(300);
@@ -86,7 +87,16 @@ impl Resource for RemoteClusterResource {
             return Diagnostics::new();
         };
         match es.info(call.cancel()).await {
-            Ok(info) if !info.is_serverless() => version_problems(&config, &info.version),
+            Ok(info) if !info.is_serverless() => {
+                let mut diags = version_problems(&config, &info.version);
+                if let Ok(model) = RemoteCluster::from_plan(&config, &config)
+                    && let Some(d) =
+                        version_gate(&model, &info.version, known_remote_version(&model).as_ref())
+                {
+                    diags.push(d);
+                }
+                diags
+            }
             _ => Diagnostics::new(),
         }
     }
@@ -179,7 +189,10 @@ async fn apply(
         .version(call.cancel())
         .await
         .during(|| "to read the cluster version".into())?;
-    let gates = version_problems(config, &version);
+    let mut gates = version_problems(config, &version);
+    if let Some(d) = version_gate(&model, &version, known_remote_version(&model).as_ref()) {
+        gates.push(d);
+    }
     if gates.has_errors() {
         return Err(gates);
     }

@@ -287,6 +287,7 @@ fn trust_gap_table() {
 fn diagnostics_name_the_right_port_and_side() {
     let mut m = model(Mode::Proxy);
     m.proxy_address = Some("abc.found.io:9400".into());
+    m.server_name = Some("abc.found.io".into());
     let with_creds = Observation {
         info: Some(RemoteInfo {
             cluster_credentials: Some("::es_redacted::".into()),
@@ -483,4 +484,350 @@ fn port_advice_table() {
     let sniff = model(Mode::Sniff);
     let got = super::diagnose::port_advice(&sniff, "h", 9400, true).unwrap_or_default();
     assert!(got.contains("legacy_proxy = \"h:9443\""), "{got}");
+}
+
+const NO_HEADER: &str = "java.lang.IllegalArgumentException: Cross cluster requests through the dedicated remote cluster server port require transport header [_cross_cluster_access_credentials] but none found. Please ensure you have configured remote cluster credentials on the cluster originating the request.";
+const PKIX: &str = "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target";
+const BAD_CERT: &str = "javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate";
+
+#[test]
+fn classify_error_table() {
+    use super::diagnose::{Cause, classify_error};
+    let cases: Vec<(&str, Option<&str>)> = vec![
+        (
+            "java.lang.IllegalStateException: handshake with [{instance-0000000000}{n}{h:9400}] failed: remote node version [8.18.0] is incompatible with local node version [9.1.0]",
+            Some("remote_too_old"),
+        ),
+        (
+            "java.lang.IllegalStateException: handshake with [{i}{n}{h:9443}] failed: remote node version [9.1.0] is incompatible with local node version [8.18.0]",
+            Some("remote_too_new"),
+        ),
+        (
+            "all nodes must have version [8.10.0] or higher to support cross cluster requests through the dedicated remote cluster port",
+            Some("api_key_model_version"),
+        ),
+        (NO_HEADER, Some("credentials_missing")),
+        (
+            "unable to authenticate user [abc] for action [cluster:internal/remote_cluster/handshake]",
+            Some("key_rejected"),
+        ),
+        (
+            "authentication expected API key type of [cross_cluster], but API key [k1] has type [rest]",
+            Some("rest_key"),
+        ),
+        (PKIX, Some("local_trust")),
+        (BAD_CERT, Some("remote_trust")),
+        (
+            "ElasticsearchSecurityException: missing authentication credentials for action [cluster:internal/remote_cluster/handshake]",
+            Some("port"),
+        ),
+        (
+            "Request timed out before receiving a response from the remote cluster",
+            None,
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(classify_error(text).map(|c| c.name()), want, "{text}");
+    }
+    assert_eq!(
+        classify_error(
+            "unable to authenticate user [abc] for action [cluster:internal/remote_cluster/handshake]"
+        ),
+        Some(Cause::KeyRejected {
+            key_id: "abc".into()
+        })
+    );
+    assert_eq!(
+        classify_error(
+            "authentication expected API key type of [cross_cluster], but API key [k1] has type [rest]"
+        ),
+        Some(Cause::RestKey {
+            key_id: "k1".into()
+        })
+    );
+}
+
+#[test]
+fn wire_compatibility_table() {
+    use super::diagnose::wire_compatible;
+    let v = |s: &str| Version::parse(s).unwrap();
+    for (a, b, ok) in [
+        ("9.1.0", "8.19.2", true),
+        ("9.1.0", "8.18.0", false),
+        ("9.0.1", "8.18.0", true),
+        ("7.5.2", "9.1.0", false),
+        ("7.5.2", "7.6.2", true),
+        ("8.18.0", "9.1.0", false),
+        ("8.12.2", "7.17.25", true),
+        ("8.12.2", "7.16.0", false),
+        ("9.1.0", "9.3.0", true),
+    ] {
+        assert_eq!(wire_compatible(&v(a), &v(b)), ok, "{a} {b}");
+        assert_eq!(wire_compatible(&v(b), &v(a)), ok, "{b} {a}");
+    }
+}
+
+/// One row per cause: the first line of the diagnostic names it, and only versions, the key
+/// type and configuration no proxy routes end the wait at once.
+#[test]
+fn diagnosis_names_the_cause_first() {
+    use super::diagnose::diagnose;
+    const EP: &str = "c663660fa854584c16a4ead8359f8cfb.eu-west-1.aws.found.io";
+    let creds = || {
+        Some(RemoteInfo {
+            cluster_credentials: Some("::es_redacted::".into()),
+            ..Default::default()
+        })
+    };
+    let plain = || Some(RemoteInfo::default());
+    struct Row {
+        addr: String,
+        server_name: Option<&'static str>,
+        info: Option<RemoteInfo>,
+        error: Option<&'static str>,
+        resolved: bool,
+        local: &'static str,
+        remote: Option<&'static str>,
+        cause: &'static str,
+        first: &'static str,
+        permanent: bool,
+    }
+    let row = |port: u16, info, error, cause, first, permanent| Row {
+        addr: format!("{EP}:{port}"),
+        server_name: Some(EP),
+        info,
+        error,
+        resolved: true,
+        local: "9.1.0",
+        remote: None,
+        cause,
+        first,
+        permanent,
+    };
+    let too_old = "handshake with [{i}{n}{h}] failed: remote node version [8.18.0] is incompatible with local node version [9.1.0]";
+    let mut rows = vec![
+        Row {
+            addr: "nowhere.example.com:9400".into(),
+            server_name: Some("nowhere.example.com"),
+            ..row(
+                9400,
+                plain(),
+                None,
+                "unreachable",
+                "Remote cluster unreachable: nothing answered at nowhere.example.com:9400",
+                false,
+            )
+        },
+        Row {
+            server_name: Some("0123456789abcdef0123456789abcdef.eu-west-1.aws.found.io"),
+            ..row(
+                9400,
+                plain(),
+                None,
+                "server_name",
+                "server_name \"0123456789abcdef0123456789abcdef.eu-west-1.aws.found.io\" does not match the proxy address host",
+                true,
+            )
+        },
+        Row {
+            server_name: None,
+            ..row(
+                9400,
+                plain(),
+                None,
+                "server_name",
+                "server_name is not set",
+                true,
+            )
+        },
+        row(
+            9300,
+            plain(),
+            None,
+            "port",
+            "Port 9300 is not served by the Elastic Cloud proxy",
+            true,
+        ),
+        row(
+            9400,
+            creds(),
+            Some(BAD_CERT),
+            "port",
+            "Wrong port for the security model: credentials are configured",
+            false,
+        ),
+        row(
+            9400,
+            plain(),
+            Some(too_old),
+            "remote_too_old",
+            "Incompatible versions: the remote cluster at",
+            true,
+        ),
+        Row {
+            local: "8.18.0",
+            ..row(
+                9443,
+                plain(),
+                Some(
+                    "handshake with [x] failed: remote node version [9.1.0] is incompatible with local node version [8.18.0]",
+                ),
+                "remote_too_new",
+                "which is too new for this cluster's 8.18.0",
+                true,
+            )
+        },
+        Row {
+            local: "7.5.2",
+            remote: Some("9.1.0"),
+            resolved: false,
+            ..row(
+                9400,
+                plain(),
+                None,
+                "remote_too_new",
+                "Incompatible versions: the remote cluster at",
+                true,
+            )
+        },
+        Row {
+            local: "8.12.2",
+            ..row(
+                9443,
+                creds(),
+                Some(
+                    "all nodes must have version [8.10.0] or higher to support cross cluster requests through the dedicated remote cluster port",
+                ),
+                "api_key_model_version",
+                "API-key model not supported by the remote",
+                true,
+            )
+        },
+        Row {
+            local: "8.9.0",
+            resolved: false,
+            ..row(
+                9443,
+                plain(),
+                None,
+                "api_key_model_version",
+                "API-key model not supported by this cluster: Elasticsearch 8.9.0",
+                true,
+            )
+        },
+        row(
+            9443,
+            plain(),
+            Some(NO_HEADER),
+            "credentials_missing",
+            "No API-key credentials for \"r\"",
+            false,
+        ),
+        Row {
+            local: "8.12.2",
+            resolved: false,
+            ..row(
+                9443,
+                plain(),
+                None,
+                "credentials_not_loaded",
+                "Credentials for \"r\" not loaded",
+                false,
+            )
+        },
+        row(
+            9443,
+            creds(),
+            Some(
+                "unable to authenticate user [k9] for action [cluster:internal/remote_cluster/handshake]",
+            ),
+            "key_rejected",
+            "API key rejected: the remote cluster at",
+            false,
+        ),
+        row(
+            9443,
+            creds(),
+            Some(
+                "authentication expected API key type of [cross_cluster], but API key [k9] has type [rest]",
+            ),
+            "rest_key",
+            "Wrong kind of API key: cluster.remote.r.credentials holds the REST API key [k9]",
+            true,
+        ),
+        row(
+            9400,
+            plain(),
+            Some(PKIX),
+            "local_trust",
+            "Trust missing on this side: Certificate model: this (local) cluster does not trust",
+            false,
+        ),
+        row(
+            9400,
+            plain(),
+            Some(BAD_CERT),
+            "remote_trust",
+            "Trust missing on the remote side: Certificate model: the remote cluster at",
+            false,
+        ),
+    ];
+    for r in rows.drain(..) {
+        let mut m = model(Mode::Proxy);
+        m.proxy_address = Some(r.addr.clone());
+        m.server_name = r.server_name.map(str::to_string);
+        let obs = Observation {
+            info: r.info,
+            resolve_error: r.error.map(str::to_string),
+            resolved: r.resolved,
+            local_version: Version::parse(r.local),
+            remote_version: r.remote.and_then(Version::parse),
+            ..Default::default()
+        };
+        let (cause, line) = diagnose(&m, &obs).unwrap_or_else(|| panic!("{}: no cause", r.cause));
+        assert_eq!(cause.name(), r.cause, "{line}");
+        assert!(line.contains(r.first), "{}: {line}", r.cause);
+        assert_eq!(cause.permanent(), r.permanent, "{}", r.cause);
+        let d = not_connected_diagnostic(&m, &obs, Duration::from_secs(3));
+        assert!(d.detail.starts_with(&line), "{}: {}", r.cause, d.detail);
+        assert!(!d.detail.contains("::es_redacted::"));
+    }
+    // Before 8.13 with nothing to go on: no cause, and the general advice.
+    let obs = Observation {
+        info: Some(RemoteInfo::default()),
+        local_version: Version::parse("8.12.2"),
+        ..Default::default()
+    };
+    let mut m = model(Mode::Proxy);
+    m.proxy_address = Some(format!("{EP}:9400"));
+    m.server_name = Some(EP.into());
+    assert!(diagnose(&m, &obs).is_none());
+    // Sniff without a proxy towards Cloud.
+    let mut s = model(Mode::Sniff);
+    s.legacy_proxy = None;
+    s.seeds = Some(vec![format!("{EP}:9300")]);
+    let (c, line) = diagnose(&s, &obs).unwrap();
+    assert_eq!(c.name(), "unreachable");
+    assert!(line.contains("sniff mode dials the seed nodes"), "{line}");
+}
+
+#[test]
+fn version_gate_only_for_incompatible_known_versions() {
+    use super::diagnose::version_gate;
+    let mut m = model(Mode::Sniff);
+    m.legacy_proxy = Some("abc.found.io:9400".into());
+    let v = |s: &str| Version::parse(s).unwrap();
+    assert!(version_gate(&m, &v("7.5.2"), None).is_none());
+    assert!(version_gate(&m, &v("7.5.2"), Some(&v("7.6.2"))).is_none());
+    let d = version_gate(&m, &v("7.5.2"), Some(&v("9.1.0"))).unwrap();
+    assert!(
+        d.detail.starts_with("Incompatible versions:"),
+        "{}",
+        d.detail
+    );
+    assert!(d.detail.contains("too new"), "{}", d.detail);
+    assert_eq!(
+        d.path.map(|p| p.to_string()).as_deref(),
+        Some("legacy_proxy")
+    );
 }

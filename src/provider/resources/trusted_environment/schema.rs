@@ -56,7 +56,7 @@ pub(super) fn schema() -> Schema {
                 .computed()
                 .default_value(Value::String(DEFAULT_DIRECT_TYPE.into()))
                 .validator(Validator::one_of(DIRECT_TYPES))
-                .description("Kind of environment: `generic` (default, self-managed), `ECE`, `ESS` or `proxy`. With `proxy`, `trust_all` must be false and `trust_allowlist`, `scope_id` and `additional_node_names` must be unset."),
+                .description("Kind of environment: `generic` (default, self-managed), `ECE` (an ECE environment trusted from an Elastic Cloud deployment: `scope_id` = the ECE environment id, `certificates` = the ECE CA), `ESS` (Elastic Cloud trusted from an ECE deployment: `scope_id` = the organization id, the regional CA) or `proxy`. With `proxy`, `trust_all` must be false and `trust_allowlist`, `scope_id` and `additional_node_names` must be unset."),
         )
         .attribute(
             Attribute::string(SCOPE_ID)
@@ -79,10 +79,17 @@ pub(super) fn schema() -> Schema {
                 "One trust relationship of one Elastic Cloud deployment, for the **certificate** \
                  security model (the Cloud console's \"Add trusted environment\"): exactly one of \
                  `organization_id` (the deployments of another Elastic Cloud organization, \
-                 `trust.accounts[]`), `trust_relationship_id` (an ECE environment, \
-                 `trust.external[]`) or a `direct` block (clusters whose CA certificate you give, \
-                 e.g. self-managed ones, `trust.direct[]`), narrowed by `trust_all` or \
-                 `trust_allowlist`.\n\
+                 `trust.accounts[]`), `trust_relationship_id` (on an **ECE** deployment: another \
+                 ECE environment's trust relationship, `trust.external[]`) or a `direct` block \
+                 (clusters whose CA certificate you give, `trust.direct[]`: self-managed ones with \
+                 `type = \"generic\"`, and, from an **Elastic Cloud** deployment, an ECE environment \
+                 with `type = \"ECE\"`, `scope_id` = the ECE environment id and the ECE CA), \
+                 narrowed by `trust_all` or `trust_allowlist`.\n\
+                 \n\
+                 Elastic Cloud has no trust-relationships API: an Elastic Cloud deployment trusts \
+                 an ECE environment only through a `direct` block of `type = \"ECE\"`, never \
+                 through `trust_relationship_id` (Elastic's guides \"Remote clusters: Elastic Cloud \
+                 to ECE\" and \"ECE to another ECE environment\").\n\
                  \n\
                  Uses the provider's `cloud` connection (Elastic Cloud or ECE API). Trust has no \
                  endpoint of its own: each change reads the deployment's trust settings, changes \
@@ -147,7 +154,7 @@ pub(super) fn schema() -> Schema {
                 Attribute::string(TRUST_RELATIONSHIP_ID)
                     .optional()
                     .requires_replace()
-                    .description("Trust the clusters of this ECE environment trust relationship (`trust.external[]`)."),
+                    .description("For an **ECE** deployment (the provider's `cloud` connection is an ECE installation): trust the clusters of another ECE environment through this ECE trust relationship id (`trust.external[]`; the relationship must exist on the platform, Platform → Trust Management). An Elastic Cloud deployment trusts an ECE environment with a `direct` block of `type = \"ECE\"` instead (`scope_id` = the ECE environment id, `certificates` = the ECE CA)."),
             )
             .attribute(
                 Attribute::bool(TRUST_ALL)
