@@ -43,6 +43,25 @@ impl<T: Clone> Shared<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        self.get_within(TTL, fetch).await
+    }
+
+    /// An answer whose request was sent after this call (shared with the reads waiting for the
+    /// same request, never an older one): for polls that wait for a change.
+    pub(crate) async fn get_fresh<F, Fut>(&self, fetch: F) -> Result<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        self.get_within(Duration::ZERO, fetch).await
+    }
+
+    /// [`Shared::get`] with answers reused for at most `ttl`.
+    async fn get_within<F, Fut>(&self, ttl: Duration, fetch: F) -> Result<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let called = Instant::now();
         let mut slot = self.slot.lock().await;
         let generation = self.generation.load(Ordering::Acquire);
@@ -50,7 +69,7 @@ impl<T: Clone> Shared<T> {
         // of its own (whatever was written meanwhile); an older answer is reused within the TTL
         // unless a write came since.
         if let Some((sent, g, v)) = &*slot
-            && (*sent >= called || (*g == generation && sent.elapsed() < TTL))
+            && (*sent >= called || (*g == generation && sent.elapsed() < ttl))
         {
             return Ok(v.clone());
         }
@@ -108,5 +127,11 @@ mod tests {
             .unwrap();
         assert_eq!(v, 99);
         assert_eq!(read(shared.clone(), fetches.clone()).await.unwrap(), 3);
+        // A fresh read never takes an answer fetched before it was called.
+        let fresh = shared
+            .get_fresh(|| async { Ok(fetches.fetch_add(1, Ordering::SeqCst) + 1) })
+            .await
+            .unwrap();
+        assert_eq!(fresh, 4);
     }
 }

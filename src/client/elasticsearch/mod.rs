@@ -355,6 +355,15 @@ impl EsClient {
         self.remote.get(|| self.fetch(&req, cancel)).await
     }
 
+    /// `GET /_remote/info` sent after this call (concurrent pollers share it): for waits.
+    pub async fn remote_info_fresh(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<BTreeMap<String, RemoteInfo>> {
+        let req = Req::new(Method::GET, "/_remote/info");
+        self.remote.get_fresh(|| self.fetch(&req, cancel)).await
+    }
+
     /// `GET /_resolve/cluster/{pattern}` (8.13+), e.g. pattern `my_alias:*`.
     pub async fn resolve_cluster(
         &self,

@@ -78,8 +78,9 @@ async fn observe(
         }
         Err(e) => return Err(api_error("to read the cluster version", &e).into()),
     }
+    // A poll that waits for a change must not take an answer older than itself.
     let infos = es
-        .remote_info(call.cancel())
+        .remote_info_fresh(call.cancel())
         .await
         .during(|| "to read _remote/info".into())?;
     obs.info = infos.get(alias).cloned();
