@@ -559,3 +559,48 @@ fn api_key_sealed_delivery_restarts_before_8_14() {
         .count();
     assert_eq!(restart_calls, 1);
 }
+
+/// Ctrl-C while a sealed key waits for the restart of a pre-8.14 deployment: Terraform stops,
+/// and the clean-up still invalidates the new key (it runs on a token of its own), so no
+/// active key exists that the state does not know.
+#[test]
+fn api_key_interrupted_sealed_delivery_leaves_no_live_key() {
+    let sim = Sim::start("api_key_sealed_interrupt");
+    let old_id = sim.id("old-local");
+    let wd = Workdir::new();
+    wd.config(&format!(
+        "{REQUIRED_PROVIDERS}{}\nresource \"crosscluster_api_key\" \"k\" {{\n  name = \"interrupted\"\n  access {{\n    replication {{\n      names = [\"a-*\"]\n    }}\n  }}\n  keystore {{\n    deployment_id = \"{old_id}\"\n    alias = \"remote\"\n  }}\n}}\n",
+        sim.provider_block(None, Some("old-local"), Some("remote"))
+    ));
+    wd.init().success();
+    // The restart plan stays pending long enough to be interrupted.
+    sim.config(Some(60_000), None);
+    let restart_seen = || {
+        sim.requests(Some("cloud")).iter().any(|r| {
+            r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.ends_with("/_restart"))
+        })
+    };
+    let run = wd.run_interrupting(&["apply", "-auto-approve", "-input=false"], restart_seen);
+    assert_ne!(
+        run.code,
+        0,
+        "the interrupted apply must not succeed: {}",
+        run.flat()
+    );
+    let created: Vec<Value> = keys(&sim, "remote")
+        .into_iter()
+        .filter(|k| k["name"] == "interrupted")
+        .collect();
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert!(
+        created.iter().all(|k| k["invalidated"] == true),
+        "a live key state does not know: {created:?}\n{}",
+        run.flat()
+    );
+    assert!(wd.resource("crosscluster_api_key.k").is_none());
+    assert!(
+        run.flat().contains("was invalidated again"),
+        "{}",
+        run.flat()
+    );
+}

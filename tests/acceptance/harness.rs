@@ -165,6 +165,11 @@ impl Workdir {
 
     /// Runs `terraform <args>` in the directory and waits for it (bounded by a timeout).
     pub(crate) fn run(&self, args: &[&str]) -> Run {
+        self.run_interrupting(args, || false)
+    }
+
+    /// Like [`Workdir::run`], but sends SIGINT (Ctrl-C) to Terraform once `when()` is true.
+    pub(crate) fn run_interrupting(&self, args: &[&str], mut when: impl FnMut() -> bool) -> Run {
         let mut cmd = Command::new(terraform_path());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -221,9 +226,16 @@ impl Workdir {
             let _ = err.read_to_string(&mut s);
             s
         });
+        let mut interrupted = false;
         let status = loop {
             if let Some(status) = child.try_wait().expect("wait") {
                 break status;
+            }
+            if !interrupted && when() {
+                interrupted = true;
+                let _ = Command::new("kill")
+                    .args(["-INT", &child.id().to_string()])
+                    .status();
             }
             if started.elapsed() > COMMAND_TIMEOUT {
                 let _ = child.kill();

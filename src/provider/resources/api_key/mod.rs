@@ -103,12 +103,13 @@ impl Resource for ApiKeyResource {
                 if let Err(diag) =
                     deliver(cloud, &d, created.encoded, deadline, call.cancel()).await
                 {
-                    // Nothing may dangle: the key that could not be delivered is invalidated.
-                    let cleanup = match invalidate(es, &created.id, call.cancel()).await {
+                    // Nothing may dangle: the key that could not be delivered is invalidated,
+                    // also after a stop (the call's token may be cancelled already).
+                    let cleanup = match compensate(es, &created.id).await {
                         Ok(()) => format!("The new key {} was invalidated again.", created.id),
                         Err(e) => format!(
-                            "Invalidating the new key {} failed as well ({e}); invalidate it by hand.",
-                            created.id
+                            "Invalidating the new key {id} failed as well ({e}); invalidate it by hand: DELETE /_security/api_key with {{\"ids\": [\"{id}\"]}} on the remote cluster.",
+                            id = created.id
                         ),
                     };
                     return Err(Diagnostic::error(
@@ -269,6 +270,25 @@ async fn plan_change(
 fn api_key_auth(ctx: &CallContext) -> bool {
     configured(ctx)
         .is_ok_and(|data| uses_api_key(data.settings.elasticsearch.as_ref().map(|e| &e.auth)))
+}
+
+/// How long the clean-up of a failed create may take: it runs on a token of its own, so a
+/// stop (Ctrl-C) that cancelled the create does not skip it.
+const COMPENSATION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Invalidates key `id` on a fresh token with its own deadline.
+async fn compensate(es: &EsClient, id: &str) -> Result<(), String> {
+    let token = tokio_util::sync::CancellationToken::new();
+    match tokio::time::timeout(COMPENSATION_TIMEOUT, invalidate(es, id, &token)).await {
+        Ok(r) => r,
+        Err(_) => {
+            token.cancel();
+            Err(format!(
+                "no answer within {}s",
+                COMPENSATION_TIMEOUT.as_secs()
+            ))
+        }
+    }
 }
 
 /// The key id of a state.
