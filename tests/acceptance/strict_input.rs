@@ -69,6 +69,40 @@ const CASES: &[(&str, &str, &str)] = &[
         "Attribute api_key_wo_version must be at least 0",
         "got: -1",
     ),
+    (
+        r#"resource "crosscluster_remote_cluster" "r" {
+  alias         = "r"
+  proxy_address = "https://abc.found.io:9400"
+}"#,
+        "without a scheme: drop \"https://\"",
+        "host:port",
+    ),
+    (
+        r#"resource "crosscluster_remote_cluster" "r" {
+  alias                   = "r"
+  proxy_address           = "abc.found.io:9400"
+  transport_ping_schedule = "5 sec"
+}"#,
+        "Attribute transport_ping_schedule is \"5 sec\"",
+        "a whole number and a unit",
+    ),
+    (
+        r#"resource "crosscluster_trusted_environment" "t" {
+  deployment_id   = "0123456789abcdef0123456789abcdef"
+  organization_id = "not an org!"
+}"#,
+        "Attribute organization_id is \"not an org!\"",
+        "letters, digits",
+    ),
+    (
+        r#"resource "crosscluster_trusted_environment" "t" {
+  deployment_id   = "0123456789abcdef0123456789abcdef"
+  organization_id = "1053523734"
+  name            = join("", [for i in range(1000) : "nn"])
+}"#,
+        "Attribute name string length must be between 0 and 1024",
+        "got: 2000",
+    ),
 ];
 
 #[test]

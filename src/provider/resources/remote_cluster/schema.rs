@@ -4,7 +4,7 @@ use crate::framework::schema::{Attribute, Block, Schema, Validator};
 use crate::framework::traits::{TimeoutOp, Timeouts};
 use crate::framework::value::{Type, Value};
 
-use super::validate::{AliasName, AtLeastOne, HostPort};
+use super::validate::{AliasName, AtLeastOne, HostPort, TimeValue};
 
 // The attribute names the plan-time checks and diagnostics point at.
 /// `id`.
@@ -143,6 +143,7 @@ pub(super) fn schema() -> Schema {
             .attribute(
                 Attribute::string("transport_ping_schedule")
                     .optional()
+                    .validator(Validator::rule(TimeValue))
                     .description("Interval of transport pings to this remote, e.g. `30s` (default: the cluster's `transport.ping_schedule`, `-1` meaning none)."),
             )
             .attribute(

@@ -55,6 +55,8 @@ fn host_port_table() {
         ("h:0", None),
         ("h:70000", None),
         ("h:x", None),
+        ("https://h:9400", None),
+        ("h/x:9400", None),
     ];
     for (input, want) in cases {
         let got = parse_host_port(input).ok();

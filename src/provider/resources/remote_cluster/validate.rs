@@ -63,6 +63,38 @@ impl ValueRule for HostPort {
     }
 }
 
+/// Validator: an Elasticsearch time value (`30s`, `5m`, `500ms`, ...), or `-1` / `0`.
+pub(super) struct TimeValue;
+
+/// The units Elasticsearch accepts in a time value.
+const TIME_UNITS: &[&str] = &["nanos", "micros", "ms", "s", "m", "h", "d"];
+
+impl ValueRule for TimeValue {
+    fn description(&self) -> String {
+        "A time value such as `30s` (units `d`, `h`, `m`, `s`, `ms`, `micros`, `nanos`), or `-1`."
+            .to_owned()
+    }
+
+    fn check(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        let Some(v) = value.as_str() else { return };
+        let ok = v == "-1"
+            || v == "0"
+            || TIME_UNITS.iter().any(|u| {
+                v.strip_suffix(u)
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            });
+        if !ok {
+            diags.attribute_error(
+                path.clone(),
+                "Invalid time value",
+                format!(
+                    "Attribute {path} is {v:?}: Elasticsearch expects a whole number and a unit without a space, such as \"30s\" or \"5m\" (units d, h, m, s, ms, micros, nanos), or -1 for none"
+                ),
+            );
+        }
+    }
+}
+
 /// Validator: a whole number of at least 1.
 pub(super) struct AtLeastOne;
 
@@ -91,7 +123,12 @@ pub(super) fn parse_host_port(s: &str) -> Result<(String, u16), String> {
             "{s:?} must be written as host:port (e.g. \"<endpoint>:9443\"): Elasticsearch rejects an address without a port"
         ));
     };
-    if host.is_empty() || host.chars().any(char::is_whitespace) {
+    if let Some((scheme, _)) = s.split_once("://") {
+        return Err(format!(
+            "{s:?} must be written as host:port without a scheme: drop \"{scheme}://\" (the transport protocol is not HTTP)"
+        ));
+    }
+    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c == '/') {
         return Err(format!(
             "{s:?} must be written as host:port with a host name"
         ));

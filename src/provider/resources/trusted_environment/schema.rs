@@ -6,7 +6,7 @@ use crate::framework::traits::{TimeoutOp, Timeouts};
 use crate::framework::value::{Type, Value};
 use crate::provider::common::hex32_validator;
 
-use super::validate::ClusterIdsRule;
+use super::validate::{AccountId, ClusterIdsRule};
 
 /// Attribute `id`.
 pub(super) const ID: &str = "id";
@@ -48,6 +48,7 @@ pub(super) fn schema() -> Schema {
         .attribute(
             Attribute::string(NAME)
                 .required()
+                .validator(Validator::length_between(1, 1024))
                 .description("Name of the direct trust entry (required by the API)."),
         )
         .attribute(
@@ -148,6 +149,7 @@ pub(super) fn schema() -> Schema {
                 Attribute::string(ORGANIZATION_ID)
                     .optional()
                     .requires_replace()
+                    .validator(Validator::rule(AccountId))
                     .description("Trust the deployments of this Elastic Cloud organization (`trust.accounts[]`): the other side's `organization_id` from the `crosscluster_deployment` data source, or the `id` of its `crosscluster_organization`."),
             )
             .attribute(
@@ -173,6 +175,7 @@ pub(super) fn schema() -> Schema {
                 Attribute::string(NAME)
                     .optional()
                     .computed()
+                    .validator(Validator::length_between(0, 1024))
                     .description("Display name of an organization entry (updated in place; leaving it unset keeps the current name). For an external entry it is read-only (the trust relationship's name); for a direct entry it mirrors `direct.name`."),
             )
             .block(NestedBlock::single(DIRECT, direct))

@@ -345,3 +345,30 @@ pub(super) fn planned_name(
         _ => prior.map(|p| p.name.clone()),
     }
 }
+
+/// Validator: an Elastic Cloud organization (account) id: letters, digits, `-` and `_`, at most
+/// 64 characters (Elastic Cloud organization ids are digits; ECE account ids 32 hex characters).
+pub(super) struct AccountId;
+
+impl ValueRule for AccountId {
+    fn description(&self) -> String {
+        "An organization id: letters, digits, `-` and `_`, at most 64 characters.".to_owned()
+    }
+
+    fn check(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        let Some(id) = value.as_str() else { return };
+        let ok = (1..=64).contains(&id.len())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            diags.attribute_error(
+                path.clone(),
+                "Invalid organization id",
+                format!(
+                    "Attribute {path} is {id:?}: an organization id is made of letters, digits, '-' and '_' (Elastic Cloud's are usually 10 digits), at most 64 characters; use the id of crosscluster_organization or of the crosscluster_deployment data source."
+                ),
+            );
+        }
+    }
+}
