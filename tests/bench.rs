@@ -12,31 +12,25 @@ mod sim;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use crosscluster::plugin::tfplugin6::get_provider_schema;
 use crosscluster::plugin::tfplugin6::provider_client::ProviderClient;
-use crosscluster::plugin::tls::{PinnedServerCertVerifier, crypto_provider};
 use crosscluster::plugin::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use crosscluster_sim::{Fixture, Options};
 use harness::{REQUIRED_PROVIDERS, Workdir, provider_binary};
-use hyper_util::rt::TokioIo;
-use rustls::ClientConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 use sim::Sim;
-use tokio::net::UnixStream;
-use tokio_rustls::TlsConnector;
-use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::transport::Channel;
 
 const RUNS: usize = 20;
 const LATENCY_MS: u64 = 20;
 
 #[path = "support/client_cert.rs"]
 mod client_cert;
-use client_cert::ClientCert;
+use client_cert::{ClientCert, connect_tls};
 
 /// A started plugin: the process and its handshake line.
 struct Started {
@@ -101,35 +95,16 @@ async fn connect(line: &str, client: &ClientCert) -> Channel {
             .decode(parts[5])
             .expect("server certificate"),
     );
-    let provider = crypto_provider();
-    let algorithms = provider.signature_verification_algorithms;
-    let mut config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(PinnedServerCertVerifier::new(
-            pinned, algorithms,
-        )))
-        .with_client_auth_cert(
-            vec![client.der.clone()],
+    connect_tls(
+        &socket,
+        pinned,
+        Some((
+            client.der.clone(),
             PrivateKeyDer::Pkcs8(client.key.clone_key()),
-        )
-        .unwrap();
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let connector = TlsConnector::from(Arc::new(config));
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_: Uri| {
-            let connector = connector.clone();
-            let socket = socket.clone();
-            async move {
-                let stream = UnixStream::connect(&socket).await?;
-                let name = ServerName::try_from("localhost").map_err(std::io::Error::other)?;
-                let tls = connector.connect(name, stream).await?;
-                Ok::<_, std::io::Error>(TokioIo::new(tls))
-            }
-        }))
-        .await
-        .expect("connect to plugin")
+        )),
+    )
+    .await
+    .expect("connect to plugin")
 }
 
 /// Resident memory after one GetProviderSchema, with the client certificate set.

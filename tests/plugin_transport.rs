@@ -13,13 +13,10 @@ use base64::Engine as _;
 use crosscluster::plugin::go_plugin::grpc_controller_client::GrpcControllerClient;
 use crosscluster::plugin::go_plugin::grpc_stdio_client::GrpcStdioClient;
 use crosscluster::plugin::go_plugin::{Empty, StdioData};
-use crosscluster::plugin::tls::{PinnedServerCertVerifier, crypto_provider};
 use crosscluster::plugin::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use hyper_util::rt::TokioIo;
-use rustls::ClientConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::UnixStream;
-use tokio_rustls::TlsConnector;
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::transport::{Channel, Endpoint, Uri};
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -31,7 +28,7 @@ const RPC_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[path = "support/client_cert.rs"]
 mod client_cert;
-use client_cert::ClientCert;
+use client_cert::{ClientCert, connect_tls};
 
 /// The parsed go-plugin handshake line.
 #[derive(Debug)]
@@ -191,44 +188,6 @@ fn run_to_exit(env: &[(&str, &str)], launched_by_terraform: bool) -> (ExitStatus
     let stdout = p.remaining_stdout().join("\n");
     std::thread::sleep(Duration::from_millis(50));
     (status, stdout, p.stderr())
-}
-
-/// Opens a gRPC channel over rustls on the unix socket, pinning `pinned` as the server
-/// certificate and presenting `client` (if any).
-async fn connect_tls(
-    socket: &Path,
-    pinned: CertificateDer<'static>,
-    client: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
-) -> Result<Channel, String> {
-    let provider = crypto_provider();
-    let algorithms = provider.signature_verification_algorithms;
-    let builder = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(PinnedServerCertVerifier::new(
-            pinned, algorithms,
-        )));
-    let mut config = match client {
-        Some((cert, key)) => builder.with_client_auth_cert(vec![cert], key).unwrap(),
-        None => builder.with_no_client_auth(),
-    };
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let connector = TlsConnector::from(Arc::new(config));
-    let socket = socket.to_path_buf();
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_: Uri| {
-            let connector = connector.clone();
-            let socket = socket.clone();
-            async move {
-                let stream = UnixStream::connect(&socket).await?;
-                let name = ServerName::try_from("localhost").map_err(std::io::Error::other)?;
-                let tls = connector.connect(name, stream).await?;
-                Ok::<_, std::io::Error>(TokioIo::new(tls))
-            }
-        }))
-        .await
-        .map_err(|e| format!("connect: {e:?}"))
 }
 
 /// Opens a plaintext gRPC channel on the unix socket.
