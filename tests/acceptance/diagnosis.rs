@@ -12,7 +12,7 @@ use crosscluster_sim::{Fixture, Options};
 use serde_json::{Value, json};
 
 use crate::harness::{REQUIRED_PROVIDERS, Workdir};
-use crate::remote_cluster::trust_org;
+use crate::remote_cluster::{put_account_trust, trust_org};
 use crate::sim::Sim;
 
 /// The default fixture plus `local-b` (9.1, organization 1), `old-remote` (8.18, organization
@@ -141,32 +141,10 @@ fn api_key_row(sim: &Sim, local: &'static str, remote: &str, encoded: &str) -> S
 
 /// Deployment `name` trusts organization `org` only for the clusters in `allowlist`.
 fn trust_org_allowlist(sim: &Sim, name: &str, org: &str, allowlist: &[&str]) {
-    let (id, _) = sim.dep(name);
-    let auth = format!("ApiKey {}", sim.cloud_key_for(name));
-    let url = format!(
-        "{}/api/v1/deployments/{id}?show_settings=true&show_plans=true&clear_transient=true",
-        sim.ready.cloud_url
-    );
-    let (status, get) = sim.http("GET", &url, Some(&auth), None);
-    assert_eq!(status, 200, "{get}");
-    let mut payload =
-        crosscluster::client::cloud::build_update_payload(&get).expect("update payload");
-    let trust = &mut payload["resources"]["elasticsearch"][0]["settings"]["trust"];
-    for list in ["accounts", "external", "direct"] {
-        if !trust[list].is_array() {
-            trust[list] = json!([]);
-        }
-    }
-    let accounts = trust["accounts"].as_array_mut().expect("accounts");
-    accounts.retain(|a| a["account_id"] != org);
-    accounts.push(json!({"account_id": org, "trust_all": false, "trust_allowlist": allowlist}));
-    let put = format!("{}/api/v1/deployments/{id}", sim.ready.cloud_url);
-    let (status, body) = sim.http("PUT", &put, Some(&auth), Some(payload));
-    assert_eq!(status, 200, "{body}");
-    sim.control(
-        "POST",
-        &format!("/_sim/deployments/{id}/complete_plan"),
-        None,
+    put_account_trust(
+        sim,
+        name,
+        json!({"account_id": org, "trust_all": false, "trust_allowlist": allowlist}),
     );
 }
 

@@ -14,6 +14,16 @@ use crate::sim::Sim;
 /// Adds an `accounts` trust entry for organization `org` (all clusters) to deployment `name`,
 /// through the Cloud API as that deployment's organization, and completes the plan.
 pub(crate) fn trust_org(sim: &Sim, name: &str, org: &str) {
+    put_account_trust(
+        sim,
+        name,
+        json!({"account_id": org, "trust_all": true, "name": format!("Trust {org}")}),
+    );
+}
+
+/// Replaces the `accounts` entry of `entry["account_id"]` on deployment `name` with `entry`,
+/// through the Cloud API as that deployment's organization, and completes the plan.
+pub(crate) fn put_account_trust(sim: &Sim, name: &str, entry: Value) {
     let (id, d) = sim.dep(name);
     let auth = format!("ApiKey {}", sim.cloud_key_for(name));
     let url = format!(
@@ -33,8 +43,8 @@ pub(crate) fn trust_org(sim: &Sim, name: &str, org: &str) {
         }
     }
     let accounts = trust["accounts"].as_array_mut().expect("accounts");
-    accounts.retain(|a| a["account_id"] != org);
-    accounts.push(json!({"account_id": org, "trust_all": true, "name": format!("Trust {org}")}));
+    accounts.retain(|a| a["account_id"] != entry["account_id"]);
+    accounts.push(entry);
     let put = format!("{}/api/v1/deployments/{id}", sim.ready.cloud_url);
     let (status, body) = sim.http("PUT", &put, Some(&auth), Some(payload));
     assert_eq!(status, 200, "{body}");
