@@ -407,6 +407,9 @@ impl Provider for CrossclusterProvider {
             Arc::new(super::data_sources::organization::OrganizationDataSource),
             Arc::new(super::data_sources::remote_info::RemoteInfoDataSource),
             Arc::new(super::data_sources::deployment::DeploymentDataSource),
+            Arc::new(
+                super::data_sources::eligible_remote_clusters::EligibleRemoteClustersDataSource,
+            ),
         ]
     }
 

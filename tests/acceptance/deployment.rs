@@ -97,3 +97,65 @@ fn deployment_data_source() {
     ));
     wd.plan().failure().contains("Invalid deployment id");
 }
+
+#[test]
+fn eligible_remote_clusters_data_source() {
+    let sim = Sim::start("eligible-remote-clusters");
+    let wd = workdir();
+    let (legacy_remote, _) = sim.dep("legacy-remote");
+    let (old_local, old) = sim.dep("old-local");
+    wd.config(&format!(
+        "{REQUIRED_PROVIDERS}{}\n\
+         data \"crosscluster_eligible_remote_clusters\" \"r\" {{\n  deployment_id = \"{legacy_remote}\"\n}}\n\
+         data \"crosscluster_eligible_remote_clusters\" \"none\" {{\n  deployment_id = \"{}\"\n}}\n\
+         output \"r\" {{\n  value = data.crosscluster_eligible_remote_clusters.r\n}}\n\
+         output \"none\" {{\n  value = data.crosscluster_eligible_remote_clusters.none.ids\n}}\n",
+        sim.provider_block(None, Some("local"), None),
+        sim.id("local"),
+    ));
+    wd.apply().success();
+    let out = wd.outputs();
+    // 7.17 searches 7.17 to 8.19: of the local organization's deployments only old-local (8.12.2).
+    assert_eq!(out["r"]["ids"], json!([old_local]));
+    let e = &out["r"]["deployments"][0];
+    assert_eq!(e["id"], json!(old_local));
+    assert_eq!(e["name"], json!(old.name));
+    assert_eq!(e["version"], json!(old.version));
+    assert_eq!(e["cluster_id"], json!(old.cluster_id));
+    assert_eq!(e["endpoint"], json!(old.endpoint));
+    assert_eq!(
+        e["api_key_proxy_address"],
+        json!(format!("{}:9443", old.endpoint))
+    );
+    assert_eq!(
+        e["certificate_proxy_address"],
+        json!(format!("{}:9400", old.endpoint))
+    );
+    // 9.1 searches 9.0 and later: nothing else of that version in the organization.
+    assert_eq!(out["none"], json!([]));
+    // One search per data source per read (a page of 100 is enough here), always the documented POST.
+    let posts: Vec<_> = sim
+        .requests(Some("cloud"))
+        .into_iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("/eligible-remote-clusters"))
+        })
+        .collect();
+    assert!(
+        !posts.is_empty() && posts.iter().all(|r| r["method"] == "POST"),
+        "{posts:?}"
+    );
+    wd.assert_no_changes();
+    // A ref_id the deployment does not have: the diagnostic points at ref_id.
+    wd.config(&format!(
+        "{REQUIRED_PROVIDERS}{}\n\
+         data \"crosscluster_eligible_remote_clusters\" \"r\" {{\n  deployment_id = \"{legacy_remote}\"\n  ref_id = \"nope\"\n}}\n",
+        sim.provider_block(None, Some("local"), None),
+    ));
+    wd.plan()
+        .failure()
+        .contains("Attribute ref_id: deployment")
+        .contains("has no Elasticsearch resource nope");
+}

@@ -945,6 +945,49 @@ impl CloudClient {
         self.fetch(&req, cancel).await
     }
 
+    /// `POST .../eligible-remote-clusters`: the deployments that contain clusters the given
+    /// Elasticsearch resource can use as remotes, every page of them (`size` 100, following the
+    /// `cursor` until a page comes back empty or without one; at most 100 pages). A search, so
+    /// repeating it is harmless.
+    pub async fn eligible_remote_clusters(
+        &self,
+        deployment_id: &str,
+        ref_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<Deployment>> {
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default, deserialize_with = "null_as_default")]
+            deployments: Vec<Value>,
+            #[serde(default)]
+            cursor: Option<String>,
+        }
+        const PAGE: u64 = 100;
+        let mut out = Vec::new();
+        let mut body = json!({ "size": PAGE });
+        for _ in 0..100 {
+            let req = Self::es_req(
+                Method::POST,
+                deployment_id,
+                ref_id,
+                "/eligible-remote-clusters",
+            )
+            .idempotent(true)
+            .json(&body)?;
+            let page: Page = self.fetch(&req, cancel).await?;
+            let done = page.deployments.is_empty() || page.cursor.is_none();
+            for raw in page.deployments {
+                remember_endpoints(&raw);
+                out.push(Deployment { raw, version: None });
+            }
+            match page.cursor {
+                Some(c) if !done => body = json!({ "cursor": c }),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
     /// `PUT .../remote-clusters` (replaces the whole list; `info` is stripped).
     pub async fn put_remote_clusters(
         &self,

@@ -151,6 +151,9 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                 trust_rel_missing(id)
             }
         }
+        ("POST", ["deployments", "eligible-remote-clusters"]) => {
+            crate::eligible::search_by_version(&w, &org_id, req)
+        }
         (_, ["deployments", id, tail @ ..]) => {
             let visible = w.deployments.get(*id).is_some_and(|d| d.org_id == org_id);
             if !visible {
@@ -294,6 +297,9 @@ fn deployment_route(
                 ("PATCH", ["keystore"]) => patch_keystore(w, id, req),
                 ("GET", ["remote-clusters"]) => Reply::json(200, remote_clusters_json(w, id)),
                 ("PUT", ["remote-clusters"]) => put_remote_clusters(w, id, req, org_id),
+                ("POST", ["eligible-remote-clusters"]) => {
+                    crate::eligible::search_for(w, org_id, id, req)
+                }
                 ("POST", ["_restart"]) => {
                     let plan = w.deployments[id].es.current.plan.clone();
                     let plan = w.deployments[id]
@@ -625,7 +631,8 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-fn deployment_json(w: &World, d: &Deployment, req: &Req) -> Value {
+/// A deployment as `GET /deployments/{id}` (and the deployment searches) answer it.
+pub fn deployment_json(w: &World, d: &Deployment, req: &Req) -> Value {
     json!({
         "id": d.id,
         "name": d.name,

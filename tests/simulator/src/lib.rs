@@ -16,6 +16,7 @@
 
 pub mod cloud;
 pub mod control;
+pub mod eligible;
 pub mod es;
 pub mod fixture;
 pub mod server;

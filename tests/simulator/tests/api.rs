@@ -1303,3 +1303,71 @@ async fn es_roles_and_reload() {
     );
     assert!(r.body["nodes"].as_object().unwrap().len() == 1);
 }
+
+#[tokio::test]
+async fn cloud_eligible_remote_clusters() {
+    let t = T::new().await;
+    let (legacy_remote, _) = t.dep("legacy-remote");
+    let (old_local, _) = t.dep("old-local");
+    let path = format!("/deployments/{legacy_remote}/elasticsearch/_main/eligible-remote-clusters");
+    // 7.17 can search 7.17 to 8.19: of organization 1's deployments only old-local (8.12.2).
+    let r = t.cloud("POST", &path, "local", None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ids: Vec<&str> = r.body["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![old_local.as_str()]);
+    assert_eq!(r.body["return_count"], json!(1));
+    assert!(
+        r.body["deployments"][0]["resources"]["elasticsearch"][0]["info"]["metadata"]["endpoint"]
+            .is_string()
+    );
+    // Paging: a page of one carries a cursor; the page after it is empty and has none.
+    let cursor = r.body["cursor"].as_str().unwrap().to_string();
+    let r = t
+        .cloud("POST", &path, "local", Some(json!({"cursor": cursor})))
+        .await;
+    assert_eq!((r.status, r.body["return_count"].clone()), (200, json!(0)));
+    assert!(r.body.get("cursor").is_none());
+    // The other organization's key sees neither deployment.
+    let r = t.cloud("POST", &path, "remote", None).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (404, "deployments.deployment_not_found")
+    );
+    let r = t
+        .cloud(
+            "POST",
+            &format!("/deployments/{legacy_remote}/elasticsearch/nope/eligible-remote-clusters"),
+            "local",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (404, "deployments.deployment_resource_not_found")
+    );
+    // The version-based search: 9.1 can search 9.0 and later; the version is required.
+    let r = t
+        .cloud(
+            "POST",
+            "/deployments/eligible-remote-clusters?version=9.2.0",
+            "local",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["return_count"], json!(1), "{}", r.body);
+    let r = t
+        .cloud(
+            "POST",
+            "/deployments/eligible-remote-clusters",
+            "local",
+            None,
+        )
+        .await;
+    assert_eq!((r.status, code(&r)), (400, "stackpack.invalid_version"));
+}
