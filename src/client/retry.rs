@@ -111,6 +111,22 @@ fn jitter_fraction() -> f64 {
     (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// 128 pseudo-random bits as 32 hex digits: unique enough for a request marker (the jitter
+/// source, seeded by the clock and mixed with the process's random hasher keys).
+pub fn random_hex128() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let keyed = std::collections::hash_map::RandomState::new();
+    let mut words = [0u64; 2];
+    for (i, w) in words.iter_mut().enumerate() {
+        let mut h = keyed.build_hasher();
+        h.write_u64(jitter_fraction().to_bits());
+        h.write_usize(i);
+        h.write_u32(std::process::id());
+        *w = h.finish();
+    }
+    format!("{:016x}{:016x}", words[0], words[1])
+}
+
 /// Parse a `Retry-After` header value: delta-seconds, or an IMF-fixdate
 /// (`Sun, 06 Nov 1994 08:49:37 GMT`) relative to `now`. A date in the past gives zero.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {

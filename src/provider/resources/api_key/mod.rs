@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::client::elasticsearch::{ApiKeyInfo, Feature};
+use crate::client::elasticsearch::{ApiKeyInfo, CreateFailure, Feature, RequestMarker};
 use crate::client::{ClientError, EsClient};
 use crate::framework::diag::{Diagnostic, Diagnostics};
 use crate::framework::model::Known;
@@ -32,7 +32,7 @@ use crate::provider::common::{Call, During, api_error, configured, deadline};
 
 use super::sensitive::Sensitive;
 use delivery::{deliver, invalidate, release_slot, resolve_delivery};
-use model::{ApiKeyModel, KeySpec, sealed, state_from_api};
+use model::{ApiKeyModel, KeySpec, MARKER_KEY, sealed, state_from_api};
 use validate::{create_error, replacements, sealed_needs_cloud, uses_api_key};
 
 /// The resource type name.
@@ -91,11 +91,21 @@ impl Resource for ApiKeyResource {
         if ctx.is_cancelled() {
             return Err(cancelled().into());
         }
-        let created = es
-            .create_cross_cluster_api_key(&spec.create_body(), call.cancel())
+        let marker = RequestMarker::fresh(MARKER_KEY);
+        let once = es
+            .create_cross_cluster_api_key_once(&spec.create_body(), &marker, call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(create_error(&e, api_key_auth(ctx))))?;
-        tracing::info!(key_id = %created.id, name = %spec.name, "created cross-cluster API key");
+            .map_err(|f| {
+                Diagnostics::from(create_failure(&f, &spec.name, &marker, api_key_auth(ctx)))
+            })?;
+        let created = once.key;
+        tracing::info!(
+            key_id = %created.id,
+            name = %spec.name,
+            attempts = once.attempts,
+            invalidated = ?once.invalidated,
+            "created cross-cluster API key"
+        );
         let mut state = planned;
         state.id = Known::Value(created.id.clone());
         let state = match delivery {
@@ -264,6 +274,42 @@ async fn plan_change(
         plan.set_planned(&planned)?;
     }
     Ok(diags)
+}
+
+/// The diagnostic of a create that gave up: the API's error, how many create requests were
+/// sent, which keys of lost answers were invalidated again, and, when that clean-up itself
+/// failed, how to find and invalidate the key by hand.
+fn create_failure(
+    f: &CreateFailure,
+    name: &str,
+    marker: &RequestMarker,
+    api_key_auth: bool,
+) -> Diagnostic {
+    if matches!(f.error, ClientError::Cancelled) && f.attempts == 0 {
+        return cancelled();
+    }
+    let mut d = create_error(&f.error, api_key_auth);
+    if f.attempts > 1 {
+        d.detail
+            .push_str(&format!("\n\nThe create was sent {} times.", f.attempts));
+    }
+    if !f.invalidated.is_empty() {
+        d.detail.push_str(&format!(
+            "\n\nKey(s) {} had been created by a request whose answer was lost, and were invalidated again.",
+            f.invalidated.join(", ")
+        ));
+    }
+    if let Some(why) = &f.unresolved {
+        d.detail.push_str(&format!(
+            "\n\nWhether the create made a key is unknown: {why}. A key it made is named {name:?} and has {key} = {value:?} in its metadata: find it with GET /_security/api_key?name={name}&active_only=true on the remote cluster and invalidate it with DELETE /_security/api_key {{\"ids\": [\"<id>\"]}}.",
+            key = marker.key,
+            value = marker.value,
+        ));
+    } else if f.attempts > 0 {
+        d.detail
+            .push_str("\n\nNo key made by this create is live: the next apply starts over.");
+    }
+    d
 }
 
 /// Whether the provider's Elasticsearch connection authenticates with an API key.
