@@ -435,3 +435,223 @@ fn audit_no_key_secrets(sim: &Sim, wd: &Workdir, output: &str) {
         );
     }
 }
+
+/// One key of each delivery mode, for the rows below: plain (`encoded` in state), write-only
+/// (`encoded` into a keystore resource's `api_key_wo`), sealed (into the keystore directly).
+fn one_of_each(sim: &Sim, metadata: &str, max_retries: u32) -> String {
+    let local = sim.id("local");
+    let providers = [
+        provider(sim, None, "local", Some("local")),
+        provider(sim, Some("remote"), "local", Some("remote")),
+    ]
+    .join("\n")
+    .replace("max_retries = 10", &format!("max_retries = {max_retries}"));
+    format!(
+        r#"{REQUIRED_PROVIDERS}
+{providers}
+resource "crosscluster_api_key" "plain" {{
+  provider = crosscluster.remote
+  name     = "row-plain"
+  metadata = jsonencode({metadata})
+  access {{
+    search {{
+      names = ["logs-*"]
+    }}
+  }}
+}}
+
+resource "crosscluster_api_key" "wo" {{
+  provider = crosscluster.remote
+  name     = "row-wo"
+  access {{
+    search {{
+      names = ["logs-*"]
+    }}
+  }}
+}}
+
+resource "crosscluster_keystore_api_key" "wo" {{
+  deployment_id      = "{local}"
+  alias              = "row-wo"
+  api_key_wo         = crosscluster_api_key.wo.encoded
+  api_key_wo_version = 1
+}}
+
+resource "crosscluster_api_key" "sealed" {{
+  provider = crosscluster.remote
+  name     = "row-sealed"
+  access {{
+    search {{
+      names = ["logs-*"]
+    }}
+  }}
+  keystore {{
+    deployment_id = "{local}"
+    alias         = "row-sealed"
+  }}
+}}
+"#
+    )
+}
+
+const CREATE: &str = "^/_security/cross_cluster/api_key$";
+
+/// The key id in state of `address`, if any.
+fn state_key_id(wd: &Workdir, address: &str) -> Option<String> {
+    wd.resource(address)
+        .and_then(|r| r["id"].as_str().map(str::to_string))
+}
+
+/// After convergence: exactly the keys of the state are live (one per name), and each keystore
+/// entry holds the live key of its resource.
+#[track_caller]
+fn assert_truthful(sim: &Sim, wd: &Workdir, row: &str) {
+    use base64::Engine as _;
+    let active = active_keys_by_name(sim);
+    let want: BTreeMap<String, usize> = ["row-plain", "row-wo", "row-sealed"]
+        .iter()
+        .map(|n| (n.to_string(), 1))
+        .collect();
+    assert_eq!(active, want, "{row}: live keys");
+    let live: Vec<String> = sim.deployment_state("remote")["api_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["invalidated"] == false)
+        .map(|k| k["id"].as_str().unwrap().to_string())
+        .collect();
+    for addr in [
+        "crosscluster_api_key.plain",
+        "crosscluster_api_key.wo",
+        "crosscluster_api_key.sealed",
+    ] {
+        let id = state_key_id(wd, addr).unwrap_or_else(|| panic!("{row}: {addr} not in state"));
+        assert!(live.contains(&id), "{row}: {addr} {id} is not live");
+    }
+    for (alias, addr) in [
+        ("row-wo", "crosscluster_api_key.wo"),
+        ("row-sealed", "crosscluster_api_key.sealed"),
+    ] {
+        let v = sim
+            .keystore_value("local", &format!("cluster.remote.{alias}.credentials"))
+            .unwrap_or_else(|| panic!("{row}: no keystore entry for {alias}"));
+        let decoded = base64::engine::general_purpose::STANDARD.decode(v).unwrap();
+        let id = String::from_utf8(decoded).unwrap();
+        let id = id.split(':').next().unwrap().to_string();
+        assert_eq!(
+            Some(id),
+            state_key_id(wd, addr),
+            "{row}: {alias} holds the key of {addr}"
+        );
+    }
+    let keystore = sim.deployment_state("local")["keystore_keys"].clone();
+    assert_eq!(
+        keystore,
+        json!([
+            "cluster.remote.row-sealed.credentials",
+            "cluster.remote.row-wo.credentials"
+        ]),
+        "{row}: keystore entries"
+    );
+}
+
+/// Must-show 2, the `crosscluster_api_key` rows: an error at each point after an accepted
+/// write, with no retries left (max_retries = 0), in every delivery mode. Each failed apply
+/// leaves no live key that state does not know; the next apply converges without import.
+#[test]
+fn api_key_errors_after_accepted_writes() {
+    let sim = sim("faults-api-key-rows");
+    let wd = workdir(&sim);
+    let remote = sim.id("remote");
+    let rows: [(&str, Value, &str); 5] = [
+        // The create was handled, its answer lost.
+        (
+            "create answer dropped",
+            json!({"target": remote, "method": "POST", "path": CREATE, "reset": true, "after": true, "count": 3}),
+            "invalidated again",
+        ),
+        // The create was handled, its answer cut short.
+        (
+            "create answer truncated",
+            json!({"target": remote, "method": "POST", "path": CREATE, "truncate": true, "count": 3}),
+            "invalidated again",
+        ),
+        // Sealed delivery: the key was made, the keystore refuses it.
+        (
+            "sealed keystore write answered 500",
+            json!({"target": "cloud", "method": "PATCH", "path": "/keystore$", "status": 500, "count": 2}),
+            "was invalidated again",
+        ),
+        // The keystore write was made, its answer lost.
+        (
+            "keystore write answer dropped",
+            json!({"target": "cloud", "method": "PATCH", "path": "/keystore$", "reset": true, "after": true, "count": 2}),
+            "was invalidated again",
+        ),
+        // The read-back after the create fails: the key is kept in state, with a warning.
+        (
+            "read-back after create answered 500",
+            json!({"target": remote, "method": "GET", "path": "^/_security/api_key$", "status": 500, "count": 3}),
+            "",
+        ),
+    ];
+    for (row, rule, says) in rows {
+        wd.config(&one_of_each(&sim, "{ n = 1 }", 0));
+        sim.faults(rule);
+        let run = wd.apply();
+        if says.is_empty() {
+            run.success().contains("API key written but not read back");
+        } else {
+            run.failure().contains(says);
+        }
+        // Whatever failed: no live key outside the state.
+        let live = sim.deployment_state("remote")["api_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| k["invalidated"] == false)
+            .map(|k| k["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>();
+        let known: Vec<String> = ["plain", "wo", "sealed"]
+            .iter()
+            .filter_map(|n| state_key_id(&wd, &format!("crosscluster_api_key.{n}")))
+            .collect();
+        for id in &live {
+            assert!(
+                known.contains(id),
+                "{row}: live key {id} is not in state ({known:?})"
+            );
+        }
+        sim.control("DELETE", "/_sim/faults", None);
+        wd.apply().success();
+        assert_truthful(&sim, &wd, row);
+        wd.assert_no_changes();
+        println!("{row}: {} live keys, all in state; converged", live.len());
+        wd.destroy().success();
+        assert!(
+            active_keys_by_name(&sim).is_empty(),
+            "{row}: destroy left keys"
+        );
+    }
+    // Update: the metadata change was written, its read-back fails; state keeps the planned
+    // value (a warning), the next plan is empty.
+    wd.config(&one_of_each(&sim, "{ n = 1 }", 0));
+    wd.apply().success();
+    wd.config(&one_of_each(&sim, "{ n = 2 }", 0));
+    sim.faults(json!({"target": remote, "method": "GET", "path": "^/_security/api_key$", "status": 500, "count": 1}));
+    // No refresh, so the one faulted GET is the read-back after the update.
+    wd.run(&[
+        "apply",
+        "-input=false",
+        "-no-color",
+        "-auto-approve",
+        "-refresh=false",
+    ])
+    .success()
+    .contains("API key written but not read back");
+    sim.control("DELETE", "/_sim/faults", None);
+    wd.assert_no_changes();
+    let md = wd.resource("crosscluster_api_key.plain").unwrap()["metadata"].clone();
+    assert_eq!(md, "{\"n\":2}");
+    assert_truthful(&sim, &wd, "update read-back");
+}
