@@ -655,3 +655,77 @@ fn api_key_errors_after_accepted_writes() {
     assert_eq!(md, "{\"n\":2}");
     assert_truthful(&sim, &wd, "update read-back");
 }
+
+/// Must-show 7 on the look-up and retry paths: with `TF_LOG=trace`, creates whose answers are
+/// dropped or cut short (so keys are made and invalidated again) and a keystore write whose
+/// answer is dropped. No credential of the fixture and no secret of any key (live, invalidated,
+/// or of a lost answer) is in Terraform's output; the secret of the sealed key and of the keys
+/// of lost answers is in neither the state nor the plan JSON.
+#[test]
+fn lost_answers_leak_no_secrets() {
+    let sim = sim("faults-secret-audit");
+    let mut wd = workdir(&sim);
+    wd.env("TF_LOG", "trace");
+    wd.config(&one_of_each(&sim, "{ n = 1 }", 3));
+    let remote = sim.id("remote");
+    sim.faults(json!({"rules": [
+        {"target": remote, "method": "POST", "path": CREATE, "reset": true, "after": true, "count": 2},
+        {"target": remote, "method": "POST", "path": CREATE, "truncate": true, "count": 2},
+        {"target": "cloud", "method": "PATCH", "path": "/keystore$", "reset": true, "after": true, "count": 1}
+    ]}));
+    let mut runs = vec![wd.apply().success()];
+    sim.control("DELETE", "/_sim/faults", None);
+    let lost: Vec<String> = sim.deployment_state("remote")["api_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["invalidated"] == true)
+        .map(|k| k["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(lost.len(), 4, "four creates lost their answers");
+    assert_truthful(&sim, &wd, "secret audit");
+    let state = wd.state_file();
+    let plan = wd.plan_json().to_string();
+    runs.push(wd.plan_code());
+    let sealed_id = state_key_id(&wd, "crosscluster_api_key.sealed").unwrap();
+    let all = sim.api_key_secrets("remote");
+    let never_stored: Vec<(String, String)> = all
+        .iter()
+        .filter(|(what, _)| what.ends_with(&sealed_id) || lost.iter().any(|id| what.ends_with(id)))
+        .cloned()
+        .collect();
+    assert_eq!(never_stored.len(), 2 * (1 + lost.len()));
+    runs.push(wd.destroy().success());
+    let whole: String = runs.iter().map(|r| r.text()).collect::<Vec<_>>().join("\n");
+    assert!(whole.contains("[TRACE]"), "no trace log captured");
+    assert!(
+        whole.contains("looking the key up by its request marker"),
+        "the look-up is logged"
+    );
+    let mut secrets = all.clone();
+    for d in sim.ready.deployments.values() {
+        secrets.push((format!("password of {}", d.name), d.password.clone()));
+    }
+    for (id, org) in &sim.ready.organizations {
+        secrets.push((format!("Cloud API key of {id}"), org.api_key.clone()));
+    }
+    for (name, secret) in &secrets {
+        assert!(
+            !whole.contains(secret.as_str()),
+            "{name} is in the TF_LOG=trace output"
+        );
+    }
+    for (name, secret) in &never_stored {
+        assert!(!state.contains(secret.as_str()), "{name} is in the state");
+        assert!(
+            !plan.contains(secret.as_str()),
+            "{name} is in the plan JSON"
+        );
+    }
+    println!(
+        "secret audit: {} bytes of trace output, {} secrets absent, {} keys of lost answers",
+        whole.len(),
+        secrets.len(),
+        lost.len()
+    );
+}
