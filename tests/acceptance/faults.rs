@@ -654,6 +654,18 @@ fn api_key_errors_after_accepted_writes() {
     let md = wd.resource("crosscluster_api_key.plain").unwrap()["metadata"].clone();
     assert_eq!(md, "{\"n\":2}");
     assert_truthful(&sim, &wd, "update read-back");
+    // Update: the change was made, its answer lost (no retries left): the apply fails, the
+    // state holds the key as it now is, so the next plan is empty.
+    wd.config(&one_of_each(&sim, "{ n = 3 }", 0));
+    sim.faults(json!({"target": remote, "method": "PUT", "path": "^/_security/cross_cluster/api_key/", "reset": true, "after": true}));
+    wd.apply()
+        .failure()
+        .contains("to update cross-cluster API key");
+    sim.control("DELETE", "/_sim/faults", None);
+    let md = wd.resource("crosscluster_api_key.plain").unwrap()["metadata"].clone();
+    assert_eq!(md, "{\"n\":3}", "the state shows the applied update");
+    wd.assert_no_changes();
+    assert_truthful(&sim, &wd, "update answer dropped");
 }
 
 /// Must-show 7 on the look-up and retry paths: with `TF_LOG=trace`, creates whose answers are

@@ -173,19 +173,27 @@ impl Resource for ApiKeyResource {
         let prior_spec = KeySpec::from_model(&prior)?;
         let id = key_id(&prior)?;
         if let Some(body) = spec.update_body(&prior_spec) {
-            es.update_cross_cluster_api_key(&id, &body, call.cancel())
+            if let Err(e) = es
+                .update_cross_cluster_api_key(&id, &body, call.cancel())
                 .await
-                .map_err(|e| {
-                    let d = create_error(&e, api_key_auth(ctx));
-                    if d.summary.starts_with("Failed") {
-                        Diagnostics::from(api_error(
-                            &format!("to update cross-cluster API key {id}"),
-                            &e,
-                        ))
-                    } else {
-                        Diagnostics::from(d)
-                    }
-                })?;
+            {
+                let d = create_error(&e, api_key_auth(ctx));
+                let d = if d.summary.starts_with("Failed") {
+                    api_error(&format!("to update cross-cluster API key {id}"), &e)
+                } else {
+                    d
+                };
+                // The update may have been applied (its answer lost): the state is the key as
+                // it now is, with the error, so Terraform does not keep stale values.
+                if update_may_have_applied(&e)
+                    && let Some(k) = read_after_failure(es, &id).await
+                {
+                    let mut resp = StateResponse::from_model(&state_from_api(&k, &prior))?;
+                    resp.diagnostics.push(d);
+                    return Ok(resp);
+                }
+                return Err(d.into());
+            }
             tracing::info!(key_id = %id, "updated cross-cluster API key");
         }
         planned.id = Known::Value(id.clone());
@@ -333,6 +341,29 @@ async fn compensate(es: &EsClient, id: &str) -> Result<(), String> {
                 "no answer within {}s",
                 COMPENSATION_TIMEOUT.as_secs()
             ))
+        }
+    }
+}
+
+/// Whether a failed update's request may have been applied: no answer, an unreadable one, a
+/// 5xx, or a stop while it was out. A 4xx was refused.
+fn update_may_have_applied(e: &ClientError) -> bool {
+    match e {
+        ClientError::Elasticsearch { status, .. } => *status >= 500,
+        ClientError::Transport { .. } | ClientError::Decode { .. } | ClientError::Cancelled => true,
+        _ => false,
+    }
+}
+
+/// The key as it is after a failed write, read on a token of its own (a stop may have
+/// cancelled the call's); `None` when that read fails too or the key is gone.
+async fn read_after_failure(es: &EsClient, id: &str) -> Option<ApiKeyInfo> {
+    let token = tokio_util::sync::CancellationToken::new();
+    match tokio::time::timeout(COMPENSATION_TIMEOUT, read_key(es, id, &token)).await {
+        Ok(Ok(key)) => key,
+        _ => {
+            token.cancel();
+            None
         }
     }
 }
