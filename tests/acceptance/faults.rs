@@ -622,6 +622,21 @@ fn api_key_errors_after_accepted_writes() {
                 "{row}: live key {id} is not in state ({known:?})"
             );
         }
+        // ...and no keystore entry whose resource state does not know.
+        for entry in sim.deployment_state("local")["keystore_keys"]
+            .as_array()
+            .unwrap()
+        {
+            let owner = match entry.as_str().unwrap() {
+                "cluster.remote.row-wo.credentials" => "crosscluster_keystore_api_key.wo",
+                "cluster.remote.row-sealed.credentials" => "crosscluster_api_key.sealed",
+                other => panic!("{row}: unexpected keystore entry {other}"),
+            };
+            assert!(
+                wd.resource(owner).is_some(),
+                "{row}: keystore entry {entry} outside the state"
+            );
+        }
         sim.control("DELETE", "/_sim/faults", None);
         wd.apply().success();
         assert_truthful(&sim, &wd, row);

@@ -116,7 +116,12 @@ impl Resource for ApiKeyResource {
                     // Nothing may dangle: the key that could not be delivered is invalidated,
                     // also after a stop (the call's token may be cancelled already).
                     let cleanup = match compensate(es, &created.id).await {
-                        Ok(()) => format!("The new key {} was invalidated again.", created.id),
+                        Ok(()) => format!(
+                            "The new key {} was invalidated again. {}",
+                            created.id,
+                            compensate_entry(es, cloud, spec.keystore.as_ref(), &d, &created.id)
+                                .await
+                        ),
                         Err(e) => format!(
                             "Invalidating the new key {id} failed as well ({e}); invalidate it by hand: DELETE /_security/api_key with {{\"ids\": [\"{id}\"]}} on the remote cluster.",
                             id = created.id
@@ -364,6 +369,46 @@ async fn read_after_failure(es: &EsClient, id: &str) -> Option<ApiKeyInfo> {
         _ => {
             token.cancel();
             None
+        }
+    }
+}
+
+/// After the key of a failed sealed delivery was invalidated: takes the keystore entry the
+/// delivery may have written out again (as destroy does: unless another live key of ours fills
+/// that slot), on a token of its own with [`COMPENSATION_TIMEOUT`]. Says what it did, or the
+/// request that undoes it by hand.
+async fn compensate_entry(
+    es: &EsClient,
+    cloud: &crate::client::CloudClient,
+    target: Option<&model::KeystoreTarget>,
+    d: &delivery::Delivery,
+    id: &str,
+) -> String {
+    let Some(target) = target else {
+        return String::new();
+    };
+    let setting = crate::client::cloud::credentials_setting(&target.alias);
+    let by_hand = format!(
+        "remove it by hand: PATCH /api/v1/deployments/{}/elasticsearch/{}/keystore with {{\"secrets\": {{\"{setting}\": null}}}}",
+        d.deployment_id, d.ref_id
+    );
+    let token = tokio_util::sync::CancellationToken::new();
+    let work = release_slot(es, cloud, target, id, now_ms(), &token);
+    match tokio::time::timeout(COMPENSATION_TIMEOUT, work).await {
+        Ok(Ok(true)) => format!("Its keystore entry {setting} was removed again."),
+        Ok(Ok(false)) => format!(
+            "The keystore entry {setting} was kept, since another live key of this provider fills it; if the failed delivery overwrote it, the next apply writes it again."
+        ),
+        Ok(Err(diag)) => format!(
+            "Removing the keystore entry {setting} failed ({}); {by_hand}.",
+            diag.detail
+        ),
+        Err(_) => {
+            token.cancel();
+            format!(
+                "Removing the keystore entry {setting} got no answer within {}s; {by_hand}.",
+                COMPENSATION_TIMEOUT.as_secs()
+            )
         }
     }
 }
