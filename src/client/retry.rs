@@ -6,6 +6,10 @@
 //! - HTTP 502/503/504 and transport errors after the request may have reached the server are
 //!   retried only for idempotent requests ([`Idempotency::Idempotent`]).
 //! - A connection that could not be established never reached the server and is always retried.
+//! - The cross-cluster API key create is non-idempotent here, but its caller
+//!   ([`crate::client::EsClient::create_cross_cluster_api_key_once`]) makes it safe to repeat by a
+//!   look-up of the request's marker, then asks [`RetryPolicy::decide`] as for an idempotent
+//!   request.
 //! - Delays grow exponentially from [`RetryPolicy::base_delay`] to [`RetryPolicy::max_delay`],
 //!   with "full jitter" between half the delay and the delay.
 
