@@ -536,3 +536,150 @@ async fn es_requests_pass_the_contract() {
     local.delete_role("rr", &cancel).await.unwrap();
     client_common::assert_contract(&tool, &sim.ready.cloud_url, "es").await;
 }
+
+/// A client with fast retries (10 ms backoff).
+fn es_fast(sim: &Running, name: &str, max_retries: u32) -> EsClient {
+    let (_, d) = sim.ready.deployment(name).unwrap();
+    let mut cfg = EsConfig::new(
+        vec![d.es_url.clone()],
+        EsAuth::Basic {
+            username: d.username.clone(),
+            password: Secret::new(d.password.clone()),
+        },
+    );
+    cfg.http.retry = crosscluster::client::RetryPolicy {
+        max_retries,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+    };
+    EsClient::new(cfg).unwrap()
+}
+
+async fn fault(sim: &Running, rule: Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", sim.ready.cloud_url))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
+
+/// The active keys named `name` on `es`, by id.
+async fn active_named(es: &EsClient, name: &str) -> Vec<String> {
+    let cancel = CancellationToken::new();
+    es.find_keys_by_name(name, &cancel)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.name == name)
+        .map(|k| k.id)
+        .collect()
+}
+
+/// Exactly-once create: whatever answer of the create is lost (dropped after the key was made,
+/// truncated, a 503 before it, a 500), exactly one key of the request is live afterwards, and
+/// it is the one returned; keys of lost answers are invalidated again.
+#[tokio::test]
+async fn create_once_leaves_exactly_one_key() {
+    use crosscluster::client::elasticsearch::RequestMarker;
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let remote = es_fast(&sim, "remote", 4);
+    let post = "^/_security/cross_cluster/api_key$";
+    let cases = [
+        // (name, faults on the create, attempts, invalidated)
+        (
+            "drop-after",
+            json!([{"path": post, "reset": true, "after": true}]),
+            2,
+            1,
+        ),
+        ("truncated", json!([{"path": post, "truncate": true}]), 2, 1),
+        ("drop-before", json!([{"path": post, "reset": true}]), 2, 0),
+        (
+            "busy",
+            json!([{"path": post, "status": 503, "count": 2}]),
+            3,
+            0,
+        ),
+        (
+            "mixed",
+            json!([{"path": post, "reset": true, "after": true}, {"path": post, "status": 502}, {"path": post, "truncate": true}]),
+            4,
+            2,
+        ),
+    ];
+    for (name, rules, attempts, invalidated) in cases {
+        fault(&sim, json!({"rules": rules})).await;
+        let marker = RequestMarker::fresh("crosscluster_request_marker");
+        let body = CreateCrossClusterApiKey {
+            name: name.into(),
+            access: search_access(&["logs*"]),
+            metadata: Some(json!({"team": "a"})),
+            ..Default::default()
+        };
+        let once = remote
+            .create_cross_cluster_api_key_once(&body, &marker, &cancel)
+            .await
+            .unwrap_or_else(|f| panic!("{name}: {f:?}"));
+        assert_eq!(once.attempts, attempts, "{name}");
+        assert_eq!(once.invalidated.len(), invalidated, "{name}");
+        assert_eq!(
+            active_named(&remote, name).await,
+            vec![once.key.id.clone()],
+            "{name}"
+        );
+        let key = remote
+            .get_api_key(&once.key.id, false, &cancel)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(key.metadata.as_ref().unwrap()["team"], "a");
+        assert!(marker.is_on(&key), "{name}: the marker is on the key");
+    }
+    // A 500 is not retried; a 500 after the key was made (here: the answer dropped, then the
+    // retry refused) leaves no live key either.
+    fault(
+        &sim,
+        json!({"rules": [{"path": post, "reset": true, "after": true}, {"path": post, "status": 500}]}),
+    )
+    .await;
+    let marker = RequestMarker::fresh("crosscluster_request_marker");
+    let body = CreateCrossClusterApiKey {
+        name: "failing".into(),
+        access: search_access(&["logs*"]),
+        ..Default::default()
+    };
+    let f = remote
+        .create_cross_cluster_api_key_once(&body, &marker, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!((f.attempts, f.invalidated.len()), (2, 1), "{f:?}");
+    assert!(f.unresolved.is_none());
+    assert!(
+        matches!(f.error, ClientError::Elasticsearch { status: 500, .. }),
+        "{:?}",
+        f.error
+    );
+    assert!(active_named(&remote, "failing").await.is_empty());
+    // Out of retries on 503s: the error, no key.
+    fault(&sim, json!({"path": post, "status": 503, "count": 5})).await;
+    let f = remote
+        .create_cross_cluster_api_key_once(&body, &marker, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(f.attempts, 5, "{f:?}");
+    assert!(active_named(&remote, "failing").await.is_empty());
+    // A 400 is final at once.
+    let bad = CreateCrossClusterApiKey {
+        name: "_reserved".into(),
+        access: search_access(&["logs*"]),
+        ..Default::default()
+    };
+    let f = remote
+        .create_cross_cluster_api_key_once(&bad, &marker, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(f.attempts, 1);
+}

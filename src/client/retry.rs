@@ -6,6 +6,10 @@
 //! - HTTP 502/503/504 and transport errors after the request may have reached the server are
 //!   retried only for idempotent requests ([`Idempotency::Idempotent`]).
 //! - A connection that could not be established never reached the server and is always retried.
+//! - The cross-cluster API key create is non-idempotent here, but its caller
+//!   ([`crate::client::EsClient::create_cross_cluster_api_key_once`]) makes it safe to repeat by a
+//!   look-up of the request's marker, then asks [`RetryPolicy::decide`] as for an idempotent
+//!   request.
 //! - Delays grow exponentially from [`RetryPolicy::base_delay`] to [`RetryPolicy::max_delay`],
 //!   with "full jitter" between half the delay and the delay.
 
@@ -109,6 +113,22 @@ fn jitter_fraction() -> f64 {
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^= x >> 31;
     (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// 128 pseudo-random bits as 32 hex digits: unique enough for a request marker (the jitter
+/// source, seeded by the clock and mixed with the process's random hasher keys).
+pub fn random_hex128() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let keyed = std::collections::hash_map::RandomState::new();
+    let mut words = [0u64; 2];
+    for (i, w) in words.iter_mut().enumerate() {
+        let mut h = keyed.build_hasher();
+        h.write_u64(jitter_fraction().to_bits());
+        h.write_usize(i);
+        h.write_u32(std::process::id());
+        *w = h.finish();
+    }
+    format!("{:016x}{:016x}", words[0], words[1])
 }
 
 /// Parse a `Retry-After` header value: delta-seconds, or an IMF-fixdate

@@ -45,10 +45,7 @@ impl Configured {
                 ca_file,
                 ca_pem,
                 insecure,
-                retry: RetryPolicy {
-                    max_retries: settings.max_retries,
-                    ..RetryPolicy::default()
-                },
+                retry: retry_policy(settings.max_retries, env),
             }
         };
         let cloud = match &settings.cloud {
@@ -136,6 +133,35 @@ fn plan_poll_interval_override(env: &Env) -> Option<std::time::Duration> {
             None
         }
     }
+}
+
+/// Environment variables that shorten the retry backoff (tests against a local simulator):
+/// the first delay and the cap of any delay, `Retry-After` included.
+pub(super) const RETRY_BASE_DELAY_ENV: &str = "CROSSCLUSTER_RETRY_BASE_DELAY";
+pub(super) const RETRY_MAX_DELAY_ENV: &str = "CROSSCLUSTER_RETRY_MAX_DELAY";
+
+fn retry_policy(max_retries: u32, env: &Env) -> RetryPolicy {
+    let mut p = RetryPolicy {
+        max_retries,
+        ..RetryPolicy::default()
+    };
+    let read = |name: &str| {
+        let raw = env.get(name)?;
+        match crate::framework::traits::parse_duration(raw.trim()) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                tracing::warn!(variable = name, "ignoring an invalid retry delay");
+                None
+            }
+        }
+    };
+    if let Some(d) = read(RETRY_BASE_DELAY_ENV) {
+        p.base_delay = d;
+    }
+    if let Some(d) = read(RETRY_MAX_DELAY_ENV) {
+        p.max_delay = d;
+    }
+    p
 }
 
 /// The process-wide per-deployment locks (see [`DeploymentLocks`]).

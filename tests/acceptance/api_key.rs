@@ -94,7 +94,20 @@ fn api_key_update_drift_recreate() {
     assert!(state["expiration_timestamp"].as_str().is_some(), "{state}");
     let k = key(&sim, "remote", &id);
     assert_eq!(k["name"], "ccs-key");
-    assert_eq!(k["metadata"], json!({"team": "search", "n": 1}));
+    // The user's metadata, and the create's request marker (32 hex digits, hidden from the
+    // `metadata` attribute).
+    let marker = k["metadata"]["crosscluster_request_marker"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        marker.len() == 32 && marker.chars().all(|c| c.is_ascii_hexdigit()),
+        "{k}"
+    );
+    assert_eq!(
+        k["metadata"],
+        json!({"team": "search", "n": 1, "crosscluster_request_marker": marker})
+    );
     assert_eq!(k["access"]["search"][0]["names"], json!(["logs-*"]));
 
     // 1. access changed in the configuration: an in-place update, same key.
@@ -602,5 +615,11 @@ fn api_key_interrupted_sealed_delivery_leaves_no_live_key() {
         run.flat().contains("was invalidated again"),
         "{}",
         run.flat()
+    );
+    // The keystore entry the interrupted delivery wrote is taken out again.
+    assert!(run.flat().contains("was removed again"), "{}", run.flat());
+    assert_eq!(
+        sim.deployment_state("old-local")["keystore_keys"],
+        json!([])
     );
 }

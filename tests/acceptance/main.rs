@@ -11,6 +11,7 @@ mod deployment_remote_cluster;
 mod diagnosis;
 mod docs;
 mod examples;
+mod faults;
 mod flows;
 mod imports;
 mod keystore_api_key;

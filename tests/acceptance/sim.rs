@@ -224,6 +224,28 @@ impl Sim {
         Some(crosscluster_sim::state::secret_text(&secret.value))
     }
 
+    /// White-box: the encoded form and the secret of every API key of deployment `name`
+    /// (live, invalidated, and those whose create answer was lost), from the simulator's memory.
+    pub(crate) fn api_key_secrets(&self, name: &str) -> Vec<(String, String)> {
+        let id = self.id(name);
+        let Some(running) = self.running.as_ref() else {
+            return Vec::new();
+        };
+        let world = running.sim().world();
+        let Some(d) = world.deployments.get(&id) else {
+            return Vec::new();
+        };
+        d.es.api_keys
+            .values()
+            .flat_map(|k| {
+                [
+                    (format!("encoded key {}", k.id), k.encoded()),
+                    (format!("secret of key {}", k.id), k.secret.clone()),
+                ]
+            })
+            .collect()
+    }
+
     /// Writes the request log for the contract check.
     fn save_log(&self) {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/contract-logs");

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
 use super::error::parse_es_error;
+use super::retry::{Decision, Idempotency, Outcome};
 use super::shared::Shared;
 use super::{
     ClientError, HttpSettings, Req, Resp, Result, Secret, Transport, auth_header, basic_auth,
@@ -201,6 +202,197 @@ impl EsClient {
         }
         let req = Req::new(Method::POST, "/_security/cross_cluster/api_key").json(body)?;
         self.fetch(&req, cancel).await
+    }
+
+    /// `POST /_security/cross_cluster/api_key` exactly once, with retries: the key carries
+    /// `marker` in its metadata, and after an answer that leaves open whether the key was
+    /// created (a 5xx, a timeout, a dropped connection, a truncated or unreadable body, a stop
+    /// while the request was out) the active keys of that name are looked up and any key with
+    /// the marker is invalidated again (its secret is lost with the answer) before the create
+    /// is retried as the retry policy retries an idempotent request (429, 502, 503, 504,
+    /// transport failures; never a 500 or a 4xx). So at most one live key with the marker is
+    /// left: the one returned. The clean-up runs on a token of its own with a short deadline,
+    /// so a stop does not skip it.
+    pub async fn create_cross_cluster_api_key_once(
+        &self,
+        body: &CreateCrossClusterApiKey,
+        marker: &RequestMarker,
+        cancel: &CancellationToken,
+    ) -> std::result::Result<CreatedOnce, CreateFailure> {
+        let fail = |error: ClientError, attempts: u32, invalidated: &[String]| CreateFailure {
+            error,
+            attempts,
+            invalidated: invalidated.to_vec(),
+            unresolved: None,
+        };
+        self.require(Feature::CrossClusterApiKeys, cancel)
+            .await
+            .map_err(|e| fail(e, 0, &[]))?;
+        if body.certificate_identity.is_some() {
+            self.require(Feature::CertificateIdentity, cancel)
+                .await
+                .map_err(|e| fail(e, 0, &[]))?;
+        }
+        let marked = marker.apply(body);
+        let req = Req::new(Method::POST, "/_security/cross_cluster/api_key")
+            .json(&marked)
+            .map_err(|e| fail(e, 0, &[]))?;
+        let mut invalidated: Vec<String> = Vec::new();
+        let mut ambiguous = false;
+        let mut attempt: u32 = 0;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(fail(ClientError::Cancelled, attempt, &invalidated));
+            }
+            let (error, outcome) = match self.call(&req, cancel).await {
+                Ok(resp) => match resp.decode::<CreatedApiKey>(&req) {
+                    Ok(key) => {
+                        if ambiguous {
+                            // A create that arrived late (after the lookup) goes too.
+                            match self
+                                .invalidate_marked(&body.name, marker, Some(&key.id))
+                                .await
+                            {
+                                Ok(ids) => invalidated.extend(ids),
+                                Err(e) => tracing::warn!(
+                                    marker = %marker.value,
+                                    error = %e,
+                                    "could not look for late duplicates of the new key"
+                                ),
+                            }
+                        }
+                        return Ok(CreatedOnce {
+                            key,
+                            attempts: attempt + 1,
+                            invalidated,
+                        });
+                    }
+                    Err(e) => (e, Outcome::TransportFailed),
+                },
+                Err(e @ ClientError::Elasticsearch { status, .. }) if status >= 500 => {
+                    (e, Outcome::Status(status, None))
+                }
+                Err(e @ ClientError::Transport { .. }) => (e, Outcome::TransportFailed),
+                Err(ClientError::Cancelled) => (ClientError::Cancelled, Outcome::TransportFailed),
+                // A 4xx (a 429 after its retries too): the request was refused, nothing made.
+                Err(e) => return Err(fail(e, attempt + 1, &invalidated)),
+            };
+            ambiguous = true;
+            tracing::debug!(
+                attempt,
+                marker = %marker.value,
+                error = %error,
+                "cross-cluster API key create answered ambiguously; looking the key up by its request marker"
+            );
+            match self.invalidate_marked(&body.name, marker, None).await {
+                Ok(ids) => {
+                    if !ids.is_empty() {
+                        tracing::debug!(key_ids = ?ids, "a key the lost answer created was invalidated again (its secret was lost)");
+                    }
+                    invalidated.extend(ids);
+                }
+                Err(e) => {
+                    return Err(CreateFailure {
+                        error,
+                        attempts: attempt + 1,
+                        invalidated,
+                        unresolved: Some(e),
+                    });
+                }
+            }
+            if matches!(error, ClientError::Cancelled) {
+                return Err(fail(error, attempt + 1, &invalidated));
+            }
+            match self
+                .transport
+                .retry
+                .decide(attempt, Idempotency::Idempotent, outcome)
+            {
+                Decision::Stop => return Err(fail(error, attempt + 1, &invalidated)),
+                Decision::RetryAfter(delay) => {
+                    tracing::debug!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        reason = %error,
+                        "retrying the cross-cluster API key create (no key of this request is live)"
+                    );
+                    tokio::select! {
+                        _ = cancel.cancelled() => {
+                            return Err(fail(ClientError::Cancelled, attempt + 1, &invalidated));
+                        }
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Invalidates every active key named `name` that carries `marker`, except `keep`; on a
+    /// token of its own with [`CLEANUP_TIMEOUT`]. Returns the ids invalidated, or what could
+    /// not be done.
+    async fn invalidate_marked(
+        &self,
+        name: &str,
+        marker: &RequestMarker,
+        keep: Option<&str>,
+    ) -> std::result::Result<Vec<String>, String> {
+        let token = CancellationToken::new();
+        let work = async {
+            let keys = self
+                .find_keys_by_name(name, &token)
+                .await
+                .map_err(|e| format!("looking the key up failed ({e})"))?;
+            let ids: Vec<String> = keys
+                .into_iter()
+                .filter(|k| k.name == name && marker.is_on(k) && Some(k.id.as_str()) != keep)
+                .map(|k| k.id)
+                .collect();
+            if ids.is_empty() {
+                return Ok(ids);
+            }
+            let r = self
+                .invalidate_api_keys(&ids, &token)
+                .await
+                .map_err(|e| format!("invalidating key(s) {} failed ({e})", ids.join(", ")))?;
+            if r.error_count > 0 {
+                return Err(format!(
+                    "invalidating key(s) {} reported {} error(s)",
+                    ids.join(", "),
+                    r.error_count
+                ));
+            }
+            Ok(ids)
+        };
+        match tokio::time::timeout(CLEANUP_TIMEOUT, work).await {
+            Ok(r) => r,
+            Err(_) => {
+                token.cancel();
+                Err(format!(
+                    "looking the key up got no answer within {}s",
+                    CLEANUP_TIMEOUT.as_secs()
+                ))
+            }
+        }
+    }
+
+    /// `GET /_security/api_key?name=<name>&active_only=true`: the active keys of that name
+    /// (`name` is matched by Elasticsearch as a prefix pattern when it ends in `*`).
+    pub async fn find_keys_by_name(
+        &self,
+        name: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<ApiKeyInfo>> {
+        #[derive(Deserialize)]
+        struct Keys {
+            #[serde(default)]
+            api_keys: Vec<ApiKeyInfo>,
+        }
+        let req = Req::new(Method::GET, "/_security/api_key")
+            .query("name", name)
+            .query("active_only", true);
+        let keys: Option<Keys> = self.fetch_found(&req, cancel).await?;
+        Ok(keys.map(|k| k.api_keys).unwrap_or_default())
     }
 
     /// `PUT /_security/cross_cluster/api_key/{id}`; returns `updated`.
@@ -434,6 +626,76 @@ impl EsClient {
         let v: Option<Value> = self.fetch_found(&req, cancel).await?;
         Ok(v.is_some_and(|v| v.get("found").and_then(Value::as_bool).unwrap_or(true)))
     }
+}
+
+/// How long the look-up and clean-up after an ambiguous create may take (on a token of its own).
+pub const CLEANUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A unique value a create puts into the new key's metadata, so a look-up can tell the key it
+/// made from any other key of that name. Not a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestMarker {
+    /// The metadata key (must not start with `_`, which Elasticsearch reserves).
+    pub key: String,
+    /// The unique value.
+    pub value: String,
+}
+
+impl RequestMarker {
+    /// A marker under metadata key `key` with a fresh random value (128 bits, hex).
+    pub fn fresh(key: &str) -> Self {
+        RequestMarker {
+            key: key.to_string(),
+            value: super::retry::random_hex128(),
+        }
+    }
+
+    /// `body` with the marker in its metadata.
+    pub fn apply(&self, body: &CreateCrossClusterApiKey) -> CreateCrossClusterApiKey {
+        let mut m = match &body.metadata {
+            Some(Value::Object(m)) => m.clone(),
+            _ => Map::new(),
+        };
+        m.insert(self.key.clone(), Value::String(self.value.clone()));
+        CreateCrossClusterApiKey {
+            metadata: Some(Value::Object(m)),
+            ..body.clone()
+        }
+    }
+
+    /// Whether key `k` carries this marker.
+    pub fn is_on(&self, k: &ApiKeyInfo) -> bool {
+        k.metadata
+            .as_ref()
+            .and_then(|m| m.get(&self.key))
+            .and_then(Value::as_str)
+            == Some(self.value.as_str())
+    }
+}
+
+/// A key created by [`EsClient::create_cross_cluster_api_key_once`].
+#[derive(Debug)]
+pub struct CreatedOnce {
+    /// The key (with its secret).
+    pub key: CreatedApiKey,
+    /// Create requests sent that got an answer the provider acted on (1: the first).
+    pub attempts: u32,
+    /// Keys an earlier attempt had created (answer lost), invalidated again.
+    pub invalidated: Vec<String>,
+}
+
+/// Why [`EsClient::create_cross_cluster_api_key_once`] gave up.
+#[derive(Debug)]
+pub struct CreateFailure {
+    /// The last error.
+    pub error: ClientError,
+    /// Create requests sent.
+    pub attempts: u32,
+    /// Keys an attempt had created (answer lost), invalidated again.
+    pub invalidated: Vec<String>,
+    /// Set when the look-up or the invalidation after an ambiguous answer failed: a key with
+    /// the marker may be live.
+    pub unresolved: Option<String>,
 }
 
 fn es_error(req: &Req, resp: &Resp) -> ClientError {

@@ -1,6 +1,6 @@
 //! The control API under `/_sim/` on the cloud URL (never faulted, never logged).
 
-use crate::server::{Fault, Reply, Req, Sim, lock};
+use crate::server::{Fault, RANDOM_KINDS, RandomFaults, Reply, Req, Sim, lock};
 use crate::settings;
 use crate::state::{self, World};
 use crate::util;
@@ -44,11 +44,13 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
         }
         ("GET", ["faults"]) => {
             let list: Vec<Value> = lock(&sim.faults).iter().map(Fault::to_json).collect();
-            Reply::json(200, json!({"faults": list}))
+            let random = lock(&sim.random).as_ref().map(RandomFaults::to_json);
+            Reply::json(200, json!({"faults": list, "random": random}))
         }
         ("POST", ["faults"]) => add_faults(sim, req),
         ("DELETE", ["faults"]) => {
             lock(&sim.faults).clear();
+            *lock(&sim.random) = None;
             Reply::json(200, json!({"acknowledged": true}))
         }
         ("GET", ["config"]) => config_json(sim),
@@ -183,6 +185,8 @@ fn parse_fault(v: &Value, id: u64) -> Result<Fault, String> {
             "delay_ms",
             "count",
             "reset",
+            "after",
+            "truncate",
             "code",
             "message",
         ]
@@ -202,10 +206,17 @@ fn parse_fault(v: &Value, id: u64) -> Result<Fault, String> {
         Some(x) => return Err(format!("bad status {x}")),
         None => None,
     };
-    let reset = o.get("reset").and_then(Value::as_bool).unwrap_or(false);
+    let flag = |k: &str| o.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let (reset, after, truncate) = (flag("reset"), flag("after"), flag("truncate"));
     let delay_ms = n("delay_ms").unwrap_or(0);
-    if status.is_none() && !reset && delay_ms == 0 {
-        return Err("a fault rule needs status, reset or delay_ms".into());
+    if status.is_none() && !reset && !truncate && delay_ms == 0 {
+        return Err("a fault rule needs status, reset, truncate or delay_ms".into());
+    }
+    if after && !reset {
+        return Err("after applies to reset only".into());
+    }
+    if truncate && (reset || status.is_some()) {
+        return Err("truncate cannot be combined with reset or status".into());
     }
     Ok(Fault {
         id,
@@ -217,13 +228,95 @@ fn parse_fault(v: &Value, id: u64) -> Result<Fault, String> {
         delay_ms,
         count: n("count").unwrap_or(1),
         reset,
+        after,
+        truncate,
         code: s("code"),
         message: s("message"),
     })
 }
 
+/// The random mode from `{"rate": 0.2, "seed": 7, "kinds": [...], "retry_after": 1}` (plus the
+/// optional `method`, `path`, `target` filters of a rule).
+fn parse_random(o: &Map<String, Value>, id: u64) -> Result<RandomFaults, String> {
+    for k in o.keys() {
+        if ![
+            "rate",
+            "seed",
+            "kinds",
+            "retry_after",
+            "method",
+            "path",
+            "target",
+        ]
+        .contains(&k.as_str())
+        {
+            return Err(format!("unknown random fault field [{k}]"));
+        }
+    }
+    let rate = o
+        .get("rate")
+        .and_then(Value::as_f64)
+        .filter(|r| (0.0..=1.0).contains(r))
+        .ok_or("rate must be a number from 0 to 1")?;
+    let seed = match o.get("seed") {
+        None => 0,
+        Some(v) => v.as_u64().ok_or("seed must be a non-negative integer")?,
+    };
+    let kinds: Vec<String> = match o.get("kinds") {
+        None => RANDOM_KINDS.iter().map(|k| k.to_string()).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|k| match k.as_str() {
+                Some(s) if RANDOM_KINDS.contains(&s) => Ok(s.to_string()),
+                _ => Err(format!(
+                    "unknown fault kind {k}: use {}",
+                    RANDOM_KINDS.join(", ")
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("kinds must be a list".into()),
+    };
+    if kinds.is_empty() {
+        return Err("kinds must not be empty".into());
+    }
+    let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+    let path = match s("path") {
+        Some(p) => Some(Regex::new(&p).map_err(|e| format!("bad path regex: {e}"))?),
+        None => None,
+    };
+    Ok(RandomFaults::new(
+        id,
+        rate,
+        seed,
+        kinds,
+        o.get("retry_after").and_then(Value::as_u64),
+        s("method"),
+        path,
+        s("target"),
+    ))
+}
+
 fn add_faults(sim: &Sim, req: &Req) -> Reply {
     let body = req.body.clone().unwrap_or(Value::Null);
+    if let Value::Object(o) = &body
+        && o.contains_key("rate")
+    {
+        let id = sim.seq.fetch_add(1, Ordering::Relaxed);
+        return match parse_random(o, id) {
+            Ok(mut r) => {
+                // A deployment name matches as its id (the log label).
+                if let Some(t) = r.target.clone()
+                    && t != "cloud"
+                    && t != "es"
+                {
+                    r.target = Some(find(&sim.world(), &t).unwrap_or(t));
+                }
+                *lock(&sim.random) = Some(r);
+                Reply::json(200, json!({"ids": [id]}))
+            }
+            Err(e) => err(400, &e),
+        };
+    }
     let rules: Vec<Value> = match &body {
         Value::Array(a) => a.clone(),
         Value::Object(o) if o.contains_key("rules") => {

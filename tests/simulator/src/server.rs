@@ -3,14 +3,18 @@
 
 use crate::state::World;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use http_body_util::BodyExt;
+use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::header::HeaderValue;
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use regex::Regex;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -145,6 +149,12 @@ pub struct Fault {
     pub count: u64,
     /// Drop the connection without a response.
     pub reset: bool,
+    /// With `reset`: drop it after the request was handled (its change is made, its answer is
+    /// lost) instead of before.
+    pub after: bool,
+    /// Handle the request, then send the status, the headers and half the body, and drop the
+    /// connection (a truncated answer to a request whose change is made).
+    pub truncate: bool,
     /// Error code / type override.
     pub code: Option<String>,
     /// Error message override.
@@ -164,8 +174,195 @@ impl Fault {
             "delay_ms": self.delay_ms,
             "count": self.count,
             "reset": self.reset,
+            "after": self.after,
+            "truncate": self.truncate,
         })
     }
+
+    /// What the fault does, for the log and the counters: `drop_before`, `drop_after`,
+    /// `truncate`, `delay` or the status.
+    pub fn kind(&self) -> String {
+        if self.reset {
+            if self.after {
+                "drop_after"
+            } else {
+                "drop_before"
+            }
+            .to_string()
+        } else if self.truncate {
+            "truncate".to_string()
+        } else if let Some(s) = self.status {
+            s.to_string()
+        } else {
+            "delay".to_string()
+        }
+    }
+
+    /// A fault of one random-mode kind (see [`RandomFaults`]).
+    fn of_kind(id: u64, kind: &str, retry_after: Option<u64>) -> Fault {
+        let mut f = Fault {
+            id,
+            method: None,
+            path: None,
+            target: None,
+            status: None,
+            retry_after: None,
+            delay_ms: 0,
+            count: 1,
+            reset: false,
+            after: false,
+            truncate: false,
+            code: None,
+            message: None,
+        };
+        match kind {
+            "drop_before" => f.reset = true,
+            "drop_after" => {
+                f.reset = true;
+                f.after = true;
+            }
+            "truncate" => f.truncate = true,
+            status => {
+                f.status = status.parse().ok();
+                if f.status == Some(429) {
+                    f.retry_after = retry_after;
+                }
+            }
+        }
+        f
+    }
+}
+
+/// The kinds of fault the random mode can inject.
+pub const RANDOM_KINDS: [&str; 8] = [
+    "429",
+    "500",
+    "502",
+    "503",
+    "504",
+    "drop_before",
+    "drop_after",
+    "truncate",
+];
+
+/// Faults on a fraction of the requests (`POST /_sim/faults {"rate": ..}`): whether a request is
+/// faulted, and how, is a function of the seed, the request's target, method and path, and how
+/// many requests with the same target, method and path came before it. So the same seed gives
+/// the same faults to the same sequence of requests whatever else runs concurrently, and the
+/// retry of a faulted request gets a fresh draw.
+#[derive(Debug, Clone)]
+pub struct RandomFaults {
+    /// Rule id (in the log's `fault` field).
+    pub id: u64,
+    /// Fraction of the matching requests that get a fault, in `[0, 1]`.
+    pub rate: f64,
+    /// Seed.
+    pub seed: u64,
+    /// Kinds to draw from (uniformly), from [`RANDOM_KINDS`].
+    pub kinds: Vec<String>,
+    /// `Retry-After` seconds on a 429.
+    pub retry_after: Option<u64>,
+    /// Method to match (None: any).
+    pub method: Option<String>,
+    /// Path regex (None: any).
+    pub path: Option<Regex>,
+    /// Target: `cloud`, `es` or a deployment id (None: any).
+    pub target: Option<String>,
+    /// Requests seen per `target method path`.
+    seen: BTreeMap<String, u64>,
+    /// Matching requests so far.
+    pub matched: u64,
+    /// Faults injected, per kind.
+    pub injected: BTreeMap<String, u64>,
+}
+
+impl RandomFaults {
+    /// A random mode with nothing seen yet.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: u64,
+        rate: f64,
+        seed: u64,
+        kinds: Vec<String>,
+        retry_after: Option<u64>,
+        method: Option<String>,
+        path: Option<Regex>,
+        target: Option<String>,
+    ) -> Self {
+        RandomFaults {
+            id,
+            rate,
+            seed,
+            kinds,
+            retry_after,
+            method,
+            path,
+            target,
+            seen: BTreeMap::new(),
+            matched: 0,
+            injected: BTreeMap::new(),
+        }
+    }
+
+    /// The JSON form (for `GET /_sim/faults`), with the counters.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "rate": self.rate,
+            "seed": self.seed,
+            "kinds": self.kinds,
+            "retry_after": self.retry_after,
+            "method": self.method,
+            "path": self.path.as_ref().map(|r| r.as_str().to_string()),
+            "target": self.target,
+            "matched": self.matched,
+            "injected": self.injected,
+        })
+    }
+
+    /// The fault for this request, if it draws one.
+    fn draw(&mut self, method: &str, path: &str, target: &str) -> Option<Fault> {
+        let matches = self
+            .method
+            .as_ref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.path.as_ref().is_none_or(|r| r.is_match(path))
+            && self.target.as_ref().is_none_or(|t| match t.as_str() {
+                "es" => target != "cloud",
+                t => t == target,
+            });
+        if !matches || self.kinds.is_empty() {
+            return None;
+        }
+        self.matched += 1;
+        let key = format!("{target} {method} {path}");
+        let n = self.seen.entry(key.clone()).or_insert(0);
+        let nth = *n;
+        *n += 1;
+        let h = mix(fnv1a(key.as_bytes()) ^ mix(self.seed) ^ mix(nth.wrapping_add(1)));
+        let u = (h >> 11) as f64 / (1u64 << 53) as f64;
+        if u >= self.rate {
+            return None;
+        }
+        let pick = (mix(h) % self.kinds.len() as u64) as usize;
+        let kind = self.kinds[pick].clone();
+        *self.injected.entry(kind.clone()).or_insert(0) += 1;
+        Some(Fault::of_kind(self.id, &kind, self.retry_after))
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The splitmix64 finaliser.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// The shared simulator.
@@ -177,6 +374,8 @@ pub struct Sim {
     pub log: Mutex<Vec<Value>>,
     /// Fault rules.
     pub faults: Mutex<Vec<Fault>>,
+    /// The random fault mode, when on (rules match first).
+    pub random: Mutex<Option<RandomFaults>>,
     /// Plan duration in ms.
     pub plan_ms: AtomicU64,
     /// Extra latency per request in ms.
@@ -199,6 +398,7 @@ impl Sim {
             world: Mutex::new(world),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
+            random: Mutex::new(None),
             plan_ms: AtomicU64::new(plan_ms),
             latency_ms: AtomicU64::new(latency_ms),
             seq: AtomicU64::new(0),
@@ -222,7 +422,7 @@ impl Sim {
                 .map(|d| d.name.clone()),
             Target::Cloud => None,
         };
-        let idx = faults.iter().position(|f| {
+        let Some(idx) = faults.iter().position(|f| {
             f.count > 0
                 && f.method
                     .as_ref()
@@ -232,7 +432,12 @@ impl Sim {
                     Target::Cloud => t == "cloud",
                     Target::Es(id) => t == "es" || t == id || Some(t) == dep_name.as_ref(),
                 })
-        })?;
+        }) else {
+            drop(faults);
+            return lock(&self.random)
+                .as_mut()
+                .and_then(|r| r.draw(&req.method, &req.path, target.label()));
+        };
         let f = &mut faults[idx];
         f.count -= 1;
         let out = f.clone();
@@ -264,6 +469,7 @@ impl Sim {
         });
         if let Some(f) = fault {
             e["fault"] = json!(f.id);
+            e["fault_kind"] = json!(f.kind());
         }
         lock(&self.log).push(e);
     }
@@ -352,7 +558,84 @@ fn parse_query(q: Option<&str>) -> Vec<(String, String)> {
 #[error("connection dropped by a simulated fault")]
 pub struct Dropped;
 
-fn to_response(reply: Reply, es: bool) -> Response<Full<Bytes>> {
+/// A response body: whole, or cut short (the `truncate` fault): the first half of the bytes,
+/// then an error, on which hyper drops the connection. Its size hint is the whole length, so
+/// the `content-length` header promises more than arrives.
+pub struct WireBody {
+    data: Option<Bytes>,
+    full_len: u64,
+    truncated: bool,
+    /// Truncated: a pause between the half body and the drop, so that both are on the wire
+    /// before the connection goes (hyper flushes while the body is pending).
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl std::fmt::Debug for WireBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireBody")
+            .field("full_len", &self.full_len)
+            .field("truncated", &self.truncated)
+            .finish()
+    }
+}
+
+impl WireBody {
+    fn whole(b: Bytes) -> Self {
+        WireBody {
+            full_len: b.len() as u64,
+            data: Some(b),
+            truncated: false,
+            pause: None,
+        }
+    }
+
+    fn truncate(mut self) -> Self {
+        if let Some(b) = &self.data {
+            let half = b.len() / 2;
+            self.data = Some(b.slice(..half));
+        }
+        self.truncated = true;
+        self.pause = Some(Box::pin(tokio::time::sleep(Duration::from_millis(20))));
+        self
+    }
+}
+
+impl hyper::body::Body for WireBody {
+    type Data = Bytes;
+    type Error = Dropped;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
+        let this = self.get_mut();
+        if let Some(b) = this.data.take()
+            && !b.is_empty()
+        {
+            return Poll::Ready(Some(Ok(Frame::data(b))));
+        }
+        if !this.truncated {
+            return Poll::Ready(None);
+        }
+        if let Some(p) = this.pause.as_mut() {
+            if p.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            this.pause = None;
+        }
+        Poll::Ready(Some(Err(Dropped)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        !self.truncated && self.data.as_ref().is_none_or(Bytes::is_empty)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.full_len)
+    }
+}
+
+fn to_response(reply: Reply, es: bool) -> Response<WireBody> {
     let body = match &reply.raw {
         Some((_, text)) => Bytes::from(text.clone()),
         None => reply
@@ -361,7 +644,7 @@ fn to_response(reply: Reply, es: bool) -> Response<Full<Bytes>> {
             .map(|b| Bytes::from(b.to_string()))
             .unwrap_or_default(),
     };
-    let mut resp = Response::new(Full::new(body));
+    let mut resp = Response::new(WireBody::whole(body));
     *resp.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
@@ -422,7 +705,7 @@ async fn handle(
     sim: Arc<Sim>,
     target: Target,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+) -> Result<Response<WireBody>, Dropped> {
     let (parts, body) = req.into_parts();
     let bytes = match body.collect().await {
         Ok(c) => c.to_bytes(),
@@ -453,7 +736,7 @@ async fn handle(
         if f.delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
         }
-        if f.reset {
+        if f.reset && !f.after {
             sim.record(&target, &req, None, None, Some(f));
             return Err(Dropped);
         }
@@ -478,7 +761,16 @@ async fn handle(
         reply.body.as_ref(),
         fault.as_ref(),
     );
-    Ok(to_response(reply, es))
+    match &fault {
+        // The change is made; the answer never arrives.
+        Some(f) if f.reset && f.after => Err(Dropped),
+        Some(f) if f.truncate => {
+            let resp = to_response(reply, es);
+            let (parts, body) = resp.into_parts();
+            Ok(Response::from_parts(parts, body.truncate()))
+        }
+        _ => Ok(to_response(reply, es)),
+    }
 }
 
 /// Serves `listener` until `shutdown` changes (or its sender is dropped).

@@ -673,3 +673,161 @@ async fn control_api_log_state_and_masking() {
         json!(t.sim.ready.cloud_url)
     );
 }
+
+/// A raw Elasticsearch request on `name` as `elastic` that may fail on the wire: the status, or
+/// `Err` with the stage that failed (`send` or `body`).
+async fn raw_es(
+    t: &T,
+    name: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Result<u16, &'static str> {
+    let d = t.dep(name).1;
+    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut rb = t.http.request(m, format!("{}{}", d.es_url, path)).header(
+        "authorization",
+        format!("Basic {}", common::b64(&format!("elastic:{}", d.password))),
+    );
+    if let Some(b) = body {
+        rb = rb
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    let r = rb.send().await.map_err(|_| "send")?;
+    let status = r.status().as_u16();
+    r.bytes().await.map_err(|_| "body")?;
+    Ok(status)
+}
+
+/// `reset` + `after` makes the change and loses the answer; `truncate` sends half the body and
+/// drops the connection; both are logged with their kind.
+#[tokio::test]
+async fn faults_after_the_change() {
+    let t = T::new().await;
+    let create = json!({"name": "after-drop", "access": {"search": [{"names": ["logs-*"]}]}});
+    t.ctl(
+        "POST",
+        "/_sim/faults",
+        Some(json!({"target": "local", "method": "POST", "path": "^/_security/cross_cluster/api_key$", "reset": true, "after": true})),
+    )
+    .await;
+    let r = raw_es(
+        &t,
+        "local",
+        "POST",
+        "/_security/cross_cluster/api_key",
+        Some(create.clone()),
+    )
+    .await;
+    assert_eq!(r, Err("send"), "the answer must be lost");
+    let keys = t
+        .es("local", "GET", "/_security/api_key?name=after-drop", None)
+        .await;
+    assert_eq!(keys.status, 200);
+    assert_eq!(
+        keys.body["api_keys"].as_array().unwrap().len(),
+        1,
+        "the key was created: {}",
+        keys.body
+    );
+    t.ctl(
+        "POST",
+        "/_sim/faults",
+        Some(json!({"target": "local", "method": "POST", "path": "^/_security/cross_cluster/api_key$", "truncate": true})),
+    )
+    .await;
+    let r = raw_es(
+        &t,
+        "local",
+        "POST",
+        "/_security/cross_cluster/api_key",
+        Some(json!({"name": "truncated", "access": {"search": [{"names": ["logs-*"]}]}})),
+    )
+    .await;
+    assert_eq!(r, Err("body"), "status and headers arrive, the body is cut");
+    let keys = t
+        .es("local", "GET", "/_security/api_key?name=truncated", None)
+        .await;
+    assert_eq!(keys.body["api_keys"].as_array().unwrap().len(), 1);
+    let log = t.ctl("GET", "/_sim/requests?target=local", None).await.body;
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["fault_kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["drop_after", "truncate"]);
+    // Bad combinations are refused.
+    for bad in [
+        json!({"after": true, "status": 503}),
+        json!({"truncate": true, "reset": true}),
+    ] {
+        assert_eq!(t.ctl("POST", "/_sim/faults", Some(bad)).await.status, 400);
+    }
+}
+
+/// The random mode faults about `rate` of the matching requests, the same ones for the same
+/// seed, never the control API; its counters add up.
+#[tokio::test]
+async fn random_faults_follow_the_seed() {
+    let t = T::new().await;
+    async fn run(t: &T, seed: u64) -> (Vec<u16>, Value) {
+        t.ctl("DELETE", "/_sim/faults", None).await;
+        let r = t
+            .ctl(
+                "POST",
+                "/_sim/faults",
+                Some(json!({"rate": 0.3, "seed": seed, "kinds": ["429", "503"], "retry_after": 1, "target": "local"})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mut statuses = Vec::new();
+        for i in 0..60 {
+            // Half the requests on a path seen once, half on one path seen 30 times.
+            let path = if i % 2 == 0 {
+                format!("/_security/role/r{i}")
+            } else {
+                "/".to_string()
+            };
+            let r = t.es("local", "GET", &path, None).await;
+            if r.status == 429 {
+                assert_eq!(r.headers["retry-after"], "1");
+            }
+            statuses.push(r.status);
+            // Never faulted: the control API, other deployments.
+            assert_eq!(t.ctl("GET", "/_sim/ready", None).await.status, 200);
+            assert_eq!(t.es("remote", "GET", "/", None).await.status, 200);
+        }
+        let info = t.ctl("GET", "/_sim/faults", None).await.body["random"].clone();
+        (statuses, info)
+    }
+    let (a, info) = run(&t, 7).await;
+    let (b, _) = run(&t, 7).await;
+    let (c, _) = run(&t, 8).await;
+    assert_eq!(a, b, "same seed, same faults");
+    assert_ne!(a, c, "another seed, other faults");
+    let faulted = a.iter().filter(|s| **s == 429 || **s == 503).count() as u64;
+    assert!(
+        (8..=30).contains(&faulted),
+        "{faulted} of 60 faulted at rate 0.3"
+    );
+    assert_eq!(info["matched"], 60);
+    let injected: u64 = info["injected"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(injected, faulted, "{info}");
+    t.ctl("DELETE", "/_sim/faults", None).await;
+    assert!(t.ctl("GET", "/_sim/faults", None).await.body["random"].is_null());
+    for bad in [
+        json!({"rate": 2}),
+        json!({"rate": 0.1, "kinds": ["418"]}),
+        json!({"rate": 0.1, "kinds": []}),
+        json!({"rate": 0.1, "colour": 1}),
+    ] {
+        assert_eq!(t.ctl("POST", "/_sim/faults", Some(bad)).await.status, 400);
+    }
+}

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::client::elasticsearch::{ApiKeyInfo, Feature};
+use crate::client::elasticsearch::{ApiKeyInfo, CreateFailure, Feature, RequestMarker};
 use crate::client::{ClientError, EsClient};
 use crate::framework::diag::{Diagnostic, Diagnostics};
 use crate::framework::model::Known;
@@ -32,7 +32,7 @@ use crate::provider::common::{Call, During, api_error, configured, deadline};
 
 use super::sensitive::Sensitive;
 use delivery::{deliver, invalidate, release_slot, resolve_delivery};
-use model::{ApiKeyModel, KeySpec, sealed, state_from_api};
+use model::{ApiKeyModel, KeySpec, MARKER_KEY, sealed, state_from_api};
 use validate::{create_error, replacements, sealed_needs_cloud, uses_api_key};
 
 /// The resource type name.
@@ -91,11 +91,21 @@ impl Resource for ApiKeyResource {
         if ctx.is_cancelled() {
             return Err(cancelled().into());
         }
-        let created = es
-            .create_cross_cluster_api_key(&spec.create_body(), call.cancel())
+        let marker = RequestMarker::fresh(MARKER_KEY);
+        let once = es
+            .create_cross_cluster_api_key_once(&spec.create_body(), &marker, call.cancel())
             .await
-            .map_err(|e| Diagnostics::from(create_error(&e, api_key_auth(ctx))))?;
-        tracing::info!(key_id = %created.id, name = %spec.name, "created cross-cluster API key");
+            .map_err(|f| {
+                Diagnostics::from(create_failure(&f, &spec.name, &marker, api_key_auth(ctx)))
+            })?;
+        let created = once.key;
+        tracing::info!(
+            key_id = %created.id,
+            name = %spec.name,
+            attempts = once.attempts,
+            invalidated = ?once.invalidated,
+            "created cross-cluster API key"
+        );
         let mut state = planned;
         state.id = Known::Value(created.id.clone());
         let state = match delivery {
@@ -106,7 +116,12 @@ impl Resource for ApiKeyResource {
                     // Nothing may dangle: the key that could not be delivered is invalidated,
                     // also after a stop (the call's token may be cancelled already).
                     let cleanup = match compensate(es, &created.id).await {
-                        Ok(()) => format!("The new key {} was invalidated again.", created.id),
+                        Ok(()) => format!(
+                            "The new key {} was invalidated again. {}",
+                            created.id,
+                            compensate_entry(es, cloud, spec.keystore.as_ref(), &d, &created.id)
+                                .await
+                        ),
                         Err(e) => format!(
                             "Invalidating the new key {id} failed as well ({e}); invalidate it by hand: DELETE /_security/api_key with {{\"ids\": [\"{id}\"]}} on the remote cluster.",
                             id = created.id
@@ -163,19 +178,27 @@ impl Resource for ApiKeyResource {
         let prior_spec = KeySpec::from_model(&prior)?;
         let id = key_id(&prior)?;
         if let Some(body) = spec.update_body(&prior_spec) {
-            es.update_cross_cluster_api_key(&id, &body, call.cancel())
+            if let Err(e) = es
+                .update_cross_cluster_api_key(&id, &body, call.cancel())
                 .await
-                .map_err(|e| {
-                    let d = create_error(&e, api_key_auth(ctx));
-                    if d.summary.starts_with("Failed") {
-                        Diagnostics::from(api_error(
-                            &format!("to update cross-cluster API key {id}"),
-                            &e,
-                        ))
-                    } else {
-                        Diagnostics::from(d)
-                    }
-                })?;
+            {
+                let d = create_error(&e, api_key_auth(ctx));
+                let d = if d.summary.starts_with("Failed") {
+                    api_error(&format!("to update cross-cluster API key {id}"), &e)
+                } else {
+                    d
+                };
+                // The update may have been applied (its answer lost): the state is the key as
+                // it now is, with the error, so Terraform does not keep stale values.
+                if update_may_have_applied(&e)
+                    && let Some(k) = read_after_failure(es, &id).await
+                {
+                    let mut resp = StateResponse::from_model(&state_from_api(&k, &prior))?;
+                    resp.diagnostics.push(d);
+                    return Ok(resp);
+                }
+                return Err(d.into());
+            }
             tracing::info!(key_id = %id, "updated cross-cluster API key");
         }
         planned.id = Known::Value(id.clone());
@@ -266,6 +289,42 @@ async fn plan_change(
     Ok(diags)
 }
 
+/// The diagnostic of a create that gave up: the API's error, how many create requests were
+/// sent, which keys of lost answers were invalidated again, and, when that clean-up itself
+/// failed, how to find and invalidate the key by hand.
+fn create_failure(
+    f: &CreateFailure,
+    name: &str,
+    marker: &RequestMarker,
+    api_key_auth: bool,
+) -> Diagnostic {
+    if matches!(f.error, ClientError::Cancelled) && f.attempts == 0 {
+        return cancelled();
+    }
+    let mut d = create_error(&f.error, api_key_auth);
+    if f.attempts > 1 {
+        d.detail
+            .push_str(&format!("\n\nThe create was sent {} times.", f.attempts));
+    }
+    if !f.invalidated.is_empty() {
+        d.detail.push_str(&format!(
+            "\n\nKey(s) {} had been created by a request whose answer was lost, and were invalidated again.",
+            f.invalidated.join(", ")
+        ));
+    }
+    if let Some(why) = &f.unresolved {
+        d.detail.push_str(&format!(
+            "\n\nWhether the create made a key is unknown: {why}. A key it made is named {name:?} and has {key} = {value:?} in its metadata: find it with GET /_security/api_key?name={name}&active_only=true on the remote cluster and invalidate it with DELETE /_security/api_key {{\"ids\": [\"<id>\"]}}.",
+            key = marker.key,
+            value = marker.value,
+        ));
+    } else if f.attempts > 0 {
+        d.detail
+            .push_str("\n\nNo key made by this create is live: the next apply starts over.");
+    }
+    d
+}
+
 /// Whether the provider's Elasticsearch connection authenticates with an API key.
 fn api_key_auth(ctx: &CallContext) -> bool {
     configured(ctx)
@@ -287,6 +346,69 @@ async fn compensate(es: &EsClient, id: &str) -> Result<(), String> {
                 "no answer within {}s",
                 COMPENSATION_TIMEOUT.as_secs()
             ))
+        }
+    }
+}
+
+/// Whether a failed update's request may have been applied: no answer, an unreadable one, a
+/// 5xx, or a stop while it was out. A 4xx was refused.
+fn update_may_have_applied(e: &ClientError) -> bool {
+    match e {
+        ClientError::Elasticsearch { status, .. } => *status >= 500,
+        ClientError::Transport { .. } | ClientError::Decode { .. } | ClientError::Cancelled => true,
+        _ => false,
+    }
+}
+
+/// The key as it is after a failed write, read on a token of its own (a stop may have
+/// cancelled the call's); `None` when that read fails too or the key is gone.
+async fn read_after_failure(es: &EsClient, id: &str) -> Option<ApiKeyInfo> {
+    let token = tokio_util::sync::CancellationToken::new();
+    match tokio::time::timeout(COMPENSATION_TIMEOUT, read_key(es, id, &token)).await {
+        Ok(Ok(key)) => key,
+        _ => {
+            token.cancel();
+            None
+        }
+    }
+}
+
+/// After the key of a failed sealed delivery was invalidated: takes the keystore entry the
+/// delivery may have written out again (as destroy does: unless another live key of ours fills
+/// that slot), on a token of its own with [`COMPENSATION_TIMEOUT`]. Says what it did, or the
+/// request that undoes it by hand.
+async fn compensate_entry(
+    es: &EsClient,
+    cloud: &crate::client::CloudClient,
+    target: Option<&model::KeystoreTarget>,
+    d: &delivery::Delivery,
+    id: &str,
+) -> String {
+    let Some(target) = target else {
+        return String::new();
+    };
+    let setting = crate::client::cloud::credentials_setting(&target.alias);
+    let by_hand = format!(
+        "remove it by hand: PATCH /api/v1/deployments/{}/elasticsearch/{}/keystore with {{\"secrets\": {{\"{setting}\": null}}}}",
+        d.deployment_id, d.ref_id
+    );
+    let token = tokio_util::sync::CancellationToken::new();
+    let work = release_slot(es, cloud, target, id, now_ms(), &token);
+    match tokio::time::timeout(COMPENSATION_TIMEOUT, work).await {
+        Ok(Ok(true)) => format!("Its keystore entry {setting} was removed again."),
+        Ok(Ok(false)) => format!(
+            "The keystore entry {setting} was kept, since another live key of this provider fills it; if the failed delivery overwrote it, the next apply writes it again."
+        ),
+        Ok(Err(diag)) => format!(
+            "Removing the keystore entry {setting} failed ({}); {by_hand}.",
+            diag.detail
+        ),
+        Err(_) => {
+            token.cancel();
+            format!(
+                "Removing the keystore entry {setting} got no answer within {}s; {by_hand}.",
+                COMPENSATION_TIMEOUT.as_secs()
+            )
         }
     }
 }

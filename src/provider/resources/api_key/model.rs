@@ -100,6 +100,11 @@ pub(super) struct KeystoreTarget {
 /// destroy can tell whether another live key of ours still claims that slot.
 pub(super) const SLOT_KEY: &str = "crosscluster_keystore_slot";
 
+/// The metadata key in which a create records its request marker (a random value, not a
+/// secret), by which a retry after a lost answer finds the key that request made. Hidden from
+/// `metadata` like [`SLOT_KEY`].
+pub(super) const MARKER_KEY: &str = "crosscluster_request_marker";
+
 impl KeystoreTarget {
     /// The slot as recorded in the key's metadata: `<deployment_id>/<alias>`, the same whether
     /// `ref_id` was configured or resolved (a deployment has one Elasticsearch keystore).
@@ -126,11 +131,12 @@ pub(super) fn recorded_slot(metadata: Option<&Json>) -> Option<&str> {
     metadata?.get(SLOT_KEY)?.as_str()
 }
 
-/// `metadata` as the user wrote it: without the recorded slot.
+/// `metadata` as the user wrote it: without the recorded slot and request marker.
 fn without_slot(metadata: Option<&Json>) -> Option<Json> {
     match metadata.map(json_of) {
         Some(Json::Object(mut m)) => {
             m.remove(SLOT_KEY);
+            m.remove(MARKER_KEY);
             Some(Json::Object(m))
         }
         other => other,

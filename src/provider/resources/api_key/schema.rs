@@ -99,6 +99,15 @@ pub(super) fn schema() -> Schema {
                  are read back, so a change made outside Terraform shows in the plan; a key \
                  invalidated or expired outside Terraform reads as gone and is created again.\n\
                  \n\
+                 **Exactly one key per create.** Each create puts a random request marker into \
+                 the key's metadata (`crosscluster_request_marker`, not a secret, not shown in \
+                 `metadata`). When the answer to the create is lost or unclear (a 5xx, a timeout, \
+                 a dropped connection, a truncated answer, a stop), the provider looks the key up \
+                 (`GET /_security/api_key?name=<name>&active_only=true`) and invalidates a key \
+                 with the marker again, since its secret went with the answer; then it retries the \
+                 create like any other request (429, 502, 503, 504, transport failures). So a \
+                 create leaves exactly one live key, whatever the network did.\n\
+                 \n\
                  **The secret.** Without a `keystore` block, the new key's `encoded` value (what \
                  the local keystore needs) and its `api_key` are computed, sensitive attributes \
                  and are therefore stored in the state; pass `encoded` to a \

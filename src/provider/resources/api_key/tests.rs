@@ -405,7 +405,7 @@ fn sealed_delivery_records_its_slot_out_of_sight() {
     // ...and the state shows the user's metadata only.
     let key: ApiKeyInfo = serde_json::from_value(json!({
         "id": "i", "name": "k", "invalidated": false,
-        "metadata": {"team": "a", model::SLOT_KEY: "d/eu"}
+        "metadata": {"team": "a", model::SLOT_KEY: "d/eu", model::MARKER_KEY: "0123abcd"}
     }))
     .unwrap();
     let prior = model::ApiKeyModel {
@@ -416,7 +416,8 @@ fn sealed_delivery_records_its_slot_out_of_sight() {
     assert_eq!(state.metadata, Known::Value("{\"team\":\"a\"}".into()));
     let bare = model::ApiKeyModel::default();
     let key_only_slot: ApiKeyInfo = serde_json::from_value(json!({
-        "id": "i", "name": "k", "invalidated": false, "metadata": {model::SLOT_KEY: "d/eu"}
+        "id": "i", "name": "k", "invalidated": false,
+        "metadata": {model::SLOT_KEY: "d/eu", model::MARKER_KEY: "0123abcd"}
     }))
     .unwrap();
     assert_eq!(

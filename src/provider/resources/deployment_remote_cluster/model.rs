@@ -96,6 +96,11 @@ pub(super) fn add_entry(
     import_id: &str,
 ) -> Result<Changed, EditError> {
     if let Some(existing) = list.resources.iter().find(|r| r.alias == entry.alias) {
+        // Exactly the entry asked for (e.g. made by an earlier attempt whose answer was lost):
+        // adopt it.
+        if list.clone().upsert(entry.clone()) == Changed::No {
+            return Ok(Changed::No);
+        }
         return Err(EditError::AliasExists {
             alias: entry.alias.clone(),
             remote: existing.deployment_id.clone(),

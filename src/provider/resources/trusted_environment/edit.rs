@@ -245,6 +245,12 @@ pub(super) fn add_entry(
     ref_id: &str,
 ) -> Result<Changed, EditError> {
     if let Some((what, key)) = clash(trust, desired) {
+        // Exactly the entry asked for (e.g. made by an earlier attempt whose answer was lost):
+        // adopt it.
+        let mut probe = trust.clone();
+        if fill_existing(&mut probe, &key, desired) == Some(Changed::No) {
+            return Ok(Changed::No);
+        }
         return Err(EditError::AlreadyExists {
             what,
             deployment_id: deployment_id.to_string(),

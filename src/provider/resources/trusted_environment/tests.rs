@@ -365,7 +365,11 @@ fn add_keeps_every_other_entry_and_refuses_duplicates() {
     assert_eq!(s["trust"]["direct"], before["trust"]["direct"]);
     assert_eq!(s["snapshot"], before["snapshot"]);
 
-    let e = add_entry(&mut s, &org("1000000001", None, true, None), DEP, "main").unwrap_err();
+    // Exactly the entry asked for is adopted (nothing to write); a different one is refused.
+    let unchanged = s.clone();
+    assert_eq!(add_entry(&mut s, &d, DEP, "main").unwrap(), Changed::No);
+    assert_eq!(s, unchanged);
+    let e = add_entry(&mut s, &org("1000000001", None, false, None), DEP, "main").unwrap_err();
     assert!(
         e.to_string()
             .contains(&format!("{DEP}/main/organization/1000000001")),
