@@ -211,6 +211,9 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<bool> {
         self.require(Feature::CrossClusterApiKeys, cancel).await?;
+        if matches!(body.certificate_identity, Some(Some(_))) {
+            self.require(Feature::CertificateIdentity, cancel).await?;
+        }
         let req = Req::new(
             Method::PUT,
             format!("/_security/cross_cluster/api_key/{}", seg(id)),

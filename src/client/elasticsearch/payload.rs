@@ -327,6 +327,10 @@ pub struct UpdateCrossClusterApiKey {
     /// New metadata (replaces the old one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Certificate identity (9.3+): `None` leaves it as it is, `Some(None)` clears it (sent as
+    /// an explicit `null`), `Some(Some(pattern))` replaces it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_identity: Option<Option<String>>,
 }
 
 impl<'de> Deserialize<'de> for Secret {
