@@ -332,6 +332,18 @@ impl EsClient {
         self.fetch(&req, cancel).await
     }
 
+    /// `PUT /_cluster/settings` with exactly these flat `persistent` keys (`null` removes one);
+    /// nothing else is sent. Returns the acknowledged echo.
+    pub async fn put_persistent_settings(
+        &self,
+        settings: &Map<String, Value>,
+        cancel: &CancellationToken,
+    ) -> Result<Value> {
+        let req =
+            Req::new(Method::PUT, "/_cluster/settings").json(&json!({ "persistent": settings }))?;
+        self.fetch(&req, cancel).await
+    }
+
     /// Remove every persistent setting of remote `alias` (all set to `null` in one request).
     /// Returns false when the alias had no settings.
     pub async fn remove_remote_cluster(
