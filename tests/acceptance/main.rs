@@ -24,6 +24,7 @@ mod remote_info;
 mod role;
 mod scale;
 mod strict_input;
+mod strong_identity;
 mod tls;
 mod trusted_environment;
 
