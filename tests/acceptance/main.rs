@@ -14,6 +14,7 @@ mod examples;
 mod flows;
 mod imports;
 mod keystore_api_key;
+mod migration;
 mod modules;
 mod organization;
 mod provider_core;
