@@ -235,7 +235,10 @@ fn strong_identity_mismatch_fails_then_matching_identity_connects() {
         "PUT",
         &format!("{}/_security/cross_cluster/api_key/{key_id}", remote.es_url),
         Some(&sim.es_auth("remote-93")),
-        Some(json!({"certificate_identity": "CN=someone-else"})),
+        Some(json!({
+            "access": {"search": [{"names": ["logs-*"]}]},
+            "certificate_identity": "CN=someone-else"
+        })),
     );
     assert_eq!(r.0, 200, "{:?}", r.1);
     let plan = wd.plan_json();
