@@ -509,3 +509,20 @@ fn certificate_identity_in_bodies_and_state() {
     );
     assert_eq!(cleared.certificate_identity, Known::Null);
 }
+
+#[test]
+fn identity_gate_points_at_certificate_identity() {
+    let err = crate::client::elasticsearch::Feature::CertificateIdentity
+        .check(&crate::client::elasticsearch::Version::new(9, 1, 0))
+        .unwrap_err();
+    let d = create_error(&err, false);
+    assert_eq!(
+        d.path.as_ref().map(ToString::to_string).as_deref(),
+        Some("certificate_identity")
+    );
+    assert!(
+        d.detail.contains("9.1.0") && d.detail.contains("9.3.0"),
+        "{}",
+        d.detail
+    );
+}

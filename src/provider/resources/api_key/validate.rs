@@ -219,6 +219,11 @@ pub(super) fn uses_api_key(auth: Option<&EsAuth>) -> bool {
 /// The diagnostic of a failed create: the version gate names the version; an API-key-
 /// authenticated connection gets Elasticsearch's reason plus the hint to use a user or token.
 pub(super) fn create_error(err: &ClientError, api_key_auth: bool) -> Diagnostic {
+    if let ClientError::VersionGate { feature, .. } = err
+        && feature == crate::client::elasticsearch::Feature::CertificateIdentity.name()
+    {
+        return identity_version_error(err);
+    }
     if let ClientError::VersionGate { .. } = err {
         return Diagnostic::attribute_error(
             AttributePath::root().attr("access"),
