@@ -424,6 +424,8 @@ impl Provider for CrossclusterProvider {
             Arc::new(super::resources::api_key::ApiKeyResource),
             Arc::new(super::resources::remote_cluster::RemoteClusterResource),
             Arc::new(super::resources::role::RoleResource),
+            Arc::new(super::resources::remote_cluster_signing::RemoteClusterSigningResource),
+            Arc::new(super::resources::signing_trust::SigningTrustResource),
             Arc::new(super::resources::trusted_environment::TrustedEnvironmentResource),
         ]
     }

@@ -18,6 +18,36 @@ use crate::sim::Sim;
 const VALIDATE_ONLY: &str = "# example-test: validate-only";
 /// The marker that makes an example with resources applied too.
 const APPLY: &str = "# example-test: apply";
+/// The marker that runs an example against a simulator whose `local` and `remote` run the
+/// Elasticsearch version after it (for features of newer versions), e.g.
+/// `# example-test: stack 9.3.0`.
+const STACK: &str = "# example-test: stack ";
+
+/// The simulator for an example whose files hold `text`: the default fixture, with `local` and
+/// `remote` on the version of a [`STACK`] marker.
+pub(crate) fn example_sim(name: &str, text: &str) -> Sim {
+    let Some(version) = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(STACK))
+        .map(str::trim)
+    else {
+        return Sim::start(name);
+    };
+    let mut f = crosscluster_sim::Fixture::default_fixture();
+    for d in &mut f.deployments {
+        if d.name == "local" || d.name == "remote" {
+            d.version = version.to_string();
+        }
+    }
+    Sim::with(
+        name,
+        f,
+        crosscluster_sim::Options {
+            plan_ms: 50,
+            latency_ms: 0,
+        },
+    )
+}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -53,7 +83,7 @@ impl Example {
         format!("examples/{}/{}", self.kind, self.name)
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.files.iter().map(|(_, c)| c.as_str()).collect()
     }
 
@@ -168,15 +198,18 @@ pub(crate) fn harness_tf(sim: &Sim, example: &Example) -> String {
 /// Validates one example and, when it is self-contained, applies it, checks that a second
 /// plan is empty and that every output has a value, and destroys it.
 pub(crate) fn exercise(example: &Example) -> String {
-    let sim = Sim::start(&format!(
-        "examples-{}-{}",
-        example.kind,
-        if example.name.is_empty() {
-            "provider"
-        } else {
-            &example.name
-        }
-    ));
+    let sim = example_sim(
+        &format!(
+            "examples-{}-{}",
+            example.kind,
+            if example.name.is_empty() {
+                "provider"
+            } else {
+                &example.name
+            }
+        ),
+        &example.text(),
+    );
     let wd = Workdir::new();
     wd.write("harness.tf", &harness_tf(&sim, example));
     for (name, text) in &example.files {

@@ -12,9 +12,8 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::examples::{Example, harness_tf};
+use crate::examples::{Example, example_sim, harness_tf};
 use crate::harness::Workdir;
-use crate::sim::Sim;
 
 fn resources_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/resources")
@@ -205,7 +204,8 @@ fn request_templates_match_paths() {
 fn import_completes(ty: &str) -> String {
     let dir = resources_dir().join(ty);
     let import_tf = std::fs::read_to_string(dir.join("import.tf")).expect("import.tf");
-    let sim = Sim::start(&format!("import-{ty}"));
+    let marker = std::fs::read_to_string(dir.join("example-test.tf")).unwrap_or_default();
+    let sim = example_sim(&format!("import-{ty}"), &marker);
 
     // 1. What the page's example creates.
     let example = Example {

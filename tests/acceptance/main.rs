@@ -15,6 +15,7 @@ mod faults;
 mod flows;
 mod imports;
 mod keystore_api_key;
+mod migration;
 mod modules;
 mod organization;
 mod provider_core;
@@ -25,6 +26,7 @@ mod remote_info;
 mod role;
 mod scale;
 mod strict_input;
+mod strong_identity;
 mod tls;
 mod trusted_environment;
 

@@ -403,6 +403,9 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<bool> {
         self.require(Feature::CrossClusterApiKeys, cancel).await?;
+        if matches!(body.certificate_identity, Some(Some(_))) {
+            self.require(Feature::CertificateIdentity, cancel).await?;
+        }
         let req = Req::new(
             Method::PUT,
             format!("/_security/cross_cluster/api_key/{}", seg(id)),
@@ -518,6 +521,18 @@ impl EsClient {
         }
         let req = Req::new(Method::PUT, "/_cluster/settings")
             .json(&json!({ "persistent": persistent }))?;
+        self.fetch(&req, cancel).await
+    }
+
+    /// `PUT /_cluster/settings` with exactly these flat `persistent` keys (`null` removes one);
+    /// nothing else is sent. Returns the acknowledged echo.
+    pub async fn put_persistent_settings(
+        &self,
+        settings: &Map<String, Value>,
+        cancel: &CancellationToken,
+    ) -> Result<Value> {
+        let req =
+            Req::new(Method::PUT, "/_cluster/settings").json(&json!({ "persistent": settings }))?;
         self.fetch(&req, cancel).await
     }
 

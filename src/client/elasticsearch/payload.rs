@@ -327,6 +327,10 @@ pub struct UpdateCrossClusterApiKey {
     /// New metadata (replaces the old one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Certificate identity (9.3+): `None` leaves it as it is, `Some(None)` clears it (sent as
+    /// an explicit `null`), `Some(Some(pattern))` replaces it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_identity: Option<Option<String>>,
 }
 
 impl<'de> Deserialize<'de> for Secret {
@@ -489,7 +493,25 @@ pub fn remote_settings_of(
             k.strip_prefix(&prefix)
                 .map(|rest| (rest.to_string(), v.clone()))
         })
+        // The alias's signing settings belong to its signing configuration, and
+        // `cluster.remote.signing.*` is the remote side's global trust, not an alias.
+        .filter(|(rest, _)| !rest.starts_with("signing.") && !is_global_signing_key(alias, rest))
         .collect()
+}
+
+/// The global strong-identity settings of a remote (fulfilling) cluster (9.3+), which share
+/// the `cluster.remote.` prefix with the aliases.
+pub const GLOBAL_SIGNING_KEYS: &[&str] = &[
+    "cluster.remote.signing.certificate_authorities",
+    "cluster.remote.signing.truststore.path",
+    "cluster.remote.signing.truststore.type",
+    "cluster.remote.signing.truststore.algorithm",
+    "cluster.remote.signing.diagnose.trust",
+];
+
+fn is_global_signing_key(alias: &str, rest: &str) -> bool {
+    alias == "signing"
+        && GLOBAL_SIGNING_KEYS.contains(&format!("cluster.remote.signing.{rest}").as_str())
 }
 
 /// Aliases that have at least one setting in a flattened section.

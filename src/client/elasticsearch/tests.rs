@@ -123,6 +123,16 @@ fn access_serde() {
         serde_json::to_value(&upd).unwrap(),
         json!({"access": {"search": [{"names": ["x"]}]}, "metadata": {"env": "prod"}})
     );
+    // certificate_identity: omitted keeps it, an explicit null clears it.
+    let clear = UpdateCrossClusterApiKey {
+        access: only_search.clone(),
+        certificate_identity: Some(None),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&clear).unwrap(),
+        json!({"access": {"search": [{"names": ["x"]}]}, "certificate_identity": null})
+    );
 }
 
 #[test]

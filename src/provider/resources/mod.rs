@@ -6,6 +6,8 @@ pub mod keystore_api_key;
 mod metadata;
 mod reload;
 pub mod remote_cluster;
+pub mod remote_cluster_signing;
 pub mod role;
 mod sensitive;
+pub mod signing_trust;
 pub mod trusted_environment;

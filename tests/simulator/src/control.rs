@@ -356,7 +356,7 @@ fn state_json(w: &World) -> Value {
                     "id": k.id, "name": k.name, "type": k.kind.as_str(),
                     "invalidated": k.invalidation_ms.is_some(),
                     "expired": k.expiration_ms.is_some_and(|e| e <= now),
-                    "expiration": k.expiration_ms, "access": k.access, "metadata": k.metadata
+                    "expiration": k.expiration_ms, "access": k.access, "metadata": k.metadata, "certificate_identity": k.certificate_identity
                 })
             })
             .collect();

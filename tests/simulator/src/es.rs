@@ -966,6 +966,10 @@ fn create_ccs_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
     if let Err(r) = check_metadata(&metadata) {
         return r;
     }
+    let certificate_identity = match identity_field(obj.get("certificate_identity")) {
+        Ok(i) => i.flatten(),
+        Err(r) => return r,
+    };
     let key = ApiKey {
         id: util::fresh(20),
         secret: util::fresh(22),
@@ -981,6 +985,7 @@ fn create_ccs_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         },
         role_descriptors: role_descriptors(&access, v),
         access,
+        certificate_identity,
     };
     let mut out =
         json!({"id": key.id, "name": key.name, "api_key": key.secret, "encoded": key.encoded()});
@@ -991,6 +996,37 @@ fn create_ccs_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         d.es.api_keys.insert(key.id.clone(), key);
     }
     Reply::json(200, out)
+}
+
+/// The `certificate_identity` field of a create or update body: `None` when absent,
+/// `Some(None)` for an explicit `null`, else the pattern, which must compile as a regex.
+fn identity_field(v: Option<&Value>) -> Result<Option<Option<String>>, Reply> {
+    match v {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(p)) => match crate::signing::check_identity(p) {
+            Ok(()) => Ok(Some(Some(p.clone()))),
+            Err(e) => Err(bad(&e)),
+        },
+        Some(other) => Err(error(
+            400,
+            "x_content_parse_exception",
+            &format!(
+                "certificate_identity doesn't support values of type: {}",
+                json_kind(other)
+            ),
+        )),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "VALUE_BOOLEAN",
+        Value::Number(_) => "VALUE_NUMBER",
+        Value::Array(_) => "START_ARRAY",
+        Value::Object(_) => "START_OBJECT",
+        _ => "VALUE_NULL",
+    }
 }
 
 fn create_rest_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
@@ -1013,6 +1049,7 @@ fn create_rest_key(w: &mut World, dep_id: &str, req: &Req, now: i64) -> Reply {
         metadata: body.get("metadata").cloned().unwrap_or(json!({})),
         access: Value::Null,
         role_descriptors: body.get("role_descriptors").cloned().unwrap_or(json!({})),
+        certificate_identity: None,
     };
     let mut out =
         json!({"id": key.id, "name": key.name, "api_key": key.secret, "encoded": key.encoded()});
@@ -1051,7 +1088,11 @@ fn update_ccs_key(w: &mut World, dep_id: &str, id: &str, req: &Req, now: i64) ->
             );
         }
     }
-    if !obj.contains_key("access") && !obj.contains_key("metadata") {
+    let identity = match identity_field(obj.get("certificate_identity")) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if !obj.contains_key("access") && !obj.contains_key("metadata") && identity.is_none() {
         return validation("must update either [access] or [metadata] for cross-cluster API keys");
     }
     let access = match obj.get("access") {
@@ -1109,6 +1150,13 @@ fn update_ccs_key(w: &mut World, dep_id: &str, id: &str, req: &Req, now: i64) ->
         key.expiration_ms = Some(e);
         updated = true;
     }
+    // Given replaces, explicit null clears, omitted keeps (api-facts-next 1.2).
+    if let Some(i) = identity
+        && i != key.certificate_identity
+    {
+        key.certificate_identity = i;
+        updated = true;
+    }
     Reply::json(200, json!({"updated": updated}))
 }
 
@@ -1139,6 +1187,11 @@ fn key_json(k: &ApiKey, v: Version, limited_by: bool) -> Value {
     }
     if k.kind == KeyKind::CrossCluster {
         o["access"] = k.access.clone();
+        if let Some(i) = &k.certificate_identity
+            && crate::signing::supported(v)
+        {
+            o["certificate_identity"] = json!(i);
+        }
     } else if limited_by {
         o["limited_by"] = json!([{"superuser": {"cluster": ["all"], "indices": [{"names": ["*"], "privileges": ["all"], "allow_restricted_indices": true}], "applications": [], "run_as": ["*"], "metadata": {"_reserved": true}, "transient_metadata": {}}}]);
     }

@@ -21,6 +21,7 @@ pub mod es;
 pub mod fixture;
 pub mod server;
 pub mod settings;
+pub mod signing;
 pub mod state;
 pub mod util;
 

@@ -95,7 +95,7 @@ pub fn aliases(settings: &BTreeMap<String, Value>) -> BTreeSet<String> {
 pub fn alias_of(key: &str) -> Option<(&str, &str)> {
     let rest = key.strip_prefix("cluster.remote.")?;
     let (alias, suffix) = rest.split_once('.')?;
-    if alias == "node" {
+    if alias == "node" || (alias == "signing" && crate::signing::is_global_suffix(suffix)) {
         return None;
     }
     Some((alias, suffix))
@@ -181,7 +181,13 @@ fn check_key(scope: &str, key: &str, v: Version) -> Result<(), SettingsError> {
     if OTHER_DYNAMIC.contains(&key) || key.starts_with("logger.") {
         return Ok(());
     }
+    if crate::signing::supported(v) && crate::signing::GLOBAL_KEYS.contains(&key) {
+        return Ok(());
+    }
     if let Some((_, suffix)) = alias_of(key) {
+        if crate::signing::supported(v) && crate::signing::ALIAS_SUFFIXES.contains(&suffix) {
+            return Ok(());
+        }
         if suffix == "credentials" && util::at_least(v, 8, 10) {
             return Err(iae(format!(
                 "{scope} setting [{key}], not dynamically updateable"
@@ -397,6 +403,7 @@ pub fn apply(es: &mut Es, body: &Value) -> Result<Applied, SettingsError> {
                 continue;
             }
             check_key(scope, &k, v)?;
+            crate::signing::check_files(&k, &val).map_err(iae)?;
             if let Some((a, _)) = alias_of(&k) {
                 touched.insert(a.to_string());
             }

@@ -96,6 +96,8 @@ pub struct ApiKey {
     pub access: Value,
     /// Role descriptors (derived for cross-cluster keys, given for REST keys).
     pub role_descriptors: Value,
+    /// `certificate_identity` of a cross-cluster key (9.3+, strong identity).
+    pub certificate_identity: Option<String>,
 }
 
 impl ApiKey {
@@ -502,6 +504,7 @@ impl World {
                     metadata: json!({}),
                     access: Value::Null,
                     role_descriptors: Value::Object(k.role_descriptors.clone()),
+                    certificate_identity: None,
                 },
             );
         }
@@ -889,7 +892,17 @@ impl World {
                     .es(no_header)
                     .with_remote(remote);
                 };
-                match check_credentials(remote, &encoded, now) {
+                let checked = check_credentials(remote, &encoded, now).and_then(|key| {
+                    // Strong identity (9.3+): the key's certificate_identity and the signature.
+                    let sent = crate::signing::signature(local, alias);
+                    crate::signing::verify(
+                        remote,
+                        &key.id,
+                        key.certificate_identity.as_deref(),
+                        sent.as_ref(),
+                    )
+                });
+                match checked {
                     Ok(()) => Connection::up(remote),
                     Err((cause, why, es)) => Connection::down(
                         cause,
@@ -938,11 +951,11 @@ impl World {
 
 /// Checks a cross-cluster credential against the remote's keys: on failure the cause, the
 /// simulator's explanation and Elasticsearch's own text (api-facts-next 6.1 #6, #7).
-fn check_credentials(
-    remote: &Deployment,
+fn check_credentials<'a>(
+    remote: &'a Deployment,
     encoded: &str,
     now: i64,
-) -> Result<(), (Cause, String, String)> {
+) -> Result<&'a ApiKey, (Cause, String, String)> {
     let action = "cluster:internal/remote_cluster/handshake";
     let Some((id, secret)) = util::unb64(encoded).and_then(|t| {
         t.split_once(':')
@@ -990,7 +1003,7 @@ fn check_credentials(
     if key.expiration_ms.is_some_and(|e| e <= now) {
         return Err((Cause::KeyExpired, format!("API key [{id}] has expired"), es));
     }
-    Ok(())
+    Ok(key)
 }
 
 /// The minimum wire-compatible version of `v`.
@@ -1041,6 +1054,12 @@ pub enum Cause {
     LocalTrust,
     /// Certificate model: the remote does not trust this cluster (or its allowlist lacks it).
     RemoteTrust,
+    /// Strong identity: the key has `certificate_identity` but the request is not signed.
+    SigningMissing,
+    /// Strong identity: the signing certificate's DN does not match `certificate_identity`.
+    SigningIdentity,
+    /// Strong identity: the remote does not trust the signing certificate's CA.
+    SigningUntrusted,
 }
 
 impl Cause {
@@ -1062,6 +1081,9 @@ impl Cause {
             Cause::RestKey => "rest_key",
             Cause::LocalTrust => "local_trust",
             Cause::RemoteTrust => "remote_trust",
+            Cause::SigningMissing => "signing_missing",
+            Cause::SigningIdentity => "signing_identity",
+            Cause::SigningUntrusted => "signing_untrusted",
         }
     }
 }

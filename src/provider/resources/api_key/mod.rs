@@ -33,7 +33,9 @@ use crate::provider::common::{Call, During, api_error, configured, deadline};
 use super::sensitive::Sensitive;
 use delivery::{deliver, invalidate, release_slot, resolve_delivery};
 use model::{ApiKeyModel, KeySpec, MARKER_KEY, sealed, state_from_api};
-use validate::{create_error, replacements, sealed_needs_cloud, uses_api_key};
+use validate::{
+    create_error, identity_version_error, replacements, sealed_needs_cloud, uses_api_key,
+};
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "crosscluster_api_key";
@@ -282,6 +284,19 @@ async fn plan_change(
         if sealed && let Err(d) = data.cloud() {
             diags.push(sealed_needs_cloud(&d.detail));
         }
+    }
+    // Strong identity needs 9.3 on this (remote) cluster: checked when the attribute is set
+    // and the connection is configured.
+    let wants_identity = config
+        .as_ref()
+        .is_some_and(|c| !c.certificate_identity.is_null());
+    if wants_identity
+        && let Ok(data) = configured(ctx)
+        && let Ok(es) = data.elasticsearch()
+        && let Err(e @ ClientError::VersionGate { .. }) =
+            es.require(Feature::CertificateIdentity, &ctx.cancel).await
+    {
+        diags.push(identity_version_error(&e));
     }
     if planned != original {
         plan.set_planned(&planned)?;

@@ -74,6 +74,7 @@ pub(super) struct ApiKeyModel {
     pub(super) encoded: Known<Sensitive>,
     pub(super) api_key: Known<Sensitive>,
     pub(super) expiration_timestamp: Known<String>,
+    pub(super) certificate_identity: Known<String>,
     pub(super) access: Known<AccessModel>,
     pub(super) keystore: Known<KeystoreModel>,
     pub(super) timeouts: Known<TimeoutsModel>,
@@ -156,6 +157,8 @@ pub(super) struct KeySpec {
     pub(super) metadata: Option<Json>,
     /// Sealed delivery target.
     pub(super) keystore: Option<KeystoreTarget>,
+    /// DN pattern the signing certificate must match (strong identity, 9.3+).
+    pub(super) certificate_identity: Option<String>,
 }
 
 fn not_known(path: AttributePath) -> Diagnostics {
@@ -278,6 +281,7 @@ impl KeySpec {
                 AttributePath::root().attr("metadata"),
             )?,
             keystore,
+            certificate_identity: m.certificate_identity.value().cloned(),
         })
     }
 
@@ -288,7 +292,7 @@ impl KeySpec {
             access: self.access.clone(),
             expiration: self.expiration.clone(),
             metadata: with_slot(self.metadata.as_ref(), self.keystore.as_ref()),
-            certificate_identity: None,
+            certificate_identity: self.certificate_identity.clone(),
         }
     }
 
@@ -299,7 +303,8 @@ impl KeySpec {
         let access_changed = !access_equal(&self.access, &prior.access);
         let metadata_changed = !json_opt_equal(self.metadata.as_ref(), prior.metadata.as_ref());
         let expiration_changed = self.expiration != prior.expiration;
-        if !(access_changed || metadata_changed || expiration_changed) {
+        let identity_changed = self.certificate_identity != prior.certificate_identity;
+        if !(access_changed || metadata_changed || expiration_changed || identity_changed) {
             return None;
         }
         Some(UpdateCrossClusterApiKey {
@@ -313,6 +318,8 @@ impl KeySpec {
                 with_slot(self.metadata.as_ref(), self.keystore.as_ref())
                     .unwrap_or_else(|| Json::Object(Default::default())),
             ),
+            // A removed identity is cleared with an explicit null.
+            certificate_identity: identity_changed.then(|| self.certificate_identity.clone()),
         })
     }
 }
@@ -436,6 +443,7 @@ pub(super) fn state_from_api(key: &ApiKeyInfo, prior: &ApiKeyModel) -> ApiKeyMod
             &prior.metadata,
         ),
         expiration_timestamp: key.expiration.and_then(rfc3339_ms).into(),
+        certificate_identity: key.certificate_identity.clone().into(),
         ..prior.clone()
     }
 }

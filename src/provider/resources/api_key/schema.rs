@@ -8,7 +8,7 @@ use crate::provider::alias::AliasRule;
 use crate::provider::common::{hex32_validator, json_validator};
 
 use super::super::metadata::ReservedMetadataKeys;
-use super::validate::{ExpirationRule, check_access};
+use super::validate::{CertificateIdentityRule, ExpirationRule, check_access};
 
 fn string_list_attr(name: &str) -> Attribute {
     Attribute::list(name, crate::framework::value::Type::String)
@@ -163,6 +163,12 @@ pub(super) fn schema() -> Schema {
                     .validator(json_validator("metadata", true))
                     .validator(Validator::rule(ReservedMetadataKeys))
                     .description("Metadata as a JSON object string (`jsonencode({...})`); keys starting with `_` are reserved. Updated in place and read back; formatting differences are not changes."),
+            )
+            .attribute(
+                Attribute::string("certificate_identity")
+                    .optional()
+                    .validator(Validator::rule(CertificateIdentityRule))
+                    .description("Strong identity verification (Elasticsearch 9.3+ on both clusters): a regular expression (Java syntax) that the whole subject DN of the local cluster's signing certificate must match, case-sensitively, e.g. `CN=.*\\.node\\.<local cluster id>\\.cluster\\..*` for one Elastic Cloud deployment's node certificates or `CN=.*\\.node\\..*\\.cluster\\.<organization id>` for every deployment of an organization. The local cluster must then sign its requests (`crosscluster_remote_cluster_signing`) with a certificate this cluster trusts (`crosscluster_signing_trust`); otherwise the remote rejects every cross-cluster request. Changed in place; removing it clears it. Read back, so a change made outside Terraform shows in the plan. A cluster before 9.3 fails at plan time."),
             )
             .attribute(
                 Attribute::string("encoded")

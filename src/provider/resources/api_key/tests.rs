@@ -195,6 +195,7 @@ fn model(access: CrossClusterAccess, exp: Option<&str>, meta: Option<Json>) -> K
         expiration: exp.map(str::to_string),
         metadata: meta,
         keystore: None,
+        certificate_identity: None,
     }
 }
 
@@ -388,6 +389,7 @@ fn sealed_delivery_records_its_slot_out_of_sight() {
             ref_id: None,
             alias: "eu".into(),
         }),
+        certificate_identity: None,
     };
     // The create and update bodies carry the slot next to the user's metadata...
     let body = spec(Some(json!({"team": "a"})), true).create_body();
@@ -423,5 +425,105 @@ fn sealed_delivery_records_its_slot_out_of_sight() {
     assert_eq!(
         model::state_from_api(&key_only_slot, &bare).metadata,
         Known::Null
+    );
+}
+
+#[test]
+fn certificate_identity_patterns() {
+    use super::validate::check_identity;
+    for ok in [
+        "CN=instance",
+        "^CN=instance$",
+        "(?i)^CN=instance$",
+        "^CN=[A-Za-z0-9_]+$",
+        "CN=.*\\.node\\.abc\\.cluster\\..*",
+        "CN=[(]x",
+    ] {
+        assert!(check_identity(ok).is_ok(), "{ok}");
+    }
+    for bad in ["", "CN=(x", "CN=x)", "CN=[x", "CN=x\\"] {
+        let e = check_identity(bad).unwrap_err();
+        assert!(e.contains("certificate_identity"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn certificate_identity_in_bodies_and_state() {
+    let access = CrossClusterAccess {
+        search: vec![SearchAccess {
+            names: vec!["logs-*".into()],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let with = |i: Option<&str>| KeySpec {
+        certificate_identity: i.map(str::to_string),
+        ..model(access.clone(), None, None)
+    };
+    assert_eq!(
+        with(Some("CN=a"))
+            .create_body()
+            .certificate_identity
+            .as_deref(),
+        Some("CN=a")
+    );
+    // Unchanged: no update at all; changed: replaced; removed: an explicit null.
+    assert!(
+        with(Some("CN=a"))
+            .update_body(&with(Some("CN=a")))
+            .is_none()
+    );
+    let body = with(Some("CN=b")).update_body(&with(Some("CN=a"))).unwrap();
+    assert_eq!(body.certificate_identity, Some(Some("CN=b".into())));
+    let body = with(None).update_body(&with(Some("CN=a"))).unwrap();
+    assert_eq!(body.certificate_identity, Some(None));
+    assert_eq!(
+        serde_json::to_value(&body).unwrap()["certificate_identity"],
+        Json::Null
+    );
+    let body = with(Some("CN=a"))
+        .update_body(&model(access.clone(), None, Some(json!({"x": 1}))))
+        .unwrap();
+    assert_eq!(body.certificate_identity, Some(Some("CN=a".into())));
+    // Read back: the API's value over the prior one (drift shows).
+    let key = ApiKeyInfo {
+        id: "k1".into(),
+        name: "k".into(),
+        certificate_identity: Some("CN=outside".into()),
+        ..Default::default()
+    };
+    let prior = model::ApiKeyModel {
+        certificate_identity: Known::Value("CN=a".into()),
+        ..Default::default()
+    };
+    let state = model::state_from_api(&key, &prior);
+    assert_eq!(
+        state.certificate_identity,
+        Known::Value("CN=outside".into())
+    );
+    let cleared = model::state_from_api(
+        &ApiKeyInfo {
+            certificate_identity: None,
+            ..key
+        },
+        &prior,
+    );
+    assert_eq!(cleared.certificate_identity, Known::Null);
+}
+
+#[test]
+fn identity_gate_points_at_certificate_identity() {
+    let err = crate::client::elasticsearch::Feature::CertificateIdentity
+        .check(&crate::client::elasticsearch::Version::new(9, 1, 0))
+        .unwrap_err();
+    let d = create_error(&err, false);
+    assert_eq!(
+        d.path.as_ref().map(ToString::to_string).as_deref(),
+        Some("certificate_identity")
+    );
+    assert!(
+        d.detail.contains("9.1.0") && d.detail.contains("9.3.0"),
+        "{}",
+        d.detail
     );
 }

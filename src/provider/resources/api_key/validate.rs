@@ -48,6 +48,80 @@ pub(super) fn check_expiration(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `certificate_identity`: a DN pattern Elasticsearch can compile ([`check_identity`]).
+pub(super) struct CertificateIdentityRule;
+
+impl ValueRule for CertificateIdentityRule {
+    fn description(&self) -> String {
+        "A regular expression (Java syntax) that the whole subject DN of the local cluster's signing certificate must match, e.g. `CN=.*\\.node\\.<cluster id>\\.cluster\\..*`."
+            .to_owned()
+    }
+
+    fn check(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        if let Value::String(s) = value
+            && let Err(e) = check_identity(s)
+        {
+            diags.attribute_error(path.clone(), "Invalid certificate_identity", e);
+        }
+    }
+}
+
+/// Checks a `certificate_identity` pattern as far as it can be checked without a Java regex
+/// engine: not empty (an empty pattern matches no DN), no dangling escape, and balanced
+/// groups and character classes, which Elasticsearch rejects with "Invalid
+/// certificate_identity format: [<v>]. Must be a valid regex."
+pub(super) fn check_identity(pattern: &str) -> Result<(), String> {
+    let invalid = |why: &str| {
+        Err(format!(
+            "certificate_identity = {pattern:?} is not a valid regular expression ({why}); Elasticsearch would refuse it (\"Invalid certificate_identity format\"). It is matched against the whole DN of the signing certificate, e.g. \"CN=.*\\\\.node\\\\.<cluster id>\\\\.cluster\\\\..*\""
+        ))
+    };
+    if pattern.is_empty() {
+        return Err(
+            "certificate_identity must not be empty: an empty pattern matches no certificate DN, so every request would be rejected; remove the attribute to accept any signing certificate".to_owned(),
+        );
+    }
+    let mut depth = 0usize;
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.next().is_none() => {
+                return invalid("it ends with an unescaped backslash");
+            }
+            '\\' => {}
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                if depth == 0 {
+                    return invalid("a ')' has no matching '('");
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    if in_class {
+        return invalid("a '[' is not closed");
+    }
+    if depth > 0 {
+        return invalid("a '(' is not closed");
+    }
+    Ok(())
+}
+
+/// The diagnostic of `certificate_identity` on a cluster before 9.3 (plan time).
+pub(super) fn identity_version_error(err: &ClientError) -> Diagnostic {
+    Diagnostic::attribute_error(
+        AttributePath::root().attr("certificate_identity"),
+        "certificate_identity not supported by this cluster",
+        format!(
+            "{err}. Strong identity verification needs Elasticsearch 9.3 or later on both clusters: upgrade the remote cluster (the one this key is created on), or remove certificate_identity."
+        ),
+    )
+}
+
 /// What [`check_access`] looks at in a search entry: whether each is set.
 #[derive(Deserialize)]
 struct SearchSecurity {
@@ -145,6 +219,11 @@ pub(super) fn uses_api_key(auth: Option<&EsAuth>) -> bool {
 /// The diagnostic of a failed create: the version gate names the version; an API-key-
 /// authenticated connection gets Elasticsearch's reason plus the hint to use a user or token.
 pub(super) fn create_error(err: &ClientError, api_key_auth: bool) -> Diagnostic {
+    if let ClientError::VersionGate { feature, .. } = err
+        && feature == crate::client::elasticsearch::Feature::CertificateIdentity.name()
+    {
+        return identity_version_error(err);
+    }
     if let ClientError::VersionGate { .. } = err {
         return Diagnostic::attribute_error(
             AttributePath::root().attr("access"),

@@ -94,6 +94,22 @@ pub(super) enum Cause {
     LocalTrust,
     /// Certificate model: the remote does not trust this cluster.
     RemoteTrust,
+    /// Strong identity (9.3+): the key needs a signing certificate, none was sent.
+    SigningMissing {
+        /// The key id Elasticsearch names.
+        key_id: String,
+        /// The key's `certificate_identity`.
+        pattern: String,
+    },
+    /// Strong identity: the signing certificate's DN does not match the key's pattern.
+    SigningIdentity {
+        /// The certificate's subject DN.
+        dn: String,
+        /// The key's `certificate_identity`.
+        pattern: String,
+    },
+    /// Strong identity: the remote does not trust the signing certificate's CA.
+    SigningUntrusted,
 }
 
 impl Cause {
@@ -114,6 +130,9 @@ impl Cause {
             Cause::RestKey { .. } => "rest_key",
             Cause::LocalTrust => "local_trust",
             Cause::RemoteTrust => "remote_trust",
+            Cause::SigningMissing { .. } => "signing_missing",
+            Cause::SigningIdentity { .. } => "signing_identity",
+            Cause::SigningUntrusted => "signing_untrusted",
         }
     }
 
@@ -189,6 +208,33 @@ pub(super) fn classify_error(text: &str) -> Option<Cause> {
             .unwrap_or("")
             .to_string();
         return Some(Cause::KeyRejected { key_id });
+    }
+    // Strong identity verification (9.3+, api-facts-next 1.5).
+    if e.contains("requires certificate identity matching [") {
+        return Some(Cause::SigningMissing {
+            key_id: bracketed_after(text, "id:").unwrap_or("").to_string(),
+            pattern: bracketed_after(text, "requires certificate identity matching")
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    if e.contains("does not match api key certificate identity pattern [") {
+        return Some(Cause::SigningIdentity {
+            dn: bracketed_after(text, "DN from provided certificate")
+                .unwrap_or("")
+                .to_string(),
+            pattern: text
+                .rsplit_once("identity pattern [")
+                .and_then(|(_, p)| p.strip_suffix(']'))
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    if e.contains("failed to verify cross cluster api key signature certificate")
+        || e.contains("invalid cross cluster api key signature")
+        || e.contains("cannot verify signed cross-cluster headers")
+    {
+        return Some(Cause::SigningUntrusted);
     }
     if e.contains(
         "missing authentication credentials for action [cluster:internal/remote_cluster/handshake]",
@@ -438,6 +484,15 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
         ),
         Cause::Unreachable => format!(
             "Remote cluster unreachable: nothing answered at {addr} (Elasticsearch gives no error for an unknown host, a firewall or traffic filter, or a remote that is down). Check {attr} (api_key_proxy_address / certificate_proxy_address of the crosscluster_deployment data source) and that the remote deployment is running."
+        ),
+        Cause::SigningMissing { key_id, pattern } => format!(
+            "Signing certificate missing (strong identity): the remote cluster at {host} requires requests with the API key [{key_id}] to be signed by a certificate whose subject DN matches its certificate_identity [{pattern}], but this cluster does not sign the requests of \"{alias}\". Configure cluster.remote.{alias}.signing.certificate and .signing.key on this cluster (crosscluster_remote_cluster_signing, e.g. certificate = \"node.crt\" and key = \"node.key\" on Elastic Cloud), or remove certificate_identity from the key (crosscluster_api_key)."
+        ),
+        Cause::SigningIdentity { dn, pattern } => format!(
+            "Certificate identity mismatch (strong identity): this cluster signs the requests of \"{alias}\" with a certificate whose subject DN [{dn}] does not match the API key's certificate_identity [{pattern}] (the whole DN must match, case-sensitively). Change certificate_identity of the key (crosscluster_api_key on the remote) to a pattern matching this DN, or sign with a matching certificate (crosscluster_remote_cluster_signing)."
+        ),
+        Cause::SigningUntrusted => format!(
+            "Signing certificate not trusted (strong identity): the remote cluster at {host} cannot verify the certificate this cluster signs the requests of \"{alias}\" with. Set cluster.remote.signing.certificate_authorities on the REMOTE cluster to the CA that issued it (crosscluster_signing_trust; on Elastic Cloud \"internal_tls_ca.crt\" for a deployment of the same provider and region, else the local deployment's CA uploaded as a bundle), or stop signing (remove crosscluster_remote_cluster_signing) when the key has no certificate_identity."
         ),
         Cause::ServerName | Cause::UnservedPort => return None,
     };

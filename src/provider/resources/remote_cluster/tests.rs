@@ -833,3 +833,37 @@ fn version_gate_only_for_incompatible_known_versions() {
         Some("legacy_proxy")
     );
 }
+
+#[test]
+fn strong_identity_texts_are_classified() {
+    use super::diagnose::{Cause, classify_error};
+    assert_eq!(
+        classify_error(
+            "API key (type:[cross_cluster], id:[k9]) requires certificate identity matching [CN=.*], but no certificate was provided"
+        ),
+        Some(Cause::SigningMissing {
+            key_id: "k9".into(),
+            pattern: "CN=.*".into()
+        })
+    );
+    assert_eq!(
+        classify_error(
+            "DN from provided certificate [CN=n1.node.c1.cluster.o1] does not match API Key certificate identity pattern [CN=.*\\.node\\.c2\\..*]"
+        ),
+        Some(Cause::SigningIdentity {
+            dn: "CN=n1.node.c1.cluster.o1".into(),
+            pattern: "CN=.*\\.node\\.c2\\..*".into()
+        })
+    );
+    for text in [
+        "Failed to verify cross cluster api key signature certificate from [(CN=a;X.509;SHA1:00)]",
+        "Invalid cross cluster api key signature from [(CN=a;X.509;SHA1:00)]",
+    ] {
+        assert_eq!(
+            classify_error(text),
+            Some(Cause::SigningUntrusted),
+            "{text}"
+        );
+        assert!(!Cause::SigningUntrusted.permanent());
+    }
+}
