@@ -201,6 +201,8 @@ pub struct Es {
     pub api_keys: BTreeMap<String, ApiKey>,
     /// Roles by name.
     pub roles: BTreeMap<String, Value>,
+    /// Native users and the owners of API keys not owned by `elastic`.
+    pub auth: crate::auth::EsAuth,
     /// Restart counter (for the state dump).
     pub restarts: u64,
     /// Plan attempt counter.
@@ -265,6 +267,8 @@ pub struct World {
     pub deployments: BTreeMap<String, Deployment>,
     /// ECE trust relationships by id.
     pub trust_relationships: BTreeMap<String, TrustRel>,
+    /// Cloud API keys with role assignments (the fixture's keys are organization owners).
+    pub cloud_keys: crate::auth::CloudKeys,
 }
 
 /// The default trust of a deployment: its own organization, all clusters.
@@ -363,6 +367,7 @@ impl World {
             orgs: BTreeMap::new(),
             deployments: BTreeMap::new(),
             trust_relationships: BTreeMap::new(),
+            cloud_keys: Default::default(),
         };
         for o in &fixture.organizations {
             if o.api_keys.is_empty() {
@@ -556,6 +561,7 @@ impl World {
                 node,
                 api_keys,
                 roles,
+                auth: Default::default(),
                 restarts: 0,
                 attempts: 0,
                 fail_next_plan: None,
