@@ -16,6 +16,7 @@ mod imports;
 mod keystore_api_key;
 mod modules;
 mod organization;
+mod permissions;
 mod provider_core;
 mod quickstart;
 mod real_shapes;
