@@ -261,3 +261,165 @@ async fn cloud_keys_with_roles_are_held_to_them() {
         .await;
     assert_eq!(r.status, 400);
 }
+
+/// `examples/permissions.json`, the table the docs render.
+fn table() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/permissions.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn list(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A request template with its placeholders filled in.
+fn fill(template: &str, dep_id: &str) -> (String, String) {
+    let (m, p) = template.split_once(' ').unwrap();
+    let p = p
+        .replace("{deployment_id}", dep_id)
+        .replace("{ref_id}", "main-elasticsearch")
+        .replace("{alias}", "r1")
+        .replace("{name}", "some-role")
+        .replace("{id}", "no-such-key");
+    (m.to_string(), p)
+}
+
+/// Every row of the table against the simulator's enforcement: the documented privileges (or
+/// Cloud role) let every listed request through, and each one of them is needed (without it,
+/// or with the next lower Cloud role, at least one listed request is refused with a 403).
+#[tokio::test]
+async fn every_row_of_permissions_json_is_exactly_what_enforcement_needs() {
+    let t = T::new().await;
+    let table = table();
+    let dep = t.id("local");
+    let org = t.dep("local").1.organization_id;
+    let mut checked = 0;
+    let mut n = 0;
+    for kind in ["resources", "data_sources"] {
+        for (ty, rows) in table[kind].as_object().unwrap() {
+            for row in rows.as_array().unwrap() {
+                let what = format!("{ty} {}", row["operations"]);
+                let requests: Vec<(String, String)> = list(&row["requests"])
+                    .iter()
+                    .map(|r| fill(r, &dep))
+                    .collect();
+                if row["connection"] == "elasticsearch" {
+                    let cluster = list(&row["cluster_privileges"]);
+                    let indices: Vec<Value> = row["index_privileges"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|mut ip| {
+                            let names: Vec<String> = list(&ip["names"])
+                                .iter()
+                                .map(|s| s.replace("<alias>", "r1"))
+                                .collect();
+                            ip["names"] = json!(names);
+                            ip
+                        })
+                        .collect();
+                    // The full set, then each privilege left out in turn.
+                    let mut variants = vec![(None, cluster.clone(), indices.clone())];
+                    for p in &cluster {
+                        let less: Vec<String> =
+                            cluster.iter().filter(|c| *c != p).cloned().collect();
+                        variants.push((Some(p.clone()), less, indices.clone()));
+                    }
+                    for (i, ip) in indices.iter().enumerate() {
+                        let mut less = indices.clone();
+                        less.remove(i);
+                        variants.push((
+                            Some(format!("{} on {}", ip["privileges"], ip["names"])),
+                            cluster.clone(),
+                            less,
+                        ));
+                    }
+                    for (left_out, cluster, indices) in variants {
+                        n += 1;
+                        let name = format!("u{n}");
+                        let r = t
+                            .es(
+                                "local",
+                                "PUT",
+                                &format!("/_security/role/{name}"),
+                                Some(json!({"cluster": cluster, "indices": indices})),
+                            )
+                            .await;
+                        assert_eq!(r.status, 200, "{}", r.body);
+                        t.ctl(
+                            "POST",
+                            &format!("/_sim/deployments/local/users/{name}"),
+                            Some(json!({"password": "pw-123456", "roles": [name]})),
+                        )
+                        .await;
+                        let auth = format!("Basic {}", b64(&format!("{name}:pw-123456")));
+                        let mut denied = Vec::new();
+                        for (m, p) in &requests {
+                            let r = t.es_as("local", m, p, Some(auth.clone()), None).await;
+                            if r.status == 403 {
+                                denied.push(format!("{m} {p}: {}", reason(&r.body)));
+                            }
+                        }
+                        match left_out {
+                            None => assert!(
+                                denied.is_empty(),
+                                "{what}: the documented privileges are refused: {denied:?}"
+                            ),
+                            Some(p) => assert!(
+                                !denied.is_empty(),
+                                "{what}: {p} is documented but no listed request needs it"
+                            ),
+                        }
+                    }
+                } else {
+                    let role = row["cloud_role"]["role"].as_str().unwrap();
+                    let scope = row["cloud_role"]["scope"].as_str().unwrap();
+                    let lower = match role {
+                        "Editor" => Some("deployment-viewer"),
+                        "Viewer" if scope == "deployment" => None,
+                        // Any role in the organization lists it (the row's note).
+                        _ => continue,
+                    };
+                    let id = format!("deployment-{}", role.to_lowercase());
+                    let other = t.id("old-local");
+                    let mut variants = vec![(
+                        false,
+                        json!([{"role_id": id, "organization_id": org, "deployment_ids": [dep]}]),
+                    )];
+                    variants.push((true, match lower {
+                        Some(l) => json!([{"role_id": l, "organization_id": org, "deployment_ids": [dep]}]),
+                        // No role on this deployment (one on another, so the key has a role).
+                        None => json!([{"role_id": id, "organization_id": org, "deployment_ids": [other]}]),
+                    }));
+                    for (less, assignments) in variants {
+                        let k = t.ctl("POST", "/_sim/cloud_api_keys", Some(json!({"organization_id": org, "role_assignments": {"deployment": assignments}}))).await;
+                        let auth = format!("ApiKey {}", k.body["key"].as_str().unwrap());
+                        let mut denied = Vec::new();
+                        for (m, p) in &requests {
+                            let url = format!("{}{p}", t.sim.ready.cloud_url);
+                            let r = t.send(m, url, Some(auth.clone()), None).await;
+                            if r.status == 403 {
+                                denied.push(format!("{m} {p}"));
+                            }
+                        }
+                        if less {
+                            assert!(!denied.is_empty(), "{what}: a role below {role} is enough");
+                        } else {
+                            assert!(denied.is_empty(), "{what}: {role} is refused: {denied:?}");
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 15, "rows checked");
+}
