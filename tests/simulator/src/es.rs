@@ -126,11 +126,11 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
 /// that grant it, least first, without `all`).
 fn authorize(
     caller: &Caller,
-    d: &Deployment,
+    roles: &std::collections::BTreeMap<String, Value>,
     action: &str,
     granted_by: &[&str],
 ) -> Result<(), Reply> {
-    auth::authorize_cluster(caller, &d.es.roles, action, granted_by)
+    auth::authorize_cluster(caller, roles, action, granted_by)
 }
 
 /// Handles one Elasticsearch request for deployment `dep_id`.
@@ -178,33 +178,42 @@ fn route(
     let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let m = req.method.as_str();
     let sec = ["manage_security"];
-    // A snapshot for the checks (and the read-only handlers); writers take `w` again.
-    let snapshot = w.deployments[dep_id].clone();
-    let d = &snapshot;
+    // The roles the checks resolve the caller's role names against.
+    let roles = w.deployments[dep_id].es.roles.clone();
 
     match (m, segs.as_slice()) {
         ("GET", []) => {
-            authorize(&caller, d, "cluster:monitor/main", &["monitor", "manage"])?;
-            Ok(Reply::json(200, info(d)))
+            authorize(
+                &caller,
+                &roles,
+                "cluster:monitor/main",
+                &["monitor", "manage"],
+            )?;
+            Ok(Reply::json(200, info(&w.deployments[dep_id])))
         }
         ("GET", ["_security", "_authenticate"]) => Ok(Reply::json(200, authenticate_body(&caller))),
         ("GET", ["_cluster", "settings"]) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:monitor/settings",
                 &["monitor", "manage"],
             )?;
-            Ok(get_settings(d, req))
+            Ok(get_settings(&w.deployments[dep_id], req))
         }
         ("PUT", ["_cluster", "settings"]) => {
-            authorize(&caller, d, "cluster:admin/settings/update", &["manage"])?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/settings/update",
+                &["manage"],
+            )?;
             Ok(put_settings(w, dep_id, req))
         }
         ("GET", ["_remote", "info"]) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:monitor/remote/info",
                 &["monitor", "manage"],
             )?;
@@ -219,7 +228,7 @@ fn route(
             for expr in rest.first().map(|n| n.split(',')).into_iter().flatten() {
                 auth::authorize_index(
                     &caller,
-                    &d.es.roles,
+                    &roles,
                     "indices:admin/resolve/cluster",
                     expr,
                     &["view_index_metadata", "manage"],
@@ -231,7 +240,7 @@ fn route(
         | ("POST" | "PUT", ["_nodes", _, "reload_secure_settings"]) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/nodes/reload_secure_settings",
                 &["manage"],
             )?;
@@ -240,7 +249,7 @@ fn route(
         ("POST" | "PUT", ["_security", "cross_cluster", "api_key"]) if util::at_least(v, 8, 10) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/cross_cluster/api_key/create",
                 &sec,
             )?;
@@ -249,14 +258,14 @@ fn route(
                     "authentication via API key not supported: An API key cannot be used to create a cross-cluster API key",
                 ));
             }
-            let limited_by = auth::limited_by_for(&caller, &d.es.roles);
+            let limited_by = auth::limited_by_for(&caller, &roles);
             let r = create_ccs_key(w, dep_id, req, now);
             Ok(record_owner(w, dep_id, r, &caller, limited_by))
         }
         ("PUT", ["_security", "cross_cluster", "api_key", id]) if util::at_least(v, 8, 10) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/cross_cluster/api_key/update",
                 &sec,
             )?;
@@ -266,11 +275,8 @@ fn route(
                 ));
             }
             // "Users can only update API keys that they created."
-            let owner =
-                d.es.auth
-                    .key_owners
-                    .get(*id)
-                    .map_or("elastic", |o| o.username.as_str());
+            let owners = &w.deployments[dep_id].es.auth.key_owners;
+            let owner = owners.get(*id).map_or("elastic", |o| o.username.as_str());
             if owner != caller.username() {
                 return Ok(error(
                     404,
@@ -283,11 +289,11 @@ fn route(
         ("POST" | "PUT", ["_security", "api_key"]) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/api_key/create",
                 &["manage_own_api_key", "manage_api_key", "manage_security"],
             )?;
-            let limited_by = auth::limited_by_for(&caller, &d.es.roles);
+            let limited_by = auth::limited_by_for(&caller, &roles);
             let r = create_rest_key(w, dep_id, req, now);
             Ok(record_owner(w, dep_id, r, &caller, limited_by))
         }
@@ -305,11 +311,11 @@ fn route(
             };
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/api_key/get",
                 granted,
             )?;
-            Ok(get_keys(d, req, now))
+            Ok(get_keys(&w.deployments[dep_id], req, now))
         }
         ("DELETE", ["_security", "api_key"]) => {
             let own = req
@@ -325,7 +331,7 @@ fn route(
             };
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/api_key/invalidate",
                 granted,
             )?;
@@ -334,27 +340,37 @@ fn route(
         ("GET", ["_security", "role"]) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/role/get",
                 &["read_security", "manage_security"],
             )?;
-            Ok(get_roles(d, None))
+            Ok(get_roles(&w.deployments[dep_id], None))
         }
         ("GET", ["_security", "role", names]) => {
             authorize(
                 &caller,
-                d,
+                &roles,
                 "cluster:admin/xpack/security/role/get",
                 &["read_security", "manage_security"],
             )?;
-            Ok(get_roles(d, Some(names)))
+            Ok(get_roles(&w.deployments[dep_id], Some(names)))
         }
         ("PUT" | "POST", ["_security", "role", name]) => {
-            authorize(&caller, d, "cluster:admin/xpack/security/role/put", &sec)?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/xpack/security/role/put",
+                &sec,
+            )?;
             Ok(put_role(w, dep_id, name, req))
         }
         ("DELETE", ["_security", "role", name]) => {
-            authorize(&caller, d, "cluster:admin/xpack/security/role/delete", &sec)?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/xpack/security/role/delete",
+                &sec,
+            )?;
             let Some(d) = w.deployments.get_mut(dep_id) else {
                 return Ok(no_handler(req));
             };
