@@ -414,7 +414,54 @@ impl World {
             }
             w.deployments.insert(dep.id.clone(), dep);
         }
+        w.add_fixture_auth(fixture)?;
         Ok(w)
+    }
+
+    /// The fixture's Elasticsearch users and role-scoped Cloud keys.
+    fn add_fixture_auth(&mut self, fixture: &Fixture) -> Result<(), FixtureError> {
+        for d in &fixture.deployments {
+            let id = Self::fixture_id(d);
+            if let Some(dep) = self.deployments.get_mut(&id) {
+                for (name, u) in &d.users {
+                    let user = crate::auth::User {
+                        password: u.password.clone(),
+                        roles: u.roles.clone(),
+                    };
+                    dep.es.auth.users.insert(name.clone(), user);
+                }
+            }
+        }
+        for o in &fixture.organizations {
+            for k in &o.role_api_keys {
+                // Deployment names become ids.
+                let mut ra = k.role_assignments.clone();
+                for a in ra
+                    .get_mut("deployment")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    for id in a
+                        .get_mut("deployment_ids")
+                        .and_then(Value::as_array_mut)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(d) = id
+                            .as_str()
+                            .and_then(|n| self.deployments.values().find(|d| d.name == n))
+                        {
+                            *id = json!(d.id);
+                        }
+                    }
+                }
+                let key = crate::auth::parse_role_assignments(&o.id, &ra)
+                    .map_err(|e| FixtureError::Invalid(o.id.clone(), e))?;
+                self.cloud_keys.by_secret.insert(k.key.clone(), key);
+            }
+        }
+        Ok(())
     }
 
     /// The id a fixture deployment gets (given or derived from its name).

@@ -423,3 +423,48 @@ async fn every_row_of_permissions_json_is_exactly_what_enforcement_needs() {
     }
     assert_eq!(checked, 15, "rows checked");
 }
+
+/// Users and role-scoped Cloud keys can also come from the fixture.
+#[tokio::test]
+async fn the_fixture_defines_users_and_role_scoped_cloud_keys() {
+    let mut f: Value = serde_json::from_str(crosscluster_sim::fixture::DEFAULT_FIXTURE).unwrap();
+    f["organizations"][0]["role_api_keys"] = json!([{"key": "viewer-key", "role_assignments":
+        {"deployment": [{"role_id": "deployment-viewer", "deployment_ids": ["local"]}]}}]);
+    let local = f["deployments"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|d| d["name"] == "local")
+        .unwrap();
+    local["roles"] = json!({"watcher": {"cluster": ["monitor"]}});
+    local["users"] = json!({"watch": {"password": "pw-watch", "roles": ["watcher"]}});
+    let fixture = crosscluster_sim::Fixture::from_json(&f.to_string()).unwrap();
+    let t = T::with(fixture, Default::default()).await;
+    let auth = Some(format!("Basic {}", b64("watch:pw-watch")));
+    let r = t
+        .es_as("local", "GET", "/_remote/info", auth.clone(), None)
+        .await;
+    assert_eq!(r.status, 200);
+    let r = t
+        .es_as(
+            "local",
+            "PUT",
+            "/_cluster/settings",
+            auth,
+            Some(json!({"persistent": {}})),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(reason(&r.body).contains("for user [watch] with effective roles [watcher]"));
+    let url = format!(
+        "{}/api/v1/deployments/{}",
+        t.sim.ready.cloud_url,
+        t.id("local")
+    );
+    let key = Some("ApiKey viewer-key".to_string());
+    assert_eq!(
+        t.send("GET", url.clone(), key.clone(), None).await.status,
+        200
+    );
+    assert_eq!(t.send("PUT", url, key, Some(json!({}))).await.status, 403);
+}
