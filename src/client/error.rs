@@ -219,10 +219,91 @@ impl ClientError {
         }
     }
 
+    /// For a 403 that was a missing privilege or role: what to grant, in words, or `None`.
+    /// Elasticsearch names the privileges that grant the refused action ("this action is granted
+    /// by the cluster privileges [manage_security,all]"); Elastic Cloud only says the key lacks
+    /// authorization, so the role follows from the request (reads need Viewer, changes Editor).
+    pub fn missing_privilege(&self) -> Option<String> {
+        match self {
+            ClientError::Elasticsearch {
+                status: 403,
+                cause: Some(c),
+                ..
+            } if c.error_type == "security_exception" => es_missing_privilege(&c.reason),
+            ClientError::Cloud {
+                method,
+                path,
+                status: 403,
+                errors,
+            } if errors.iter().any(|e| {
+                e.code == "root.permission_denied" || e.code.starts_with("root.unauthorized")
+            }) =>
+            {
+                let role = if method == "GET" { "Viewer" } else { "Editor" };
+                let deployment = path
+                    .strip_prefix("/api/v1/deployments/")
+                    .and_then(|rest| rest.split('/').next())
+                    .filter(|id| !id.is_empty());
+                Some(match deployment {
+                    Some(id) => format!(
+                        "The Elastic Cloud API key needs the role {role} for deployment {id} (deployment scope) for {method} {path}."
+                    ),
+                    None => {
+                        format!("The Elastic Cloud API key's roles do not allow {method} {path}.")
+                    }
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// Wrap an edit-function error.
     pub fn edit(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         ClientError::Edit(e.into())
     }
+}
+
+/// The privilege an Elasticsearch denial names: the `[...]` list after "this action is granted
+/// by the cluster (or index) privileges", without `all`, least first.
+fn es_missing_privilege(reason: &str) -> Option<String> {
+    let (kind, rest) = ["cluster", "index"].iter().find_map(|k| {
+        let marker = format!("this action is granted by the {k} privileges [");
+        reason
+            .find(&marker)
+            .map(|i| (*k, &reason[i + marker.len()..]))
+    })?;
+    let list: Vec<&str> = rest
+        .split(']')
+        .next()?
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "all")
+        .collect();
+    let action = reason
+        .strip_prefix("action [")
+        .and_then(|r| r.split(']').next())
+        .unwrap_or("this request");
+    let on = if kind == "index" {
+        reason
+            .find(" on indices [")
+            .and_then(|i| reason[i + 13..].split(']').next())
+            .map(|n| format!(" on [{n}]"))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let what = match list.as_slice() {
+        [] => return None,
+        [one] => format!("the {kind} privilege {one}"),
+        [first, other] => format!("the {kind} privilege {first} (or {other})"),
+        [first, more @ ..] => format!(
+            "the {kind} privilege {first} (or one of {})",
+            more.join(", ")
+        ),
+    };
+    Some(format!(
+        "The Elasticsearch credential needs {what}{on} for action [{action}] (`all` grants it too)."
+    ))
 }
 
 /// Longest message kept from an error body (a guard against huge HTML error pages).
@@ -427,6 +508,73 @@ mod tests {
                 (g, w) => panic!("{body}: got {g:?}, want {w:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_403_names_the_missing_privilege_or_role() {
+        let es = |reason: &str| ClientError::Elasticsearch {
+            method: "POST".into(),
+            path: "/_security/cross_cluster/api_key".into(),
+            status: 403,
+            cause: Some(Box::new(EsErrorCause {
+                error_type: "security_exception".into(),
+                reason: reason.into(),
+                ..Default::default()
+            })),
+        };
+        let e = es(
+            "action [cluster:admin/xpack/security/cross_cluster/api_key/create] is unauthorized for user [tf] with effective roles [r], this action is granted by the cluster privileges [manage_security,all]",
+        );
+        assert_eq!(
+            e.missing_privilege().as_deref(),
+            Some(
+                "The Elasticsearch credential needs the cluster privilege manage_security for action [cluster:admin/xpack/security/cross_cluster/api_key/create] (`all` grants it too)."
+            )
+        );
+        let e = es(
+            "action [cluster:monitor/main] is unauthorized for API key id [k] of user [tf], this action is granted by the cluster privileges [monitor,manage,all]",
+        );
+        assert!(
+            e.missing_privilege()
+                .unwrap()
+                .contains("the cluster privilege monitor (or manage)")
+        );
+        let e = es(
+            "action [indices:admin/resolve/cluster] is unauthorized for user [tf] with effective roles [] on indices [r:*], this action is granted by the index privileges [view_index_metadata,manage,all]",
+        );
+        assert!(
+            e.missing_privilege()
+                .unwrap()
+                .contains("the index privilege view_index_metadata (or manage) on [r:*]")
+        );
+        assert_eq!(
+            es("missing authentication credentials").missing_privilege(),
+            None
+        );
+        let cloud = |method: &str| {
+            ClientError::Cloud {
+            method: method.into(),
+            path: "/api/v1/deployments/abc/elasticsearch/main/keystore".into(),
+            status: 403,
+            errors: vec![CloudErrorItem {
+                code: "root.permission_denied".into(),
+                message: "To access the resource [r:/deployments/abc], the user must have the required authorization.".into(),
+                fields: Vec::new(),
+            }],
+        }
+        };
+        assert!(
+            cloud("PATCH")
+                .missing_privilege()
+                .unwrap()
+                .contains("needs the role Editor for deployment abc")
+        );
+        assert!(
+            cloud("GET")
+                .missing_privilege()
+                .unwrap()
+                .contains("needs the role Viewer for deployment abc")
+        );
     }
 
     #[test]

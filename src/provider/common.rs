@@ -72,7 +72,15 @@ impl<T> During<T> for Result<T, ClientError> {
 /// A diagnostic for a failed API call: `what` says what was being done ("reading deployment
 /// 1234..."); the client error text carries the API's code and message, never a secret.
 pub fn api_error(what: &str, err: &ClientError) -> Diagnostic {
-    Diagnostic::error(format!("Failed {what}"), err.to_string())
+    let mut detail = err.to_string();
+    if let Some(hint) = err.missing_privilege() {
+        detail.push_str("\n\n");
+        detail.push_str(&hint);
+        detail.push_str(
+            " The Permissions section of this resource's page lists what each operation needs.",
+        );
+    }
+    Diagnostic::error(format!("Failed {what}"), detail)
 }
 
 /// Like [`api_error`], but a cancelled call gives the framework's "cancelled" diagnostic.

@@ -18,6 +18,7 @@ mod keystore_api_key;
 mod migration;
 mod modules;
 mod organization;
+mod permissions;
 mod provider_core;
 mod quickstart;
 mod real_shapes;

@@ -16,7 +16,7 @@ use crate::sim::Sim;
 const LEFT_IN_KEYSTORE: &str = "cluster.remote.remote_api_key.credentials";
 
 /// The quickstart's variables from the ready document (what `tools/demo.sh` writes).
-fn tfvars(sim: &Sim) -> Value {
+pub(crate) fn tfvars(sim: &Sim) -> Value {
     let d = |name: &str| sim.dep(name).1;
     json!({
         "cloud_url": sim.ready.cloud_url,
@@ -84,7 +84,7 @@ fn readme_json_blocks() -> Vec<Value> {
 }
 
 /// `terraform -chdir=quickstart <args>`.
-fn tf(wd: &Workdir, args: &[&str]) -> Run {
+pub(crate) fn tf(wd: &Workdir, args: &[&str]) -> Run {
     let mut all = vec!["-chdir=quickstart"];
     all.extend_from_slice(args);
     wd.run(&all)

@@ -60,6 +60,8 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let mut w = sim.world();
     // Authentication: `Authorization: ApiKey <key>`.
+    // A fixture key is an Organization owner; a minted key has the roles it was given.
+    let mut scoped = None;
     let org_id = match req.header("authorization").and_then(|h| {
         let (scheme, key) = h.trim().split_once(' ')?;
         scheme
@@ -68,6 +70,12 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
     }) {
         Some(key) => match w.orgs.values().find(|o| o.api_keys.contains(&key)) {
             Some(o) => o.id.clone(),
+            None if w.cloud_keys.by_secret.contains_key(&key) => {
+                let k = w.cloud_keys.by_secret[&key].clone();
+                let org = k.org_id.clone();
+                scoped = Some(k);
+                org
+            }
             None => {
                 return error(
                     401,
@@ -93,6 +101,14 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
     }
     let plan_ms = sim.plan_ms.load(Ordering::Relaxed);
     let m = req.method.as_str();
+    if let Some(k) = &scoped {
+        // Another organization's deployment stays a 404 (below); the key's role decides the rest.
+        let hidden = matches!(segs.as_slice(), ["deployments", id, ..]
+            if w.deployments.get(*id).is_none_or(|d| d.org_id != org_id));
+        if let (false, Err(r)) = (hidden, crate::auth::cloud_authorize(k, m, &segs)) {
+            return r;
+        }
+    }
     match (m, segs.as_slice()) {
         ("GET", ["organizations"]) => {
             let o = &w.orgs[&org_id];

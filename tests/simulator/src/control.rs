@@ -72,6 +72,7 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
             }
             config_json(sim)
         }
+        ("POST", ["cloud_api_keys"]) => mint_cloud_key(sim, req),
         ("POST", ["deployments", key, rest @ ..]) => {
             let mut w = sim.world();
             let Some(id) = find(&w, key) else {
@@ -106,6 +107,30 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                     }
                     Reply::json(200, json!({"fail_next_plan": message}))
                 }
+                ["users", name] => {
+                    let b = req.body.clone().unwrap_or(json!({}));
+                    let Some(password) = b.get("password").and_then(Value::as_str) else {
+                        return err(400, "a user needs a password");
+                    };
+                    let roles: Vec<String> = match b.get("roles") {
+                        Some(Value::Array(a)) if a.iter().all(Value::is_string) => a
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect(),
+                        _ => return err(400, "roles must be a list of role names"),
+                    };
+                    if *name == "elastic" {
+                        return err(400, "elastic is the built-in superuser");
+                    }
+                    if let Some(d) = w.deployments.get_mut(&id) {
+                        let user = crate::auth::User {
+                            password: password.to_string(),
+                            roles: roles.clone(),
+                        };
+                        d.es.auth.users.insert(name.to_string(), user);
+                    }
+                    Reply::json(200, json!({"user": name, "roles": roles}))
+                }
                 ["api_keys", key_id, "expire"] => {
                     let Some(k) = w
                         .deployments
@@ -122,6 +147,34 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
         }
         _ => err(404, "unknown control endpoint"),
     }
+}
+
+/// `POST /_sim/cloud_api_keys {"organization_id", "description"?, "role_assignments"}`: a Cloud
+/// API key with the roles of `POST /users/auth/keys`; answers `{"id", "key", ...}`.
+fn mint_cloud_key(sim: &Sim, req: &Req) -> Reply {
+    let b = req.body.clone().unwrap_or(json!({}));
+    let mut w = sim.world();
+    let Some(org) = b.get("organization_id").and_then(Value::as_str) else {
+        return err(400, "organization_id is required");
+    };
+    if !w.orgs.contains_key(org) {
+        return err(404, &format!("no organization [{org}]"));
+    }
+    let roles = b.get("role_assignments").cloned().unwrap_or(json!({}));
+    let mut key = match crate::auth::parse_role_assignments(org, &roles) {
+        Ok(k) => k,
+        Err(e) => return err(400, &e),
+    };
+    key.description = b
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let secret = util::fresh(40);
+    let out = json!({"id": key.id, "key": secret, "description": key.description,
+                     "organization_id": org, "role_assignments": roles});
+    w.cloud_keys.by_secret.insert(secret, key);
+    Reply::json(201, out)
 }
 
 fn config_json(sim: &Sim) -> Reply {

@@ -1,5 +1,6 @@
 //! The Elasticsearch API of one deployment.
 
+use crate::auth::{self, Caller};
 use crate::server::{Reply, Req, Sim};
 use crate::settings;
 use crate::state::{self, ApiKey, Deployment, KeyKind, World};
@@ -56,15 +57,6 @@ fn no_handler(req: &Req) -> Reply {
     )
 }
 
-/// Who is calling.
-#[derive(Debug, Clone)]
-enum Caller {
-    /// The `elastic` superuser (basic auth).
-    Elastic,
-    /// A REST API key (id, its cluster privileges or None for unrestricted).
-    Key(String, Option<Vec<String>>),
-}
-
 fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
     let Some(h) = req.header("authorization") else {
         return Err(unauthorized(&format!(
@@ -83,6 +75,14 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
         };
         if user == "elastic" && pass == d.es.password {
             return Ok(Caller::Elastic);
+        }
+        if let Some(u) = d.es.auth.users.get(&user)
+            && u.password == pass
+        {
+            return Ok(Caller::User {
+                name: user,
+                roles: u.roles.clone(),
+            });
         }
         return Err(unauthorized(&format!(
             "unable to authenticate user [{user}] for REST request [{}]",
@@ -109,52 +109,28 @@ fn authenticate(d: &Deployment, req: &Req, now: i64) -> Result<Caller, Reply> {
             && k.secret == secret
             && k.active(now)
         {
-            let privs = k
-                .role_descriptors
-                .as_object()
-                .filter(|m| !m.is_empty())
-                .map(|m| {
-                    m.values()
-                        .flat_map(|r| {
-                            r.get("cluster")
-                                .and_then(Value::as_array)
-                                .cloned()
-                                .unwrap_or_default()
-                        })
-                        .filter_map(|p| p.as_str().map(str::to_string))
-                        .collect()
-                });
-            return Ok(Caller::Key(id, privs));
+            let owner = d.es.auth.key_owners.get(&id);
+            return Ok(Caller::Key {
+                id,
+                owner: owner.map_or("elastic".to_string(), |o| o.username.clone()),
+                role_descriptors: k.role_descriptors.clone(),
+                limited_by: owner.map(|o| o.limited_by.clone()),
+            });
         }
         return Err(unauthorized(generic));
     }
     Err(unauthorized(generic))
 }
 
-/// Checks a cluster action against the caller's privileges.
-fn authorize(caller: &Caller, action: &str, granted_by: &[&str]) -> Result<(), Reply> {
-    let Caller::Key(id, Some(privs)) = caller else {
-        return Ok(());
-    };
-    if privs
-        .iter()
-        .any(|p| p == "all" || granted_by.contains(&p.as_str()))
-    {
-        return Ok(());
-    }
-    Err(error(
-        403,
-        "security_exception",
-        &format!(
-            "action [{action}] is unauthorized for API key id [{id}] of user [elastic], this action is granted by the cluster privileges [{}]",
-            granted_by
-                .iter()
-                .chain(["all"].iter())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-    ))
+/// Checks a cluster action against the caller's privileges (`granted_by`: the privileges
+/// that grant it, least first, without `all`).
+fn authorize(
+    caller: &Caller,
+    roles: &std::collections::BTreeMap<String, Value>,
+    action: &str,
+    granted_by: &[&str],
+) -> Result<(), Reply> {
+    auth::authorize_cluster(caller, roles, action, granted_by)
 }
 
 /// Handles one Elasticsearch request for deployment `dep_id`.
@@ -202,21 +178,42 @@ fn route(
     let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let m = req.method.as_str();
     let sec = ["manage_security"];
+    // The roles the checks resolve the caller's role names against.
+    let roles = w.deployments[dep_id].es.roles.clone();
 
     match (m, segs.as_slice()) {
-        ("GET", []) => Ok(Reply::json(200, info(&w.deployments[dep_id]))),
+        ("GET", []) => {
+            authorize(
+                &caller,
+                &roles,
+                "cluster:monitor/main",
+                &["monitor", "manage"],
+            )?;
+            Ok(Reply::json(200, info(&w.deployments[dep_id])))
+        }
         ("GET", ["_security", "_authenticate"]) => Ok(Reply::json(200, authenticate_body(&caller))),
         ("GET", ["_cluster", "settings"]) => {
-            authorize(&caller, "cluster:monitor/settings", &["monitor", "manage"])?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:monitor/settings",
+                &["monitor", "manage"],
+            )?;
             Ok(get_settings(&w.deployments[dep_id], req))
         }
         ("PUT", ["_cluster", "settings"]) => {
-            authorize(&caller, "cluster:admin/settings/update", &["manage"])?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/settings/update",
+                &["manage"],
+            )?;
             Ok(put_settings(w, dep_id, req))
         }
         ("GET", ["_remote", "info"]) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:monitor/remote/info",
                 &["monitor", "manage"],
             )?;
@@ -227,12 +224,23 @@ fn route(
             if !util::at_least(v, 8, 13) || (!with_name && !util::at_least(v, 8, 18)) {
                 return Ok(no_handler(req));
             }
+            // The index privileges of permissions.json's optional row (inferred from it).
+            for expr in rest.first().map(|n| n.split(',')).into_iter().flatten() {
+                auth::authorize_index(
+                    &caller,
+                    &roles,
+                    "indices:admin/resolve/cluster",
+                    expr,
+                    &["view_index_metadata", "manage"],
+                )?;
+            }
             Ok(resolve_cluster(w, dep_id, rest.first().copied(), now))
         }
         ("POST" | "PUT", ["_nodes", "reload_secure_settings"])
         | ("POST" | "PUT", ["_nodes", _, "reload_secure_settings"]) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/nodes/reload_secure_settings",
                 &["manage"],
             )?;
@@ -241,25 +249,39 @@ fn route(
         ("POST" | "PUT", ["_security", "cross_cluster", "api_key"]) if util::at_least(v, 8, 10) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/xpack/security/cross_cluster/api_key/create",
                 &sec,
             )?;
-            if matches!(caller, Caller::Key(..)) {
+            if caller.is_api_key() {
                 return Ok(bad(
                     "authentication via API key not supported: An API key cannot be used to create a cross-cluster API key",
                 ));
             }
-            Ok(create_ccs_key(w, dep_id, req, now))
+            let limited_by = auth::limited_by_for(&caller, &roles);
+            let r = create_ccs_key(w, dep_id, req, now);
+            Ok(record_owner(w, dep_id, r, &caller, limited_by))
         }
         ("PUT", ["_security", "cross_cluster", "api_key", id]) if util::at_least(v, 8, 10) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/xpack/security/cross_cluster/api_key/update",
                 &sec,
             )?;
-            if matches!(caller, Caller::Key(..)) {
+            if caller.is_api_key() {
                 return Ok(bad(
                     "authentication via API key not supported: An API key cannot be used to update a cross-cluster API key",
+                ));
+            }
+            // "Users can only update API keys that they created."
+            let owners = &w.deployments[dep_id].es.auth.key_owners;
+            let owner = owners.get(*id).map_or("elastic", |o| o.username.as_str());
+            if owner != caller.username() {
+                return Ok(error(
+                    404,
+                    "resource_not_found_exception",
+                    &format!("no API key owned by requesting user found for ID [{id}]"),
                 ));
             }
             Ok(update_ccs_key(w, dep_id, id, req, now))
@@ -267,35 +289,58 @@ fn route(
         ("POST" | "PUT", ["_security", "api_key"]) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/xpack/security/api_key/create",
-                &["manage_api_key", "manage_own_api_key", "manage_security"],
+                &["manage_own_api_key", "manage_api_key", "manage_security"],
             )?;
-            Ok(create_rest_key(w, dep_id, req, now))
+            let limited_by = auth::limited_by_for(&caller, &roles);
+            let r = create_rest_key(w, dep_id, req, now);
+            Ok(record_owner(w, dep_id, r, &caller, limited_by))
         }
         ("GET", ["_security", "api_key"]) => {
-            authorize(
-                &caller,
-                "cluster:admin/xpack/security/api_key/get",
+            // manage_own_api_key grants only a request for the caller's own keys.
+            let granted: &[&str] = if req.flag("owner", false) {
                 &[
-                    "manage_api_key",
                     "manage_own_api_key",
                     "read_security",
+                    "manage_api_key",
                     "manage_security",
-                ],
+                ]
+            } else {
+                &["read_security", "manage_api_key", "manage_security"]
+            };
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/xpack/security/api_key/get",
+                granted,
             )?;
             Ok(get_keys(&w.deployments[dep_id], req, now))
         }
         ("DELETE", ["_security", "api_key"]) => {
+            let own = req
+                .body
+                .as_ref()
+                .and_then(|b| b.get("owner"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let granted: &[&str] = if own {
+                &["manage_own_api_key", "manage_api_key", "manage_security"]
+            } else {
+                &["manage_api_key", "manage_security"]
+            };
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/xpack/security/api_key/invalidate",
-                &["manage_api_key", "manage_own_api_key", "manage_security"],
+                granted,
             )?;
             Ok(invalidate(w, dep_id, req, &caller, now))
         }
         ("GET", ["_security", "role"]) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/xpack/security/role/get",
                 &["read_security", "manage_security"],
             )?;
@@ -304,17 +349,28 @@ fn route(
         ("GET", ["_security", "role", names]) => {
             authorize(
                 &caller,
+                &roles,
                 "cluster:admin/xpack/security/role/get",
                 &["read_security", "manage_security"],
             )?;
             Ok(get_roles(&w.deployments[dep_id], Some(names)))
         }
         ("PUT" | "POST", ["_security", "role", name]) => {
-            authorize(&caller, "cluster:admin/xpack/security/role/put", &sec)?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/xpack/security/role/put",
+                &sec,
+            )?;
             Ok(put_role(w, dep_id, name, req))
         }
         ("DELETE", ["_security", "role", name]) => {
-            authorize(&caller, "cluster:admin/xpack/security/role/delete", &sec)?;
+            authorize(
+                &caller,
+                &roles,
+                "cluster:admin/xpack/security/role/delete",
+                &sec,
+            )?;
             let Some(d) = w.deployments.get_mut(dep_id) else {
                 return Ok(no_handler(req));
             };
@@ -667,7 +723,15 @@ fn authenticate_body(caller: &Caller) -> Value {
         "lookup_realm": {"name": "reserved", "type": "reserved"},
         "authentication_type": "realm"
     });
-    if let Caller::Key(id, _) = caller {
+    if let Caller::User { name, roles } = caller {
+        out["username"] = json!(name);
+        out["roles"] = json!(roles);
+        out["metadata"] = json!({});
+        out["authentication_realm"] = json!({"name": "default_native", "type": "native"});
+        out["lookup_realm"] = json!({"name": "default_native", "type": "native"});
+    }
+    if let Caller::Key { id, owner, .. } = caller {
+        out["username"] = json!(owner);
         out["authentication_realm"] = json!({"name": "_es_api_key", "type": "_es_api_key"});
         out["lookup_realm"] = json!({"name": "_es_api_key", "type": "_es_api_key"});
         out["authentication_type"] = json!("api_key");
@@ -1160,14 +1224,50 @@ fn update_ccs_key(w: &mut World, dep_id: &str, id: &str, req: &Req, now: i64) ->
     Reply::json(200, json!({"updated": updated}))
 }
 
-fn key_json(k: &ApiKey, v: Version, limited_by: bool) -> Value {
+/// The realm of a user: `elastic` is reserved, the others native.
+fn realm_of(user: &str) -> &'static str {
+    if user == "elastic" {
+        "reserved"
+    } else {
+        "default_native"
+    }
+}
+
+/// Records who created a key (a reply carrying its `id`), unless it is `elastic`.
+fn record_owner(
+    w: &mut World,
+    dep_id: &str,
+    r: Reply,
+    caller: &Caller,
+    limited_by: Option<Value>,
+) -> Reply {
+    let id = r
+        .body
+        .as_ref()
+        .and_then(|b| b.get("id"))
+        .and_then(Value::as_str);
+    if let (200, Some(id), Some(l), Some(d)) =
+        (r.status, id, limited_by, w.deployments.get_mut(dep_id))
+    {
+        let owner = auth::KeyOwner {
+            username: caller.username().to_string(),
+            limited_by: l,
+        };
+        d.es.auth.key_owners.insert(id.to_string(), owner);
+    }
+    r
+}
+
+fn key_json(d: &Deployment, k: &ApiKey, v: Version, limited_by: bool) -> Value {
+    let owner = d.es.auth.key_owners.get(&k.id);
+    let user = owner.map_or("elastic", |o| o.username.as_str());
     let mut o = json!({
         "id": k.id,
         "name": k.name,
         "creation": k.creation_ms,
         "invalidated": k.invalidation_ms.is_some(),
-        "username": "elastic",
-        "realm": "reserved",
+        "username": user,
+        "realm": realm_of(user),
         "metadata": k.metadata,
         "role_descriptors": k.role_descriptors,
     });
@@ -1183,7 +1283,11 @@ fn key_json(k: &ApiKey, v: Version, limited_by: bool) -> Value {
         o["invalidation"] = json!(i);
     }
     if util::at_least(v, 8, 14) {
-        o["realm_type"] = json!("reserved");
+        o["realm_type"] = json!(if user == "elastic" {
+            "reserved"
+        } else {
+            "native"
+        });
     }
     if k.kind == KeyKind::CrossCluster {
         o["access"] = k.access.clone();
@@ -1193,7 +1297,12 @@ fn key_json(k: &ApiKey, v: Version, limited_by: bool) -> Value {
             o["certificate_identity"] = json!(i);
         }
     } else if limited_by {
-        o["limited_by"] = json!([{"superuser": {"cluster": ["all"], "indices": [{"names": ["*"], "privileges": ["all"], "allow_restricted_indices": true}], "applications": [], "run_as": ["*"], "metadata": {"_reserved": true}, "transient_metadata": {}}}]);
+        o["limited_by"] = match owner {
+            Some(ow) => json!([ow.limited_by]),
+            None => {
+                json!([{"superuser": {"cluster": ["all"], "indices": [{"names": ["*"], "privileges": ["all"], "allow_restricted_indices": true}], "applications": [], "run_as": ["*"], "metadata": {"_reserved": true}, "transient_metadata": {}}}])
+            }
+        };
     }
     o
 }
@@ -1216,9 +1325,18 @@ fn get_keys(d: &Deployment, req: &Req, now: i64) -> Reply {
             .values()
             .filter(|k| id.is_none_or(|i| i == k.id))
             .filter(|k| name.is_none_or(|n| n == "*" || util::simple_match(n, &k.name)))
-            .filter(|_| req.q("username").is_none_or(|u| u == "elastic"))
+            .filter(|k| {
+                req.q("username").is_none_or(|u| {
+                    u == d
+                        .es
+                        .auth
+                        .key_owners
+                        .get(&k.id)
+                        .map_or("elastic", |o| o.username.as_str())
+                })
+            })
             .filter(|k| !active_only || k.active(now))
-            .map(|k| key_json(k, v, limited))
+            .map(|k| key_json(d, k, v, limited))
             .collect();
     let status = if keys.is_empty() && (id.is_some() || name.is_some()) {
         404
@@ -1255,13 +1373,13 @@ fn invalidate(w: &mut World, dep_id: &str, req: &Req, caller: &Caller, now: i64)
     if ids.is_empty() && name.is_none() && username.is_none() && realm.is_none() && !owner {
         return bad("One of [api key id, api key name, username, realm name] must be specified");
     }
-    let can_ccs = match caller {
-        Caller::Elastic | Caller::Key(_, None) => true,
-        Caller::Key(_, Some(p)) => p.iter().any(|x| x == "all" || x == "manage_security"),
-    };
     let Some(d) = w.deployments.get_mut(dep_id) else {
         return error(404, "resource_not_found_exception", "deployment gone");
     };
+    // Only manage_security (or all) can invalidate cross-cluster keys.
+    let can_ccs = auth::has_cluster_privilege(caller, &d.es.roles, "manage_security");
+    let owners = d.es.auth.key_owners.clone();
+    let owner_of = |id: &str| owners.get(id).map_or("elastic", |o| o.username.as_str());
     let mut done = Vec::new();
     let mut errors = Vec::new();
     for k in d.es.api_keys.values_mut() {
@@ -1270,8 +1388,11 @@ fn invalidate(w: &mut World, dep_id: &str, req: &Req, caller: &Caller, now: i64)
         }
         let m = (ids.is_empty() || ids.contains(&k.id))
             && name.as_ref().is_none_or(|n| util::simple_match(n, &k.name))
-            && username.as_ref().is_none_or(|u| u == "elastic")
-            && realm.as_ref().is_none_or(|r| r == "reserved");
+            && username.as_ref().is_none_or(|u| u == owner_of(&k.id))
+            && (!owner || owner_of(&k.id) == caller.username())
+            && realm
+                .as_ref()
+                .is_none_or(|r| r == realm_of(owner_of(&k.id)));
         if !m {
             continue;
         }

@@ -47,6 +47,31 @@ pub struct OrgFixture {
     /// `external[]` trust names a trust relationship whose `installation_id` is it.
     #[serde(default)]
     pub environment: Option<String>,
+    /// Cloud API keys with role assignments (the `api_keys` above are Organization owners).
+    #[serde(default)]
+    pub role_api_keys: Vec<RoleKeyFixture>,
+}
+
+/// A Cloud API key with roles (`role_assignments` as Cloud's `POST /users/auth/keys` takes
+/// them; `deployment_ids` may name deployments by fixture name).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleKeyFixture {
+    /// The key (what `Authorization: ApiKey` carries).
+    pub key: String,
+    /// Role assignments.
+    pub role_assignments: Value,
+}
+
+/// A native Elasticsearch user.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserFixture {
+    /// Password.
+    pub password: String,
+    /// Role names (defined in `roles`, or `superuser`).
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -112,6 +137,9 @@ pub struct DeploymentFixture {
     /// Pre-existing REST API keys usable with `Authorization: ApiKey`.
     #[serde(default)]
     pub rest_api_keys: Vec<RestKeyFixture>,
+    /// Native users (name to password and roles) besides `elastic`.
+    #[serde(default)]
+    pub users: std::collections::BTreeMap<String, UserFixture>,
 }
 
 /// A REST API key that exists from the start.

@@ -14,6 +14,7 @@
 // would only add noise on a test tool's cold paths.
 #![allow(clippy::result_large_err)]
 
+pub mod auth;
 pub mod cloud;
 pub mod control;
 pub mod eligible;

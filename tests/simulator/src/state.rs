@@ -203,6 +203,8 @@ pub struct Es {
     pub api_keys: BTreeMap<String, ApiKey>,
     /// Roles by name.
     pub roles: BTreeMap<String, Value>,
+    /// Native users and the owners of API keys not owned by `elastic`.
+    pub auth: crate::auth::EsAuth,
     /// Restart counter (for the state dump).
     pub restarts: u64,
     /// Plan attempt counter.
@@ -267,6 +269,8 @@ pub struct World {
     pub deployments: BTreeMap<String, Deployment>,
     /// ECE trust relationships by id.
     pub trust_relationships: BTreeMap<String, TrustRel>,
+    /// Cloud API keys with role assignments (the fixture's keys are organization owners).
+    pub cloud_keys: crate::auth::CloudKeys,
 }
 
 /// The default trust of a deployment: its own organization, all clusters.
@@ -365,6 +369,7 @@ impl World {
             orgs: BTreeMap::new(),
             deployments: BTreeMap::new(),
             trust_relationships: BTreeMap::new(),
+            cloud_keys: Default::default(),
         };
         for o in &fixture.organizations {
             if o.api_keys.is_empty() {
@@ -411,7 +416,54 @@ impl World {
             }
             w.deployments.insert(dep.id.clone(), dep);
         }
+        w.add_fixture_auth(fixture)?;
         Ok(w)
+    }
+
+    /// The fixture's Elasticsearch users and role-scoped Cloud keys.
+    fn add_fixture_auth(&mut self, fixture: &Fixture) -> Result<(), FixtureError> {
+        for d in &fixture.deployments {
+            let id = Self::fixture_id(d);
+            if let Some(dep) = self.deployments.get_mut(&id) {
+                for (name, u) in &d.users {
+                    let user = crate::auth::User {
+                        password: u.password.clone(),
+                        roles: u.roles.clone(),
+                    };
+                    dep.es.auth.users.insert(name.clone(), user);
+                }
+            }
+        }
+        for o in &fixture.organizations {
+            for k in &o.role_api_keys {
+                // Deployment names become ids.
+                let mut ra = k.role_assignments.clone();
+                for a in ra
+                    .get_mut("deployment")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    for id in a
+                        .get_mut("deployment_ids")
+                        .and_then(Value::as_array_mut)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(d) = id
+                            .as_str()
+                            .and_then(|n| self.deployments.values().find(|d| d.name == n))
+                        {
+                            *id = json!(d.id);
+                        }
+                    }
+                }
+                let key = crate::auth::parse_role_assignments(&o.id, &ra)
+                    .map_err(|e| FixtureError::Invalid(o.id.clone(), e))?;
+                self.cloud_keys.by_secret.insert(k.key.clone(), key);
+            }
+        }
+        Ok(())
     }
 
     /// The id a fixture deployment gets (given or derived from its name).
@@ -559,6 +611,7 @@ impl World {
                 node,
                 api_keys,
                 roles,
+                auth: Default::default(),
                 restarts: 0,
                 attempts: 0,
                 fail_next_plan: None,

@@ -236,7 +236,7 @@ fn cell(s: &str) -> String {
 /// The `## Permissions` section of one resource or data source page.
 pub fn section(grants: &[Grant]) -> String {
     let mut out = String::from(
-        "## Permissions\n\nThe least the provider block's credentials need (the `elastic` superuser and an Organization owner's Cloud API key have all of it). Cloud API key roles are assigned when the key is created (Organization, API keys); Elasticsearch privileges belong to the role of the user, token or API key of the `elasticsearch` block.\n\n| Operations | Connection | Needs | Requests |\n|---|---|---|---|\n",
+        "## Permissions\n\nThe least the provider block's credentials need (the `elastic` superuser and an Organization owner's Cloud API key have all of it). Cloud API key roles are assigned when the key is created (Organization, API keys); Elasticsearch privileges belong to the role of the user, token or API key of the `elasticsearch` block. A request refused for want of one fails with a message that names it (\"needs the cluster privilege ...\", \"needs the role Editor for deployment ...\").\n\n| Operations | Connection | Needs | Requests |\n|---|---|---|---|\n",
     );
     for g in grants {
         let mut ops = g.operations.join(", ");
