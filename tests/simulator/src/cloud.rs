@@ -151,6 +151,9 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                 trust_rel_missing(id)
             }
         }
+        (_, ["deployments", "traffic-filter", rest @ ..]) => {
+            crate::traffic_filter::handle(&mut w, rest, req, &org_id)
+        }
         (_, ["deployments", id, tail @ ..]) => {
             let visible = w.deployments.get(*id).is_some_and(|d| d.org_id == org_id);
             if !visible {

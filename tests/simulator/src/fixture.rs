@@ -112,6 +112,10 @@ pub struct DeploymentFixture {
     /// Pre-existing REST API keys usable with `Authorization: ApiKey`.
     #[serde(default)]
     pub rest_api_keys: Vec<RestKeyFixture>,
+    /// Network security on from the start, with no ruleset: API-key remote traffic into it is
+    /// refused until a traffic filter admits the caller (`traffic_filter.rs`).
+    #[serde(default)]
+    pub network_security: bool,
 }
 
 /// A REST API key that exists from the start.

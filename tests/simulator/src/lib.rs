@@ -21,6 +21,7 @@ pub mod fixture;
 pub mod server;
 pub mod settings;
 pub mod state;
+pub mod traffic_filter;
 pub mod util;
 
 pub use fixture::Fixture;

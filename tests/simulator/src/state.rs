@@ -265,6 +265,8 @@ pub struct World {
     pub deployments: BTreeMap<String, Deployment>,
     /// ECE trust relationships by id.
     pub trust_relationships: BTreeMap<String, TrustRel>,
+    /// Traffic-filter rulesets and network security (`traffic_filter.rs`).
+    pub traffic: crate::traffic_filter::TrafficFilters,
 }
 
 /// The default trust of a deployment: its own organization, all clusters.
@@ -363,6 +365,7 @@ impl World {
             orgs: BTreeMap::new(),
             deployments: BTreeMap::new(),
             trust_relationships: BTreeMap::new(),
+            traffic: Default::default(),
         };
         for o in &fixture.organizations {
             if o.api_keys.is_empty() {
@@ -406,6 +409,9 @@ impl World {
             }
             if w.deployments.contains_key(&dep.id) {
                 return Err(FixtureError::DuplicateDeployment(dep.id.clone()));
+            }
+            if d.network_security {
+                w.traffic.forced_on.insert(dep.id.clone());
             }
             w.deployments.insert(dep.id.clone(), dep);
         }
@@ -830,6 +836,17 @@ impl World {
             ))
             .with_remote(remote);
         }
+        // api-facts-next 2.1: the proxy in front of the remote cluster server (9443) refuses
+        // API-key traffic that no traffic filter of the remote admits (403 at the proxy; the
+        // local cluster only sees the connection closed, so `_resolve/cluster` gives no
+        // `error`: inferred). The certificate model (9400) is never filtered.
+        if port == API_KEY_PORT && !self.traffic.admits(self, local, remote) {
+            return Connection::down(Cause::TrafficFilter, format!(
+                "network security is on for remote deployment [{}] and none of its traffic filters admits this deployment: associate a remote_cluster traffic filter with it whose rule has remote_cluster_org_id [{}] and/or remote_cluster_id [{}]",
+                remote.name, local.org_id, local.es.cluster_id
+            ))
+            .with_remote(remote);
+        }
         let lv = local.version();
         let rv = remote.version();
         if self.wire_compat && !wire_compatible(lv, rv) {
@@ -1041,6 +1058,8 @@ pub enum Cause {
     LocalTrust,
     /// Certificate model: the remote does not trust this cluster (or its allowlist lacks it).
     RemoteTrust,
+    /// API-key model: network security on the remote and no traffic filter admits this cluster.
+    TrafficFilter,
 }
 
 impl Cause {
@@ -1062,6 +1081,7 @@ impl Cause {
             Cause::RestKey => "rest_key",
             Cause::LocalTrust => "local_trust",
             Cause::RemoteTrust => "remote_trust",
+            Cause::TrafficFilter => "traffic_filter",
         }
     }
 }
