@@ -25,6 +25,7 @@ mod role;
 mod scale;
 mod strict_input;
 mod tls;
+mod traffic_filter;
 mod trusted_environment;
 
 use harness::Workdir;

@@ -25,8 +25,10 @@ use super::{
 mod payload;
 #[cfg(test)]
 mod tests;
+mod traffic_filter;
 
 pub use payload::*;
+pub use traffic_filter::*;
 
 /// Credentials for the Cloud API.
 #[derive(Clone)]

@@ -6,6 +6,7 @@ pub mod keystore_api_key;
 mod metadata;
 mod reload;
 pub mod remote_cluster;
+pub mod remote_cluster_filter;
 pub mod role;
 mod sensitive;
 pub mod trusted_environment;

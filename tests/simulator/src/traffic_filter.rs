@@ -49,6 +49,9 @@ pub struct TrafficFilters {
     pub rulesets: BTreeMap<String, Ruleset>,
     /// Deployments whose network security was turned on without any ruleset.
     pub forced_on: BTreeSet<String>,
+    /// Rulesets created so far (ruleset ids are derived from it, so a fresh simulator gives
+    /// the same ids in the same order, as its deployment ids are stable).
+    pub created: u64,
 }
 
 const RULE_FIELDS: &[&str] = &[
@@ -245,9 +248,10 @@ pub fn handle(w: &mut World, segs: &[&str], req: &Req, org_id: &str) -> Reply {
             Reply::json(200, json!({"rulesets": list}))
         }
         ("POST", ["rulesets"]) => {
-            let id = util::hex32(&util::fresh(16));
+            let id = util::hex32(&format!("traffic-filter/{org_id}/{}", w.traffic.created));
             match from_body(req, &id, org_id) {
                 Ok(r) => {
+                    w.traffic.created += 1;
                     w.traffic.rulesets.insert(id.clone(), r);
                     Reply::json(201, json!({"id": id}))
                 }

@@ -94,6 +94,10 @@ pub(super) enum Cause {
     LocalTrust,
     /// Certificate model: the remote does not trust this cluster.
     RemoteTrust,
+    /// API-key model towards an Elastic Cloud/ECE endpoint, credentials configured, and the
+    /// connection closed without an Elasticsearch error: what a remote deployment with network
+    /// security on does when no traffic filter admits this cluster (api-facts-next 2.1).
+    TrafficFilter,
 }
 
 impl Cause {
@@ -114,6 +118,7 @@ impl Cause {
             Cause::RestKey { .. } => "rest_key",
             Cause::LocalTrust => "local_trust",
             Cause::RemoteTrust => "remote_trust",
+            Cause::TrafficFilter => "traffic_filter",
         }
     }
 
@@ -247,6 +252,8 @@ pub(super) struct Observation {
     pub(super) resolved: bool,
     /// This cluster's version.
     pub(super) local_version: Option<Version>,
+    /// This cluster's `cluster_name` (`GET /`; on Elastic Cloud and ECE the cluster id).
+    pub(super) local_cluster_name: Option<String>,
     /// The remote's version, when the provider knows it (a deployment it read through the
     /// Cloud API whose endpoint is the dialled host).
     pub(super) remote_version: Option<Version>,
@@ -397,6 +404,14 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
                 Cause::CredentialsMissing
             }
         }
+        None if obs.resolved
+            && obs.resolve_error.is_none()
+            && port == API_KEY_PORT
+            && creds
+            && cloud =>
+        {
+            Cause::TrafficFilter
+        }
         None if obs.resolved && obs.resolve_error.is_none() => Cause::Unreachable,
         None => return None,
     };
@@ -439,9 +454,23 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
         Cause::Unreachable => format!(
             "Remote cluster unreachable: nothing answered at {addr} (Elasticsearch gives no error for an unknown host, a firewall or traffic filter, or a remote that is down). Check {attr} (api_key_proxy_address / certificate_proxy_address of the crosscluster_deployment data source) and that the remote deployment is running."
         ),
+        Cause::TrafficFilter => traffic_filter_line(&host, obs.local_cluster_name.as_deref()),
         Cause::ServerName | Cause::UnservedPort => return None,
     };
     Some((cause, line))
+}
+
+/// The advice when the remote's network security most likely refuses this cluster.
+fn traffic_filter_line(host: &str, local_cluster: Option<&str>) -> String {
+    let cluster = local_cluster
+        .filter(|c| c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map_or_else(
+            || "rule { cluster_id = <this deployment's cluster_id> }".to_string(),
+            |c| format!("rule {{ cluster_id = \"{c}\" }}"),
+        );
+    format!(
+        "Missing remote cluster filter (most likely): the remote deployment at {host} closed the API-key connection (port {API_KEY_PORT}, credentials configured) without an Elasticsearch error, which is what a deployment with network security on (any traffic filter associated) does when none of its filters admits this cluster. On the REMOTE deployment, add a remote cluster filter that admits this one: crosscluster_remote_cluster_filter with the remote's cloud connection, deployment_id = the remote deployment, and rule {{ organization_id = <this deployment's organization_id> }} or {cluster} (both deployments on Elastic Cloud, or in one ECE environment; otherwise an IP filter for this cluster's egress addresses). Certificate-model connections (port {CERTIFICATE_PORT}) are not filtered. If the remote has no traffic filters, check that it is running."
+    )
 }
 
 fn api_key_remote_line(host: &str, attr: &str) -> String {
