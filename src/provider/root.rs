@@ -398,6 +398,7 @@ impl Provider for CrossclusterProvider {
             Arc::new(super::resources::api_key::ApiKeyResource),
             Arc::new(super::resources::remote_cluster::RemoteClusterResource),
             Arc::new(super::resources::remote_cluster_filter::RemoteClusterFilterResource),
+            Arc::new(super::resources::ece_trust_relationship::EceTrustRelationshipResource),
             Arc::new(super::resources::role::RoleResource),
             Arc::new(super::resources::trusted_environment::TrustedEnvironmentResource),
         ]

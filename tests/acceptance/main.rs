@@ -10,6 +10,7 @@ mod deployment;
 mod deployment_remote_cluster;
 mod diagnosis;
 mod docs;
+mod ece;
 mod examples;
 mod flows;
 mod imports;

@@ -26,9 +26,11 @@ mod payload;
 #[cfg(test)]
 mod tests;
 mod traffic_filter;
+mod trust_relationship;
 
 pub use payload::*;
 pub use traffic_filter::*;
+pub use trust_relationship::*;
 
 /// Credentials for the Cloud API.
 #[derive(Clone)]

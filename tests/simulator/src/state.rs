@@ -41,6 +41,8 @@ pub struct TrustRel {
     pub trust_by_default: bool,
     /// The other environment's id (ECE installation id).
     pub installation_id: Option<String>,
+    /// PEM of the other environment's CA (returned only with `include_certificate=true`).
+    pub public_ca_cert: Option<String>,
     /// Last modification time (epoch ms).
     pub modified_ms: i64,
 }
@@ -395,6 +397,7 @@ impl World {
                     account_ids: t.account_ids.clone(),
                     trust_by_default: t.trust_by_default,
                     installation_id: t.installation_id.clone(),
+                    public_ca_cert: None,
                     modified_ms: now,
                 },
             );
@@ -650,6 +653,27 @@ impl World {
     /// Whether `a` (with its applied trust) trusts `b` for the certificate model.
     pub fn trusts(&self, a: &Deployment, b: &Deployment) -> bool {
         self.trust_value_trusts(&effective_trust(a, &a.es.applied_trust), b)
+            || self.trusted_by_default(a, b)
+    }
+
+    /// ECE (api-facts-next 3.1): a trust relationship with `trust_by_default` is trusted by
+    /// every deployment of the environment without an `external[]` entry. It covers the
+    /// deployments of its `installation_id` (another ECE environment) or, without one, of its
+    /// `account_ids` (e.g. an Elastic Cloud organization: inferred).
+    fn trusted_by_default(&self, a: &Deployment, b: &Deployment) -> bool {
+        let env = |d: &Deployment| self.orgs.get(&d.org_id).and_then(|o| o.environment.clone());
+        if env(a).is_none() {
+            return false;
+        }
+        let b_env = env(b);
+        self.trust_relationships.values().any(|rel| {
+            rel.trust_by_default
+                && match &rel.installation_id {
+                    Some(inst) => b_env.as_deref() == Some(inst.as_str()),
+                    None => !rel.account_ids.is_empty(),
+                }
+                && (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id))
+        })
     }
 
     /// Whether the trust object `trust` covers deployment `b`.
