@@ -259,3 +259,29 @@ fn ece_to_ess_certificate_connection_needs_both_sides() {
     assert!(relationships(&sim).is_empty());
     assert_eq!(sim.deployment_state("remote")["trust"], before);
 }
+
+#[test]
+fn ece_trust_relationship_plan_time_checks() {
+    let sim = sim("ece_trust_relationship_plan");
+    let wd = workdir();
+    wd.config(&format!(
+        r#"{base}
+resource "crosscluster_ece_trust_relationship" "bad" {{
+  provider       = crosscluster.ece
+  name           = "bad"
+  public_ca_cert = "not a certificate"
+  account_ids    = ["has space"]
+}}
+"#,
+        base = providers(&sim)
+    ));
+    wd.validate()
+        .failure()
+        .contains("public_ca_cert")
+        .contains("Invalid CA certificate")
+        .contains("account_ids");
+    assert!(
+        sim.requests(Some("cloud")).is_empty(),
+        "nothing is called at plan time"
+    );
+}
