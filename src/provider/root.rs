@@ -423,6 +423,8 @@ impl Provider for CrossclusterProvider {
             Arc::new(super::resources::deployment_remote_cluster::DeploymentRemoteClusterResource),
             Arc::new(super::resources::api_key::ApiKeyResource),
             Arc::new(super::resources::remote_cluster::RemoteClusterResource),
+            Arc::new(super::resources::remote_cluster_filter::RemoteClusterFilterResource),
+            Arc::new(super::resources::ece_trust_relationship::EceTrustRelationshipResource),
             Arc::new(super::resources::role::RoleResource),
             Arc::new(super::resources::remote_cluster_signing::RemoteClusterSigningResource),
             Arc::new(super::resources::signing_trust::SigningTrustResource),

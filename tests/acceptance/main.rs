@@ -10,6 +10,7 @@ mod deployment;
 mod deployment_remote_cluster;
 mod diagnosis;
 mod docs;
+mod ece;
 mod examples;
 mod faults;
 mod flows;
@@ -29,6 +30,7 @@ mod scale;
 mod strict_input;
 mod strong_identity;
 mod tls;
+mod traffic_filter;
 mod trusted_environment;
 
 use harness::Workdir;

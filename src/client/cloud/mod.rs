@@ -25,8 +25,12 @@ use super::{
 mod payload;
 #[cfg(test)]
 mod tests;
+mod traffic_filter;
+mod trust_relationship;
 
 pub use payload::*;
+pub use traffic_filter::*;
+pub use trust_relationship::*;
 
 /// Credentials for the Cloud API.
 #[derive(Clone)]

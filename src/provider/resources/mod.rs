@@ -2,10 +2,12 @@
 pub mod api_key;
 mod deployment_edit;
 pub mod deployment_remote_cluster;
+pub mod ece_trust_relationship;
 pub mod keystore_api_key;
 mod metadata;
 mod reload;
 pub mod remote_cluster;
+pub mod remote_cluster_filter;
 pub mod remote_cluster_signing;
 pub mod role;
 mod sensitive;

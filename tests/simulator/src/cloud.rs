@@ -141,10 +141,14 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
             Reply::json(200, w.orgs[&org_id].trusted_environments.clone())
         }
         ("GET", ["platform", "configuration", "trust-relationships"]) => {
+            // Every relationship here describes another environment (`local: false`).
+            let cert = req.flag("include_certificate", false);
+            let local_only = req.q("filter") == Some("local");
             let list: Vec<Value> = w
                 .trust_relationships
                 .values()
-                .map(|t| trust_rel_json(t, true))
+                .filter(|_| !local_only)
+                .map(|t| trust_rel_json(t, true, cert))
                 .collect();
             Reply::json(200, json!({"trust_relationships": list}))
         }
@@ -153,7 +157,10 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
         }
         ("GET", ["platform", "configuration", "trust-relationships", id]) => {
             match w.trust_relationships.get(*id) {
-                Some(t) => Reply::json(200, trust_rel_json(t, true)),
+                Some(t) => Reply::json(
+                    200,
+                    trust_rel_json(t, true, req.flag("include_certificate", false)),
+                ),
                 None => trust_rel_missing(id),
             }
         }
@@ -169,6 +176,9 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
         }
         ("POST", ["deployments", "eligible-remote-clusters"]) => {
             crate::eligible::search_by_version(&w, &org_id, req)
+        }
+        (_, ["deployments", "traffic-filter", rest @ ..]) => {
+            crate::traffic_filter::handle(&mut w, rest, req, &org_id)
         }
         (_, ["deployments", id, tail @ ..]) => {
             let visible = w.deployments.get(*id).is_some_and(|d| d.org_id == org_id);
@@ -193,10 +203,13 @@ fn trust_rel_missing(id: &str) -> Reply {
     )
 }
 
-fn trust_rel_json(t: &TrustRel, full: bool) -> Value {
+fn trust_rel_json(t: &TrustRel, full: bool, certificate: bool) -> Value {
     let mut v = json!({"id": t.id, "name": t.name, "trust_by_default": t.trust_by_default, "local": false, "account_ids": t.account_ids});
     if let Some(i) = &t.installation_id {
         v["installation_id"] = json!(i);
+    }
+    if certificate && let Some(c) = &t.public_ca_cert {
+        v["public_ca_cert"] = json!(c);
     }
     if full {
         v["last_modified"] = json!(util::rfc3339(t.modified_ms));
@@ -216,7 +229,14 @@ fn create_trust_rel(w: &mut World, req: &Req) -> Reply {
             );
         }
     }
-    let id = util::hex32(&util::fresh(16));
+    // Derived from the name (stable across fresh simulators, like deployment ids).
+    let name = b.get("name").and_then(Value::as_str).unwrap_or_default();
+    let mut id = util::hex32(&format!("trust-relationship/{name}"));
+    let mut n = 0;
+    while w.trust_relationships.contains_key(&id) {
+        n += 1;
+        id = util::hex32(&format!("trust-relationship/{name}/{n}"));
+    }
     let t = TrustRel {
         id: id.clone(),
         name: b
@@ -233,9 +253,13 @@ fn create_trust_rel(w: &mut World, req: &Req) -> Reply {
             .get("installation_id")
             .and_then(Value::as_str)
             .map(str::to_string),
+        public_ca_cert: b
+            .get("public_ca_cert")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         modified_ms: util::now_ms(),
     };
-    let out = trust_rel_json(&t, false);
+    let out = trust_rel_json(&t, false, false);
     w.trust_relationships.insert(id, t);
     Reply::json(201, out)
 }
@@ -257,8 +281,11 @@ fn update_trust_rel(w: &mut World, id: &str, req: &Req) -> Reply {
     if let Some(x) = b.get("installation_id").and_then(Value::as_str) {
         t.installation_id = Some(x.to_string());
     }
+    if let Some(x) = b.get("public_ca_cert").and_then(Value::as_str) {
+        t.public_ca_cert = Some(x.to_string());
+    }
     t.modified_ms = util::now_ms();
-    Reply::json(200, trust_rel_json(t, false))
+    Reply::json(200, trust_rel_json(t, false, false))
 }
 
 fn str_list(v: Option<&Value>) -> Vec<String> {

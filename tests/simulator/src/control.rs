@@ -131,6 +131,23 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                     }
                     Reply::json(200, json!({"user": name, "roles": roles}))
                 }
+                ["network_security"] => {
+                    let on = req
+                        .body
+                        .as_ref()
+                        .and_then(|b| b.get("enabled"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(true);
+                    if on {
+                        w.traffic.forced_on.insert(id.clone());
+                    } else {
+                        w.traffic.forced_on.remove(&id);
+                    }
+                    Reply::json(
+                        200,
+                        json!({"network_security": w.traffic.network_security(&id)}),
+                    )
+                }
                 ["api_keys", key_id, "expire"] => {
                     let Some(k) = w
                         .deployments
@@ -462,5 +479,5 @@ fn state_json(w: &World) -> Value {
             )
         })
         .collect();
-    json!({"organizations": orgs, "deployments": deps})
+    json!({"organizations": orgs, "deployments": deps, "traffic_filter": crate::traffic_filter::state_json(w)})
 }

@@ -140,6 +140,10 @@ pub struct DeploymentFixture {
     /// Native users (name to password and roles) besides `elastic`.
     #[serde(default)]
     pub users: std::collections::BTreeMap<String, UserFixture>,
+    /// Network security on from the start, with no ruleset: API-key remote traffic into it is
+    /// refused until a traffic filter admits the caller (`traffic_filter.rs`).
+    #[serde(default)]
+    pub network_security: bool,
 }
 
 /// A REST API key that exists from the start.

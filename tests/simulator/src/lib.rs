@@ -24,6 +24,7 @@ pub mod server;
 pub mod settings;
 pub mod signing;
 pub mod state;
+pub mod traffic_filter;
 pub mod util;
 
 pub use fixture::Fixture;

@@ -41,6 +41,8 @@ pub struct TrustRel {
     pub trust_by_default: bool,
     /// The other environment's id (ECE installation id).
     pub installation_id: Option<String>,
+    /// PEM of the other environment's CA (returned only with `include_certificate=true`).
+    pub public_ca_cert: Option<String>,
     /// Last modification time (epoch ms).
     pub modified_ms: i64,
 }
@@ -271,6 +273,8 @@ pub struct World {
     pub trust_relationships: BTreeMap<String, TrustRel>,
     /// Cloud API keys with role assignments (the fixture's keys are organization owners).
     pub cloud_keys: crate::auth::CloudKeys,
+    /// Traffic-filter rulesets and network security (`traffic_filter.rs`).
+    pub traffic: crate::traffic_filter::TrafficFilters,
 }
 
 /// The default trust of a deployment: its own organization, all clusters.
@@ -370,6 +374,7 @@ impl World {
             deployments: BTreeMap::new(),
             trust_relationships: BTreeMap::new(),
             cloud_keys: Default::default(),
+            traffic: Default::default(),
         };
         for o in &fixture.organizations {
             if o.api_keys.is_empty() {
@@ -399,6 +404,7 @@ impl World {
                     account_ids: t.account_ids.clone(),
                     trust_by_default: t.trust_by_default,
                     installation_id: t.installation_id.clone(),
+                    public_ca_cert: None,
                     modified_ms: now,
                 },
             );
@@ -413,6 +419,9 @@ impl World {
             }
             if w.deployments.contains_key(&dep.id) {
                 return Err(FixtureError::DuplicateDeployment(dep.id.clone()));
+            }
+            if d.network_security {
+                w.traffic.forced_on.insert(dep.id.clone());
             }
             w.deployments.insert(dep.id.clone(), dep);
         }
@@ -700,6 +709,27 @@ impl World {
     /// Whether `a` (with its applied trust) trusts `b` for the certificate model.
     pub fn trusts(&self, a: &Deployment, b: &Deployment) -> bool {
         self.trust_value_trusts(&effective_trust(a, &a.es.applied_trust), b)
+            || self.trusted_by_default(a, b)
+    }
+
+    /// ECE (api-facts-next 3.1): a trust relationship with `trust_by_default` is trusted by
+    /// every deployment of the environment without an `external[]` entry. It covers the
+    /// deployments of its `installation_id` (another ECE environment) or, without one, of its
+    /// `account_ids` (e.g. an Elastic Cloud organization: inferred).
+    fn trusted_by_default(&self, a: &Deployment, b: &Deployment) -> bool {
+        let env = |d: &Deployment| self.orgs.get(&d.org_id).and_then(|o| o.environment.clone());
+        if env(a).is_none() {
+            return false;
+        }
+        let b_env = env(b);
+        self.trust_relationships.values().any(|rel| {
+            rel.trust_by_default
+                && match &rel.installation_id {
+                    Some(inst) => b_env.as_deref() == Some(inst.as_str()),
+                    None => !rel.account_ids.is_empty(),
+                }
+                && (rel.account_ids.is_empty() || rel.account_ids.contains(&b.org_id))
+        })
     }
 
     /// Whether the trust object `trust` covers deployment `b`.
@@ -883,6 +913,17 @@ impl World {
         if port != API_KEY_PORT && port != CERT_PORT {
             return Connection::down(Cause::Port, format!(
                 "port {port} is not served by the Elastic Cloud proxy: use {CERT_PORT} for the certificate model or {API_KEY_PORT} for the API-key model"
+            ))
+            .with_remote(remote);
+        }
+        // api-facts-next 2.1: the proxy in front of the remote cluster server (9443) refuses
+        // API-key traffic that no traffic filter of the remote admits (403 at the proxy; the
+        // local cluster only sees the connection closed, so `_resolve/cluster` gives no
+        // `error`: inferred). The certificate model (9400) is never filtered.
+        if port == API_KEY_PORT && !self.traffic.admits(self, local, remote) {
+            return Connection::down(Cause::TrafficFilter, format!(
+                "network security is on for remote deployment [{}] and none of its traffic filters admits this deployment: associate a remote_cluster traffic filter with it whose rule has remote_cluster_org_id [{}] and/or remote_cluster_id [{}]",
+                remote.name, local.org_id, local.es.cluster_id
             ))
             .with_remote(remote);
         }
@@ -1113,6 +1154,8 @@ pub enum Cause {
     SigningIdentity,
     /// Strong identity: the remote does not trust the signing certificate's CA.
     SigningUntrusted,
+    /// API-key model: network security on the remote and no traffic filter admits this cluster.
+    TrafficFilter,
 }
 
 impl Cause {
@@ -1137,6 +1180,7 @@ impl Cause {
             Cause::SigningMissing => "signing_missing",
             Cause::SigningIdentity => "signing_identity",
             Cause::SigningUntrusted => "signing_untrusted",
+            Cause::TrafficFilter => "traffic_filter",
         }
     }
 }

@@ -110,6 +110,10 @@ pub(super) enum Cause {
     },
     /// Strong identity: the remote does not trust the signing certificate's CA.
     SigningUntrusted,
+    /// API-key model towards an Elastic Cloud/ECE endpoint, credentials configured, and the
+    /// connection closed without an Elasticsearch error: what a remote deployment with network
+    /// security on does when no traffic filter admits this cluster (api-facts-next 2.1).
+    TrafficFilter,
 }
 
 impl Cause {
@@ -133,6 +137,7 @@ impl Cause {
             Cause::SigningMissing { .. } => "signing_missing",
             Cause::SigningIdentity { .. } => "signing_identity",
             Cause::SigningUntrusted => "signing_untrusted",
+            Cause::TrafficFilter => "traffic_filter",
         }
     }
 
@@ -293,6 +298,8 @@ pub(super) struct Observation {
     pub(super) resolved: bool,
     /// This cluster's version.
     pub(super) local_version: Option<Version>,
+    /// This cluster's `cluster_name` (`GET /`; on Elastic Cloud and ECE the cluster id).
+    pub(super) local_cluster_name: Option<String>,
     /// The remote's version, when the provider knows it (a deployment it read through the
     /// Cloud API whose endpoint is the dialled host).
     pub(super) remote_version: Option<Version>,
@@ -443,6 +450,14 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
                 Cause::CredentialsMissing
             }
         }
+        None if obs.resolved
+            && obs.resolve_error.is_none()
+            && port == API_KEY_PORT
+            && creds
+            && cloud =>
+        {
+            Cause::TrafficFilter
+        }
         None if obs.resolved && obs.resolve_error.is_none() => Cause::Unreachable,
         None => return None,
     };
@@ -494,9 +509,23 @@ pub(super) fn diagnose(model: &RemoteCluster, obs: &Observation) -> Option<(Caus
         Cause::SigningUntrusted => format!(
             "Signing certificate not trusted (strong identity): the remote cluster at {host} cannot verify the certificate this cluster signs the requests of \"{alias}\" with. Set cluster.remote.signing.certificate_authorities on the REMOTE cluster to the CA that issued it (crosscluster_signing_trust; on Elastic Cloud \"internal_tls_ca.crt\" for a deployment of the same provider and region, else the local deployment's CA uploaded as a bundle), or stop signing (remove crosscluster_remote_cluster_signing) when the key has no certificate_identity."
         ),
+        Cause::TrafficFilter => traffic_filter_line(&host, obs.local_cluster_name.as_deref()),
         Cause::ServerName | Cause::UnservedPort => return None,
     };
     Some((cause, line))
+}
+
+/// The advice when the remote's network security most likely refuses this cluster.
+fn traffic_filter_line(host: &str, local_cluster: Option<&str>) -> String {
+    let cluster = local_cluster
+        .filter(|c| c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map_or_else(
+            || "rule { cluster_id = <this deployment's cluster_id> }".to_string(),
+            |c| format!("rule {{ cluster_id = \"{c}\" }}"),
+        );
+    format!(
+        "Missing remote cluster filter (most likely): the remote deployment at {host} closed the API-key connection (port {API_KEY_PORT}, credentials configured) without an Elasticsearch error, which is what a deployment with network security on (any traffic filter associated) does when none of its filters admits this cluster. On the REMOTE deployment, add a remote cluster filter that admits this one: crosscluster_remote_cluster_filter with the remote's cloud connection, deployment_id = the remote deployment, and rule {{ organization_id = <this deployment's organization_id> }} or {cluster} (both deployments on Elastic Cloud, or in one ECE environment; otherwise an IP filter for this cluster's egress addresses). Certificate-model connections (port {CERTIFICATE_PORT}) are not filtered. If the remote has no traffic filters, check that it is running."
+    )
 }
 
 fn api_key_remote_line(host: &str, attr: &str) -> String {

@@ -867,3 +867,43 @@ fn strong_identity_texts_are_classified() {
         assert!(!Cause::SigningUntrusted.permanent());
     }
 }
+
+#[test]
+fn api_key_connection_closed_without_error_names_the_remote_cluster_filter() {
+    use super::diagnose::diagnose;
+    let mut m = model(Mode::Proxy);
+    m.proxy_address = Some("abc.found.io:9443".into());
+    m.server_name = Some("abc.found.io".into());
+    let creds = Some(RemoteInfo {
+        cluster_credentials: Some("::es_redacted::".into()),
+        ..Default::default()
+    });
+    let local = "0123456789abcdef0123456789abcdef";
+    let obs = Observation {
+        info: creds.clone(),
+        resolved: true,
+        local_version: Version::parse("9.1.0"),
+        local_cluster_name: Some(local.into()),
+        ..Default::default()
+    };
+    let (cause, line) = diagnose(&m, &obs).unwrap();
+    assert_eq!(cause.name(), "traffic_filter");
+    assert!(!cause.permanent(), "a filter may be added while waiting");
+    assert!(
+        line.contains("crosscluster_remote_cluster_filter"),
+        "{line}"
+    );
+    assert!(line.contains(local), "{line}");
+    // Without credentials it stays the credentials cause; off Cloud it stays unreachable.
+    let no_creds = Observation {
+        info: Some(RemoteInfo::default()),
+        ..obs.clone()
+    };
+    assert_eq!(
+        diagnose(&m, &no_creds).unwrap().0.name(),
+        "credentials_missing"
+    );
+    m.proxy_address = Some("es.example.com:9443".into());
+    m.server_name = None;
+    assert_eq!(diagnose(&m, &obs).unwrap().0.name(), "unreachable");
+}

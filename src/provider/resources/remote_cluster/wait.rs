@@ -58,6 +58,7 @@ async fn observe(
     match es.info(call.cancel()).await {
         Ok(info) if info.require(Feature::ResolveCluster).is_ok() => {
             obs.local_version = Some(info.version.clone());
+            obs.local_cluster_name = Some(info.cluster_name.clone());
             match es
                 .resolve_cluster(&format!("{alias}:*"), call.cancel())
                 .await
