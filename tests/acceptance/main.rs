@@ -12,6 +12,7 @@ mod diagnosis;
 mod docs;
 mod examples;
 mod flows;
+mod identity;
 mod imports;
 mod keystore_api_key;
 mod modules;

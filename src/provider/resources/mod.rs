@@ -2,6 +2,7 @@
 pub mod api_key;
 mod deployment_edit;
 pub mod deployment_remote_cluster;
+mod identity;
 pub mod keystore_api_key;
 mod metadata;
 mod reload;

@@ -9,6 +9,7 @@
 //! the alias's settings are put back as they were.
 
 mod diagnose;
+mod identity;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -45,6 +46,17 @@ pub struct RemoteClusterResource;
 
 #[async_trait]
 impl Resource for RemoteClusterResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         "crosscluster_remote_cluster"
     }
