@@ -413,4 +413,10 @@ impl Provider for CrossclusterProvider {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         functions::all()
     }
+
+    fn actions(&self) -> Vec<Arc<dyn tfplugin::framework::action::Action>> {
+        vec![Arc::new(
+            super::actions::verify_connection::VerifyConnectionAction,
+        )]
+    }
 }

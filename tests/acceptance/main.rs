@@ -5,6 +5,7 @@
 mod harness;
 mod sim;
 
+mod action;
 mod api_key;
 mod deployment;
 mod deployment_remote_cluster;

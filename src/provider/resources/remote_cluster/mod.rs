@@ -15,7 +15,10 @@ mod schema;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod verify;
 mod wait;
+
+pub(crate) use verify::verify_alias;
 
 use std::time::Duration;
 
