@@ -19,6 +19,7 @@ mod keystore_api_key;
 mod modules;
 mod organization;
 mod provider_core;
+mod query;
 mod quickstart;
 mod real_shapes;
 mod remote_cluster;

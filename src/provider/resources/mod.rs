@@ -4,6 +4,7 @@ mod deployment_edit;
 pub mod deployment_remote_cluster;
 mod identity;
 pub mod keystore_api_key;
+mod listing;
 mod metadata;
 mod reload;
 pub mod remote_cluster;

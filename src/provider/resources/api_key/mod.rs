@@ -10,6 +10,9 @@
 
 mod delivery;
 mod identity;
+mod list;
+
+pub use list::ApiKeyList;
 mod model;
 mod schema;
 #[cfg(test)]

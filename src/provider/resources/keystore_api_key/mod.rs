@@ -11,6 +11,9 @@
 //! after each write and the provider waits for that restart plan.
 
 mod identity;
+mod list;
+
+pub use list::KeystoreApiKeyList;
 mod model;
 mod schema;
 #[cfg(test)]

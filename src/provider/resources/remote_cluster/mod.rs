@@ -10,6 +10,9 @@
 
 mod diagnose;
 mod identity;
+mod list;
+
+pub use list::RemoteClusterList;
 mod model;
 mod schema;
 #[cfg(test)]

@@ -7,6 +7,9 @@
 //! are checked at plan time when the cluster is reachable, and again before the write.
 
 mod identity;
+mod list;
+
+pub use list::RoleList;
 mod model;
 mod schema;
 #[cfg(test)]

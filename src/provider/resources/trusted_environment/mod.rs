@@ -14,6 +14,9 @@ mod cloud;
 mod edit;
 mod id;
 mod identity;
+mod list;
+
+pub use list::TrustedEnvironmentList;
 mod model;
 mod schema;
 #[cfg(test)]
