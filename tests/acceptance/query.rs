@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::examples::{Example, harness_tf};
-use crate::harness::{REQUIRED_PROVIDERS, Workdir};
+use crate::harness::Workdir;
 use crate::remote_cluster::trust_org;
 use crate::sim::Sim;
 
@@ -129,36 +129,22 @@ fn complete_keystore(generated: &str) -> String {
     out
 }
 
-fn query_file(sim: &Sim) -> String {
-    let dep = sim.id("local");
-    format!(
-        r#"list "crosscluster_trusted_environment" "local" {{
-  provider = crosscluster
-  config {{
-    deployment_id = "{dep}"
-  }}
-}}
-
-list "crosscluster_remote_cluster" "all" {{
-  provider = crosscluster
-}}
-
-list "crosscluster_api_key" "all" {{
-  provider = crosscluster
-}}
-
-list "crosscluster_keystore_api_key" "local" {{
-  provider = crosscluster
-  config {{
-    deployment_id = "{dep}"
-  }}
-}}
-
-list "crosscluster_role" "all" {{
-  provider = crosscluster
-}}
-"#
-    )
+/// The list resources' examples (`examples/list-resources/<type>/query.tfquery.hcl`, shown on
+/// their pages), written into `wd` as they are.
+fn write_query_examples(wd: &Workdir) -> usize {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/list-resources");
+    let mut n = 0;
+    for e in std::fs::read_dir(&root)
+        .expect("examples/list-resources")
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let text =
+            std::fs::read_to_string(e.path().join("query.tfquery.hcl")).expect("query.tfquery.hcl");
+        wd.write(&format!("{name}.tfquery.hcl"), &text);
+        n += 1;
+    }
+    n
 }
 
 /// The `list.<type>.<name>` lines of `terraform query` output: (list address, display name).
@@ -184,9 +170,18 @@ fn query_lists_brownfield_objects_and_generated_configuration_adopts_them() {
     let sim = Sim::start("query");
     let encoded = seed(&sim);
     let wd = Workdir::new();
-    let provider = sim.provider_block(None, Some("local"), Some("local"));
-    wd.write("main.tf", &format!("{REQUIRED_PROVIDERS}{provider}"));
-    wd.write("adopt.tfquery.hcl", &query_file(&sim));
+    // The examples' layout: provider blocks and the locals the examples use.
+    let layout = Example {
+        kind: "list-resources".into(),
+        name: String::new(),
+        files: Vec::new(),
+    };
+    wd.write("main.tf", &harness_tf(&sim, &layout));
+    assert_eq!(
+        write_query_examples(&wd),
+        5,
+        "one example per list resource"
+    );
 
     // 1. What the query finds: the fixture's default trust plus the brownfield set (the
     //    REST-free, reserved-free, remote-privileged subset of each kind).
