@@ -147,6 +147,22 @@ fn write_query_examples(wd: &Workdir) -> usize {
     n
 }
 
+/// `METHOD path` of every API request since the log was cleared (the simulator's own
+/// control requests left out).
+fn requests_made(sim: &Sim) -> Vec<String> {
+    sim.requests(None)
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or_default(),
+                r["path"].as_str().unwrap_or_default()
+            )
+        })
+        .filter(|r| !r.contains(" /_sim"))
+        .collect()
+}
+
 /// The `list.<type>.<name>` lines of `terraform query` output: (list address, display name).
 fn listed(out: &str) -> Vec<(String, String)> {
     out.lines()
@@ -185,7 +201,25 @@ fn query_lists_brownfield_objects_and_generated_configuration_adopts_them() {
 
     // 1. What the query finds: the fixture's default trust plus the brownfield set (the
     //    REST-free, reserved-free, remote-privileged subset of each kind).
+    sim.control("DELETE", "/_sim/requests", None);
     let run = wd.run(&["query", "-no-color"]).success();
+    // Without resource objects nothing is read per object: one request per kind of list.
+    let listing = requests_made(&sim);
+    assert!(
+        !listing
+            .iter()
+            .any(|r| r.starts_with("GET /_security/role/")),
+        "{listing:?}"
+    );
+    assert_eq!(
+        listing
+            .iter()
+            .filter(|r| r.starts_with("GET /_security/api_key"))
+            .count(),
+        1,
+        "{listing:?}"
+    );
+    eprintln!("terraform query: {} requests", listing.len());
     let mut found = listed(&run.stdout);
     found.sort();
     let org_local = sim.dep("local").1.organization_id.clone();
@@ -227,8 +261,23 @@ fn query_lists_brownfield_objects_and_generated_configuration_adopts_them() {
     assert_eq!(names, want, "{}", run.text());
 
     // 2. Generated configuration: one import (by identity) and one resource per object.
+    sim.control("DELETE", "/_sim/requests", None);
     wd.run(&["query", "-no-color", "-generate-config-out=generated.tf"])
         .success();
+    // With resource objects each one is read as a refresh would (the role by name).
+    let generating = requests_made(&sim);
+    assert_eq!(
+        generating
+            .iter()
+            .filter(|r| r.as_str() == "GET /_security/role/brown_reader")
+            .count(),
+        1,
+        "{generating:?}"
+    );
+    eprintln!(
+        "terraform query -generate-config-out: {} requests",
+        generating.len()
+    );
     let generated = std::fs::read_to_string(wd.path().join("generated.tf")).expect("generated.tf");
     assert_eq!(
         generated.matches("import {").count(),

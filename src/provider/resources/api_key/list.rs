@@ -66,6 +66,6 @@ impl ListResource for ApiKeyList {
                 }
             })
             .collect();
-        read_each(&ApiKeyResource, ctx, found, req.limit).await
+        read_each(&ApiKeyResource, ctx, found, &req).await
     }
 }

@@ -89,6 +89,6 @@ impl ListResource for KeystoreApiKeyList {
                 import_id: format!("{dep_id}/{}/{alias}", view.ref_id),
             })
             .collect();
-        read_each(&KeystoreApiKeyResource, ctx, found, req.limit).await
+        read_each(&KeystoreApiKeyResource, ctx, found, &req).await
     }
 }

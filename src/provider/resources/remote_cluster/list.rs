@@ -65,6 +65,6 @@ impl ListResource for RemoteClusterList {
                 import_id: a,
             })
             .collect();
-        read_each(&RemoteClusterResource, ctx, found, req.limit).await
+        read_each(&RemoteClusterResource, ctx, found, &req).await
     }
 }

@@ -66,6 +66,6 @@ impl ListResource for RoleList {
                 import_id: name,
             })
             .collect();
-        read_each(&RoleResource, ctx, found, req.limit).await
+        read_each(&RoleResource, ctx, found, &req).await
     }
 }

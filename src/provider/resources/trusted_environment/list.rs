@@ -100,6 +100,6 @@ impl ListResource for TrustedEnvironmentList {
                 });
             }
         }
-        read_each(&TrustedEnvironmentResource, ctx, found, req.limit).await
+        read_each(&TrustedEnvironmentResource, ctx, found, &req).await
     }
 }
