@@ -1,6 +1,7 @@
 //! The provider: configuration, resources, data sources and functions. Joins the framework
 //! (Terraform) and the clients (Elastic).
 
+pub mod actions;
 pub mod alias;
 pub mod config;
 pub mod functions;

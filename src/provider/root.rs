@@ -446,4 +446,21 @@ impl Provider for CrossclusterProvider {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         functions::all()
     }
+
+    fn list_resources(&self) -> Vec<Arc<dyn tfplugin::framework::list::ListResource>> {
+        use super::resources as r;
+        vec![
+            Arc::new(r::trusted_environment::TrustedEnvironmentList),
+            Arc::new(r::remote_cluster::RemoteClusterList),
+            Arc::new(r::api_key::ApiKeyList),
+            Arc::new(r::keystore_api_key::KeystoreApiKeyList),
+            Arc::new(r::role::RoleList),
+        ]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn tfplugin::framework::action::Action>> {
+        vec![Arc::new(
+            super::actions::verify_connection::VerifyConnectionAction,
+        )]
+    }
 }

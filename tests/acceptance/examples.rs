@@ -112,7 +112,10 @@ fn tf_files(dir: &Path) -> Vec<(String, String)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "tf"))
-        .filter(|p| p.file_name().is_none_or(|n| n != "import.tf"))
+        .filter(|p| {
+            p.file_name()
+                .is_none_or(|n| n != "import.tf" && n != "import-by-identity.tf")
+        })
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&p).expect("read example");

@@ -5,6 +5,7 @@
 mod harness;
 mod sim;
 
+mod action;
 mod api_key;
 mod deployment;
 mod deployment_remote_cluster;
@@ -14,6 +15,7 @@ mod ece;
 mod examples;
 mod faults;
 mod flows;
+mod identity;
 mod imports;
 mod keystore_api_key;
 mod migration;
@@ -21,6 +23,7 @@ mod modules;
 mod organization;
 mod permissions;
 mod provider_core;
+mod query;
 mod quickstart;
 mod real_shapes;
 mod remote_cluster;

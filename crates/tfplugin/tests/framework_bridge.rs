@@ -260,11 +260,19 @@ async fn schema_metadata_and_capabilities() {
         .unwrap()
         .into_inner();
     assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
-    let list = svc.list_resource(Request::new(Default::default())).await;
-    assert_eq!(
-        list.err().map(|s| s.code()),
-        Some(tonic::Code::Unimplemented)
-    );
+    // No list resources: the one event of the stream carries the error.
+    let mut list = svc
+        .list_resource(Request::new(Default::default()))
+        .await
+        .unwrap()
+        .into_inner();
+    let event = tokio_stream::StreamExt::next(&mut list)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(event.identity.is_none());
+    assert_eq!(event.diagnostic[0].summary, "Unknown resource type");
+    assert!(tokio_stream::StreamExt::next(&mut list).await.is_none());
 }
 
 #[tokio::test]

@@ -635,6 +635,23 @@ impl EsClient {
         }
     }
 
+    /// `GET /_security/role`: every role the caller may see, by name (reserved roles
+    /// included; they carry `metadata._reserved`).
+    pub async fn get_roles(&self, cancel: &CancellationToken) -> Result<BTreeMap<String, Role>> {
+        let req = Req::new(Method::GET, "/_security/role");
+        let v: Option<Map<String, Value>> = self.fetch_found(&req, cancel).await?;
+        let mut out = BTreeMap::new();
+        for (name, r) in v.unwrap_or_default() {
+            let role = serde_json::from_value(r).map_err(|e| ClientError::Decode {
+                method: "GET".into(),
+                path: req.path.clone(),
+                message: e.to_string(),
+            })?;
+            out.insert(name, role);
+        }
+        Ok(out)
+    }
+
     /// `DELETE /_security/role/{name}`: false when it did not exist.
     pub async fn delete_role(&self, name: &str, cancel: &CancellationToken) -> Result<bool> {
         let req = Req::new(Method::DELETE, format!("/_security/role/{}", seg(name)));

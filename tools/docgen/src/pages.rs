@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crosscluster::framework::identity::IdentitySchema;
 use crosscluster::framework::schema::{AttributeKind, Block, Description, Schema};
 use crosscluster::framework::traits::{Provider, Signature};
 
@@ -105,7 +106,35 @@ impl<'a> Generator<'a> {
                 signature: Some(f.signature()),
             })
             .collect();
-        for list in [&mut resources, &mut data_sources, &mut functions] {
+        let mut list_resources: Vec<Entry> = self
+            .provider
+            .list_resources()
+            .iter()
+            .map(|l| Entry {
+                name: l.type_name().to_string(),
+                short: self.short_name(l.type_name()),
+                schema: Some(l.schema()),
+                signature: None,
+            })
+            .collect();
+        let mut actions: Vec<Entry> = self
+            .provider
+            .actions()
+            .iter()
+            .map(|a| Entry {
+                name: a.type_name().to_string(),
+                short: self.short_name(a.type_name()),
+                schema: Some(a.schema()),
+                signature: None,
+            })
+            .collect();
+        for list in [
+            &mut resources,
+            &mut data_sources,
+            &mut functions,
+            &mut list_resources,
+            &mut actions,
+        ] {
             list.sort_by(|a, b| a.name.cmp(&b.name));
         }
 
@@ -115,6 +144,12 @@ impl<'a> Generator<'a> {
         needed.extend(resources.iter().map(|e| resource_example(&e.name)));
         needed.extend(data_sources.iter().map(|e| data_source_example(&e.name)));
         needed.extend(functions.iter().map(|e| function_example(&e.name)));
+        needed.extend(
+            list_resources
+                .iter()
+                .map(|e| list_resource_example(&e.name)),
+        );
+        needed.extend(actions.iter().map(|e| action_example(&e.name)));
         let missing: Vec<String> = needed
             .into_iter()
             .filter(|p| !self.root.join(p).is_file())
@@ -153,7 +188,13 @@ impl<'a> Generator<'a> {
         let mut docs = Docs::default();
         docs.files.insert(
             PathBuf::from("index.md"),
-            self.index_page(&provider_example, &resources, &data_sources, &functions)?,
+            self.index_page(
+                &provider_example,
+                &resources,
+                &data_sources,
+                &functions,
+                &[&list_resources, &actions],
+            )?,
         );
         for e in &resources {
             docs.files.insert(
@@ -171,6 +212,23 @@ impl<'a> Generator<'a> {
             docs.files.insert(
                 PathBuf::from(format!("functions/{}.md", e.short)),
                 self.function_page(e)?,
+            );
+        }
+        for e in &list_resources {
+            docs.files.insert(
+                PathBuf::from(format!("list-resources/{}.md", e.short)),
+                self.extra_page(
+                    e,
+                    "List Resource",
+                    &list_resource_example(&e.name),
+                    LIST_MARKER,
+                )?,
+            );
+        }
+        for e in &actions {
+            docs.files.insert(
+                PathBuf::from(format!("actions/{}.md", e.short)),
+                self.extra_page(e, "Action", &action_example(&e.name), ACTION_MARKER)?,
             );
         }
         for (name, content) in self.guides()? {
@@ -247,7 +305,55 @@ impl<'a> Generator<'a> {
                     out.push('\n');
                 }
             }
+            if let Some(identity) = self
+                .provider
+                .resources()
+                .iter()
+                .find(|r| r.type_name() == e.name)
+                .and_then(|r| r.identity_schema())
+            {
+                out.push_str(&identity_section(
+                    &identity,
+                    &self.optional_example(&format!("{dir}/import-by-identity.tf"))?,
+                ));
+            }
         }
+        Ok(out)
+    }
+
+    fn optional_example(&self, rel: &str) -> Result<Option<String>, DocgenError> {
+        if self.root.join(rel).is_file() {
+            self.example(rel).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A list resource or action page: description, example (with its docs-test marker),
+    /// the configuration schema.
+    fn extra_page(
+        &self,
+        e: &Entry,
+        label: &str,
+        example_path: &str,
+        marker: &str,
+    ) -> Result<String, DocgenError> {
+        let Some(schema) = &e.schema else {
+            return Ok(String::new());
+        };
+        let description = &schema.block.description;
+        let mut out = front_matter(
+            &format!("{} {label} - {PROVIDER_BINARY}", e.name),
+            self.subcategory(&e.name),
+            &first_paragraph(description),
+        );
+        out.push_str(&format!("\n# {} ({label})\n\n", e.name));
+        push_description(&mut out, description);
+        out.push_str(&format!(
+            "## Example Usage\n\n{marker}\n```terraform\n{}\n```\n\n",
+            self.example(example_path)?
+        ));
+        out.push_str(&schema_markdown(&schema.block, SchemaKind::DataSource));
         Ok(out)
     }
 
@@ -288,6 +394,7 @@ impl<'a> Generator<'a> {
         resources: &[Entry],
         data_sources: &[Entry],
         functions: &[Entry],
+        extra: &[&[Entry]; 2],
     ) -> Result<String, DocgenError> {
         let schema = self.provider.schema();
         let template_path = self.root.join(TEMPLATES_DIR).join("index.md");
@@ -308,7 +415,7 @@ impl<'a> Generator<'a> {
         values.insert("environment_variables", env_table(&schema.block));
         values.insert(
             "contents",
-            contents(resources, data_sources, functions, &self.guides()?),
+            contents(resources, data_sources, functions, extra, &self.guides()?),
         );
         let short = |n: &str| self.short_name(n);
         values.insert(
@@ -378,6 +485,47 @@ impl<'a> Generator<'a> {
 
 fn resource_example(name: &str) -> String {
     format!("examples/resources/{name}/resource.tf")
+}
+
+fn list_resource_example(name: &str) -> String {
+    format!("examples/list-resources/{name}/query.tfquery.hcl")
+}
+
+fn action_example(name: &str) -> String {
+    format!("examples/actions/{name}/action.tf")
+}
+
+/// The docs-test marker of a list resource example (a query file, not a configuration).
+const LIST_MARKER: &str = "<!-- docs-test: partial (a .tfquery.hcl file for terraform query; tests/acceptance/query.rs runs these files) -->";
+/// The docs-test marker of an action example (it needs a connecting alias).
+const ACTION_MARKER: &str = "<!-- docs-test: with-layout validate-only (the alias needs a remote and its credentials; tests/acceptance/action.rs invokes the action) -->";
+
+/// The "Import by identity" part of a resource page: the example and the identity schema.
+fn identity_section(identity: &IdentitySchema, example: &Option<String>) -> String {
+    let mut out = String::from(
+        "\n### Import by identity\n\nIn Terraform 1.12 and later, an `import` block can name the object by its identity instead of an id (`terraform query` writes such blocks):\n",
+    );
+    if let Some(ex) = example {
+        out.push_str(&format!(
+            "\n<!-- docs-test: partial (an import by identity; tests/acceptance/identity.rs imports every resource this way) -->\n```terraform\n{ex}\n```\n"
+        ));
+    }
+    out.push_str("\n#### Identity Schema\n");
+    for (title, required) in [("Required", true), ("Optional", false)] {
+        let attrs: Vec<_> = identity
+            .attributes
+            .iter()
+            .filter(|a| a.required_for_import == required)
+            .collect();
+        if attrs.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title}:\n\n"));
+        for a in attrs {
+            out.push_str(&format!("- `{}` (String) {}\n", a.name, a.description));
+        }
+    }
+    out
 }
 
 fn data_source_example(name: &str) -> String {
@@ -553,6 +701,7 @@ fn contents(
     resources: &[Entry],
     data_sources: &[Entry],
     functions: &[Entry],
+    extra: &[&[Entry]; 2],
     guides: &[(String, String)],
 ) -> String {
     let mut out = String::new();
@@ -578,6 +727,12 @@ fn contents(
     section("Resources", "resources", resources);
     section("Data sources", "data-sources", data_sources);
     section("Functions", "functions", functions);
+    section(
+        "List resources (`terraform query`)",
+        "list-resources",
+        extra[0],
+    );
+    section("Actions", "actions", extra[1]);
     if !guides.is_empty() {
         out.push_str("### Guides\n\n");
         for (name, content) in guides {

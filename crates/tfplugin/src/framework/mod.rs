@@ -1,5 +1,5 @@
 //! The provider framework: cty values and types, codecs, schema, diagnostics, plan rules and the
-//! resource / data source / function traits. Knows nothing of Elastic.
+//! resource / data source / function / list resource / action traits and resource identity. Knows nothing of Elastic.
 
 pub mod json;
 pub mod model;
@@ -7,8 +7,11 @@ pub mod msgpack;
 pub mod type_json;
 pub mod value;
 
+pub mod action;
 pub mod decode;
 pub mod diag;
+pub mod identity;
+pub mod list;
 pub mod plan;
 pub mod schema;
 pub mod traits;

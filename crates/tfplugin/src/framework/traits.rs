@@ -88,8 +88,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::decode::ObjectReader;
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::identity::IdentitySchema;
+use super::list::ListResource;
 use super::model::Model;
 use super::schema::{Attribute, Block, Description, NestedBlock, Schema, Validator};
 use super::value::{Type, Value};
@@ -294,6 +297,17 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Provider-defined functions (callable without configuring the provider).
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// List resource types (`terraform query`); each lists a managed resource type of the
+    /// same name, which must declare an identity.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+
+    /// Action types.
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
     }
 }
@@ -547,6 +561,34 @@ pub trait Resource: Send + Sync + 'static {
             "Import not supported",
             format!(
                 "The resource type {} does not support import.",
+                self.type_name()
+            ),
+        )
+        .into())
+    }
+
+    /// The identity schema (Terraform 1.12+), when instances have an identity: the
+    /// attributes that name the remote object. Keep it stable: a change needs a new
+    /// identity version.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// The identity a state names (an object of [`Resource::identity_schema`]'s type).
+    /// Default: the state attributes of the same names ([`IdentitySchema::project`]).
+    /// Values still unknown in a plan stay unknown; the gRPC layer only reports a wholly
+    /// known identity after Read, Apply and Import.
+    fn identity(&self, state: &Value) -> Option<Value> {
+        self.identity_schema().map(|s| s.project(state))
+    }
+
+    /// The import id that [`Resource::import_state`] accepts for this identity
+    /// (`import { identity = {...} }`). Check it with [`IdentitySchema::read_import`].
+    fn import_id_from_identity(&self, _identity: &Value) -> Result<String, Diagnostics> {
+        Err(Diagnostic::error(
+            "Import by identity not supported",
+            format!(
+                "The resource type {} cannot be imported by identity; import it by id.",
                 self.type_name()
             ),
         )

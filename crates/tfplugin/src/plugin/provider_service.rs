@@ -4,9 +4,12 @@
 //! (msgpack or JSON) and encoding (msgpack), schema validators, the generic plan rules
 //! of [`crate::framework::plan`], write-only nulling, diagnostics with attribute paths,
 //! and cancellation (StopProvider cancels the token every call context carries; the
-//! server keeps running). RPC families the provider does not offer (ephemeral
-//! resources, list resources, actions, state stores, identity upgrades, config
-//! generation) answer `Unimplemented`; GetResourceIdentitySchemas answers an empty map.
+//! server keeps running), resource identities (derived from states with
+//! [`Resource::identity`], attached to Read/Plan/Apply/Import answers, import by
+//! identity), list resources (streamed events, Terraform's limit) and actions (progress
+//! and completion events). RPC families the provider does not offer (ephemeral
+//! resources, state stores, config generation) answer `Unimplemented`. Terraform versions
+//! that predate a family never call it, so they keep working unchanged.
 //!
 //! ```no_run
 //! # use std::sync::Arc;
@@ -24,7 +27,10 @@ use tokio_util::sync::CancellationToken;
 use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status, Streaming};
 
+use crate::framework::action::{Action, Progress};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+use crate::framework::identity::IdentitySchema;
+use crate::framework::list::{ListRequest, ListResource};
 use crate::framework::plan;
 use crate::framework::schema::{
     Attribute, AttributeKind, Block, BlockNesting, Description, ObjectNesting, Schema, StringKind,
@@ -51,6 +57,9 @@ pub struct ProviderService {
     resources: BTreeMap<String, (Arc<dyn Resource>, Schema)>,
     data_sources: BTreeMap<String, (Arc<dyn DataSource>, Schema)>,
     functions: BTreeMap<String, Arc<dyn Function>>,
+    identities: BTreeMap<String, IdentitySchema>,
+    list_resources: BTreeMap<String, (Arc<dyn ListResource>, Schema)>,
+    actions: BTreeMap<String, (Arc<dyn Action>, Schema)>,
     provider_data: RwLock<Option<ProviderData>>,
     cancel: CancellationToken,
 }
@@ -79,7 +88,25 @@ impl ProviderService {
             .into_iter()
             .map(|f| (f.name().to_string(), f))
             .collect();
+        let identities = provider
+            .resources()
+            .into_iter()
+            .filter_map(|r| Some((r.type_name().to_string(), r.identity_schema()?)))
+            .collect();
+        let list_resources = provider
+            .list_resources()
+            .into_iter()
+            .map(|l| (l.type_name().to_string(), (l.clone(), l.schema())))
+            .collect();
+        let actions = provider
+            .actions()
+            .into_iter()
+            .map(|a| (a.type_name().to_string(), (a.clone(), a.schema())))
+            .collect();
         Self {
+            identities,
+            list_resources,
+            actions,
             provider_schema: provider.schema(),
             provider,
             resources,
@@ -131,6 +158,73 @@ impl ProviderService {
         })
     }
 
+    fn list_resource(&self, name: &str) -> Result<&(Arc<dyn ListResource>, Schema), Diagnostics> {
+        self.list_resources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown list resource type",
+                format!("This provider has no list resource type {name:?}."),
+            )
+            .into()
+        })
+    }
+
+    fn action(&self, name: &str) -> Result<&(Arc<dyn Action>, Schema), Diagnostics> {
+        self.actions.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown action type",
+                format!("This provider has no action type {name:?}."),
+            )
+            .into()
+        })
+    }
+
+    /// The identity `state` names, encoded; `None` when the resource has no identity,
+    /// the state is null, every identity attribute is null, or (with `known_only`) some
+    /// value is still unknown.
+    fn identity_of(
+        &self,
+        res: &Arc<dyn Resource>,
+        state: &Value,
+        known_only: bool,
+    ) -> Option<(Value, pb::ResourceIdentityData)> {
+        let schema = self.identities.get(res.type_name())?;
+        if matches!(state, Value::Null) {
+            return None;
+        }
+        let id = res.identity(state)?;
+        let all_null = id
+            .entries()
+            .is_some_and(|m| m.values().all(|v| matches!(v, Value::Null)));
+        if all_null || (known_only && !id.is_wholly_known()) {
+            return None;
+        }
+        let dv = encode_dynamic(&id, &schema.object_type()).ok()?;
+        Some((
+            id,
+            pb::ResourceIdentityData {
+                identity_data: Some(dv),
+            },
+        ))
+    }
+
+    /// Decodes an identity sent by Terraform for `type_name`.
+    fn decode_identity(
+        &self,
+        type_name: &str,
+        data: Option<&pb::ResourceIdentityData>,
+    ) -> Result<Option<Value>, Diagnostic> {
+        let Some(dv) = data.and_then(|d| d.identity_data.as_ref()) else {
+            return Ok(None);
+        };
+        let Some(schema) = self.identities.get(type_name) else {
+            return Ok(None);
+        };
+        match decode_dynamic(Some(dv), &schema.object_type())? {
+            Value::Null => Ok(None),
+            v => Ok(Some(v)),
+        }
+    }
+
     fn server_capabilities() -> pb::ServerCapabilities {
         pb::ServerCapabilities {
             plan_destroy: true,
@@ -138,6 +232,101 @@ impl ProviderService {
             move_resource_state: false,
             generate_resource_config: false,
         }
+    }
+}
+
+impl ProviderService {
+    /// The events of one ListResource call: one per object up to the limit, or a single
+    /// event carrying the error diagnostics.
+    async fn list_events(&self, req: pb::list_resource::Request) -> Vec<pb::list_resource::Event> {
+        let mut diags = Diagnostics::new();
+        let failed = |diags: &Diagnostics| {
+            vec![pb::list_resource::Event {
+                diagnostic: diagnostics_to_proto(diags),
+                ..Default::default()
+            }]
+        };
+        let Some((res, res_schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) else {
+            return failed(&diags);
+        };
+        if !self.identities.contains_key(&req.type_name) {
+            diags.push(missing_list_identity(&req.type_name));
+            return failed(&diags);
+        }
+        let found = self.list_resource(&req.type_name);
+        let Some((list, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        else {
+            return failed(&diags);
+        };
+        if !validated(&schema.block, &config, &mut diags) {
+            return failed(&diags);
+        }
+        let limit = usize::try_from(req.limit.max(0)).unwrap_or(usize::MAX);
+        let lreq = ListRequest {
+            config,
+            include_resource: req.include_resource_object,
+            limit: req.limit,
+        };
+        let objects = match list.list(&self.ctx(None), lreq).await {
+            Ok(o) => o,
+            Err(e) => return failed(&e),
+        };
+        let mut out = Vec::new();
+        for o in objects.into_iter().take(limit) {
+            let Some((_, identity)) = self.identity_of(res, &o.state, true) else {
+                diags.push(Diagnostic::error(
+                    "Listed object without identity",
+                    format!(
+                        "The listed {} {:?} has no complete identity; this is a bug in the provider.",
+                        req.type_name, o.display_name
+                    ),
+                ));
+                return failed(&diags);
+            };
+            let resource_object = if req.include_resource_object {
+                encode_state(&res_schema.block, &o.state, &mut diags)
+            } else {
+                None
+            };
+            if diags.has_errors() {
+                return failed(&diags);
+            }
+            out.push(pb::list_resource::Event {
+                identity: Some(identity),
+                display_name: o.display_name,
+                resource_object,
+                diagnostic: Vec::new(),
+            });
+        }
+        out
+    }
+}
+
+fn missing_list_identity(type_name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "List resource without identity",
+        format!(
+            "The managed resource type {type_name} has no identity schema, which Terraform needs to list it; this is a bug in the provider."
+        ),
+    )
+}
+
+/// Identity schema → protocol identity schema.
+pub fn identity_schema_to_proto(s: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: s.version,
+        identity_attributes: s
+            .attributes
+            .iter()
+            .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                name: a.name.clone(),
+                r#type: type_json_bytes(&a.ty),
+                required_for_import: a.required_for_import,
+                optional_for_import: a.optional_for_import,
+                description: a.description.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -464,6 +653,20 @@ impl PbProvider for ProviderService {
                 .keys()
                 .map(|k| m::FunctionMetadata { name: k.clone() })
                 .collect(),
+            list_resources: self
+                .list_resources
+                .keys()
+                .map(|k| m::ListResourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            actions: self
+                .actions
+                .keys()
+                .map(|k| m::ActionMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -489,6 +692,23 @@ impl PbProvider for ProviderService {
                 .iter()
                 .map(|(k, f)| (k.clone(), function_to_proto(&f.signature())))
                 .collect(),
+            list_resource_schemas: self
+                .list_resources
+                .iter()
+                .map(|(k, (_, s))| (k.clone(), schema_to_proto(s)))
+                .collect(),
+            action_schemas: self
+                .actions
+                .iter()
+                .map(|(k, (_, s))| {
+                    (
+                        k.clone(),
+                        pb::ActionSchema {
+                            schema: Some(schema_to_proto(s)),
+                        },
+                    )
+                })
+                .collect(),
             server_capabilities: Some(Self::server_capabilities()),
             ..Default::default()
         }))
@@ -498,7 +718,14 @@ impl PbProvider for ProviderService {
         &self,
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .identities
+                .iter()
+                .map(|(k, s)| (k.clone(), identity_schema_to_proto(s)))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn get_functions(
@@ -626,9 +853,42 @@ impl PbProvider for ProviderService {
 
     async fn upgrade_resource_identity(
         &self,
-        _request: Request<pb::upgrade_resource_identity::Request>,
+        request: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        Err(unimplemented("Resource identity"))
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let mut upgraded = None;
+        match self.identities.get(&req.type_name) {
+            None => diags.push(Diagnostic::error(
+                "Unable to upgrade resource identity",
+                format!("The resource type {} has no identity.", req.type_name),
+            )),
+            Some(s) if s.version != req.version => diags.push(Diagnostic::error(
+                "Unable to upgrade resource identity",
+                format!(
+                    "The identity of {} was stored with version {}; this provider knows version {} and no upgrade between them.",
+                    req.type_name, req.version, s.version
+                ),
+            )),
+            Some(s) => {
+                let raw = req.raw_identity.map(|r| r.json).unwrap_or_default();
+                let ty = s.object_type();
+                let v = json::decode_json(&raw, &ty).map_err(|e| {
+                    Diagnostic::error("Unable to read stored resource identity", e.to_string())
+                });
+                if let Some(v) = ok_or_push(v, &mut diags) {
+                    upgraded = ok_or_push(encode_dynamic(&v, &ty), &mut diags).map(|dv| {
+                        pb::ResourceIdentityData {
+                            identity_data: Some(dv),
+                        }
+                    });
+                }
+            }
+        }
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: upgraded,
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
     async fn configure_provider(
@@ -689,6 +949,16 @@ impl PbProvider for ProviderService {
             if let Some(r) = ok_or_push(r, &mut diags) {
                 diags.extend(r.diagnostics);
                 out.new_state = encode_state(&schema.block, &r.state, &mut diags);
+                out.new_identity = self
+                    .identity_of(res, &r.state, true)
+                    .map(|(_, d)| d)
+                    .or_else(|| {
+                        // Keep what Terraform knows while the state cannot name the
+                        // object yet; a gone object has no identity.
+                        (!matches!(r.state, Value::Null))
+                            .then_some(req.current_identity)
+                            .flatten()
+                    });
                 out.private = r.private;
             }
         }
@@ -720,6 +990,7 @@ impl PbProvider for ProviderService {
                 planned_private: req.prior_private.clone(),
             };
             let ctx = self.ctx(req.client_capabilities.as_ref());
+            let prior_known = !matches!(prior, Value::Null);
             let preq = PlanRequest {
                 config,
                 prior_state: prior,
@@ -729,6 +1000,15 @@ impl PbProvider for ProviderService {
             diags.extend(res.modify_plan(&ctx, &preq, &mut change).await);
             if !diags.has_errors() {
                 out.planned_state = encode_state(block, &change.planned_state, &mut diags);
+                let replacing = !change.requires_replace.is_empty();
+                // A wholly known identity, else: an update keeps the object and its identity;
+                // a create or replace plans none (Terraform accepts unknown values there, but
+                // cannot render them in `show -json`).
+                out.planned_identity = match self.identity_of(res, &change.planned_state, true) {
+                    Some((_, d)) => Some(d),
+                    None if prior_known && !replacing => req.prior_identity,
+                    None => None,
+                };
                 change.requires_replace.sort();
                 change.requires_replace.dedup();
                 out.requires_replace = change.requires_replace.iter().map(path_to_proto).collect();
@@ -807,6 +1087,10 @@ impl PbProvider for ProviderService {
                         &mut diags,
                     ) {
                         out.new_state = ok_or_push(encode_dynamic(&v, &ty), &mut diags);
+                        out.new_identity = self
+                            .identity_of(res, &v, true)
+                            .map(|(_, d)| d)
+                            .or(req.planned_identity);
                         out.private = r.private;
                     }
                 }
@@ -814,6 +1098,7 @@ impl PbProvider for ProviderService {
                     diags.extend(e);
                     // Keep the prior state so Terraform does not lose track of the object.
                     out.new_state = encode_state(block, &prior, &mut diags);
+                    out.new_identity = self.identity_of(res, &prior, true).map(|(_, d)| d);
                 }
             }
         }
@@ -830,15 +1115,51 @@ impl PbProvider for ProviderService {
         let mut out = pb::import_resource_state::Response::default();
         if let Some((res, schema)) = ok_or_push(self.resource(&req.type_name), &mut diags) {
             let ctx = self.ctx(req.client_capabilities.as_ref());
-            if let Some(r) = ok_or_push(res.import_state(&ctx, &req.id).await, &mut diags) {
+            let given = ok_or_push(
+                self.decode_identity(&req.type_name, req.identity.as_ref()),
+                &mut diags,
+            )
+            .flatten();
+            let id = match &given {
+                Some(identity) => ok_or_push(res.import_id_from_identity(identity), &mut diags),
+                None if req.id.is_empty() && req.identity.is_some() => {
+                    diags.push(Diagnostic::error(
+                        "Import by identity not supported",
+                        format!(
+                            "The resource type {} has no identity; import it by id.",
+                            req.type_name
+                        ),
+                    ));
+                    None
+                }
+                None => Some(req.id.clone()),
+            };
+            let imported = match id {
+                Some(id) => ok_or_push(res.import_state(&ctx, &id).await, &mut diags),
+                None => None,
+            };
+            if let Some(r) = imported {
                 diags.extend(r.diagnostics);
+                let identity = self
+                    .identity_of(res, &r.state, true)
+                    .map(|(_, d)| d)
+                    .or_else(|| {
+                        // The state cannot name the object yet: answer the identity given.
+                        given.as_ref().and_then(|v| {
+                            let s = self.identities.get(&req.type_name)?;
+                            let dv = encode_dynamic(v, &s.object_type()).ok()?;
+                            Some(pb::ResourceIdentityData {
+                                identity_data: Some(dv),
+                            })
+                        })
+                    });
                 if let Some(state) = encode_state(&schema.block, &r.state, &mut diags) {
                     out.imported_resources
                         .push(pb::import_resource_state::ImportedResource {
                             type_name: req.type_name.clone(),
                             state: Some(state),
                             private: r.private,
-                            identity: None,
+                            identity,
                         });
                 }
             }
@@ -931,16 +1252,35 @@ impl PbProvider for ProviderService {
 
     async fn list_resource(
         &self,
-        _request: Request<pb::list_resource::Request>,
+        request: Request<pb::list_resource::Request>,
     ) -> Result<Response<BoxStream<pb::list_resource::Event>>, Status> {
-        Err(unimplemented("List resources"))
+        let req = request.into_inner();
+        let events = self.list_events(req).await;
+        Ok(Response::new(Box::pin(tokio_stream::iter(
+            events.into_iter().map(Ok),
+        ))))
     }
 
     async fn validate_list_resource_config(
         &self,
-        _request: Request<pb::validate_list_resource_config::Request>,
+        request: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
-        Err(unimplemented("List resources"))
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        if !self.identities.contains_key(&req.type_name) {
+            diags.push(missing_list_identity(&req.type_name));
+        }
+        let found = self.list_resource(&req.type_name);
+        if let Some((l, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            if validated(&schema.block, &config, &mut diags) {
+                diags.extend(l.validate_config(&self.ctx(None), &config).await);
+            }
+        }
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
     async fn call_function(
@@ -1058,23 +1398,88 @@ impl PbProvider for ProviderService {
 
     async fn validate_action_config(
         &self,
-        _request: Request<pb::validate_action_config::Request>,
+        request: Request<pb::validate_action_config::Request>,
     ) -> Result<Response<pb::validate_action_config::Response>, Status> {
-        Err(unimplemented("Actions"))
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let found = self.action(&req.type_name);
+        if let Some((a, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            if validated(&schema.block, &config, &mut diags) {
+                diags.extend(a.validate_config(&self.ctx(None), &config).await);
+            }
+        }
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
     async fn plan_action(
         &self,
-        _request: Request<pb::plan_action::Request>,
+        request: Request<pb::plan_action::Request>,
     ) -> Result<Response<pb::plan_action::Response>, Status> {
-        Err(unimplemented("Actions"))
+        let req = request.into_inner();
+        let mut diags = Diagnostics::new();
+        let found = self.action(&req.action_type);
+        if let Some((a, schema, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        {
+            if validated(&schema.block, &config, &mut diags) {
+                let ctx = self.ctx(req.client_capabilities.as_ref());
+                diags.extend(a.plan(&ctx, &config).await);
+            }
+        }
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+            deferred: None,
+        }))
     }
 
     async fn invoke_action(
         &self,
-        _request: Request<pb::invoke_action::Request>,
+        request: Request<pb::invoke_action::Request>,
     ) -> Result<Response<BoxStream<pb::invoke_action::Event>>, Status> {
-        Err(unimplemented("Actions"))
+        use pb::invoke_action::event::{Completed, Progress as PbProgress, Type};
+        let req = request.into_inner();
+        let completed = |diags: &Diagnostics| pb::invoke_action::Event {
+            r#type: Some(Type::Completed(Completed {
+                diagnostics: diagnostics_to_proto(diags),
+            })),
+        };
+        let mut diags = Diagnostics::new();
+        let found = self.action(&req.action_type);
+        let Some((action, _, [config])) =
+            found_with_values(found, [req.config.as_ref()], &mut diags)
+        else {
+            let done = completed(&diags);
+            return Ok(Response::new(Box::pin(tokio_stream::iter([Ok(done)]))));
+        };
+        let action = action.clone();
+        let ctx = self.ctx(req.client_capabilities.as_ref());
+        let (events, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let (ptx, mut prx) = tokio::sync::mpsc::unbounded_channel::<String>();
+            let forward = events.clone();
+            let forwarder = tokio::spawn(async move {
+                while let Some(message) = prx.recv().await {
+                    let event = pb::invoke_action::Event {
+                        r#type: Some(Type::Progress(PbProgress { message })),
+                    };
+                    if forward.send(Ok(event)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let diags = action.invoke(&ctx, config, Progress::new(ptx)).await;
+            // The progress sender was moved into invoke and is gone now: the forwarder
+            // drains what is left and ends.
+            let _ = forwarder.await;
+            let _ = events.send(Ok(completed(&diags)));
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::UnboundedReceiverStream::new(rx),
+        )))
     }
 
     async fn stop_provider(

@@ -9,6 +9,10 @@
 //! the plan, the state or a log line.
 
 mod delivery;
+mod identity;
+mod list;
+
+pub use list::ApiKeyList;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -48,6 +52,17 @@ pub struct ApiKeyResource;
 
 #[async_trait]
 impl Resource for ApiKeyResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }

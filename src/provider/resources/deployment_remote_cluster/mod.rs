@@ -9,6 +9,7 @@
 //! inconsistent result).
 
 mod cloud;
+mod identity;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -42,6 +43,17 @@ pub struct DeploymentRemoteClusterResource;
 
 #[async_trait]
 impl Resource for DeploymentRemoteClusterResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }

@@ -10,6 +10,10 @@
 //! 8.14, which does not reload its keystore by itself, gets its Elasticsearch resource restarted
 //! after each write and the provider waits for that restart plan.
 
+mod identity;
+mod list;
+
+pub use list::KeystoreApiKeyList;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -49,6 +53,17 @@ pub struct KeystoreApiKeyResource;
 
 #[async_trait]
 impl Resource for KeystoreApiKeyResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }

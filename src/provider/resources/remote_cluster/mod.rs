@@ -9,12 +9,19 @@
 //! the alias's settings are put back as they were.
 
 mod diagnose;
+mod identity;
+mod list;
+
+pub use list::RemoteClusterList;
 mod model;
 mod schema;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod verify;
 mod wait;
+
+pub(crate) use verify::verify_alias;
 
 use std::time::Duration;
 
@@ -45,6 +52,17 @@ pub struct RemoteClusterResource;
 
 #[async_trait]
 impl Resource for RemoteClusterResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         "crosscluster_remote_cluster"
     }

@@ -90,7 +90,7 @@ async fn observe(
 
 /// Polls until connected; `Err(Ok(observation, waited))` on timeout, or at once when the
 /// observed cause is one waiting cannot fix.
-async fn wait_connected(
+pub(super) async fn wait_connected(
     call: &Call<'_>,
     es: &EsClient,
     model: &RemoteCluster,

@@ -6,6 +6,10 @@
 //! Everything is read back, so a change made outside Terraform shows in the plan. Version gates
 //! are checked at plan time when the cluster is reachable, and again before the write.
 
+mod identity;
+mod list;
+
+pub use list::RoleList;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -69,6 +73,17 @@ impl RoleResource {
 
 #[async_trait]
 impl Resource for RoleResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         "crosscluster_role"
     }

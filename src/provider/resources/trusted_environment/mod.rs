@@ -13,6 +13,10 @@
 mod cloud;
 mod edit;
 mod id;
+mod identity;
+mod list;
+
+pub use list::TrustedEnvironmentList;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -59,6 +63,21 @@ fn plan_name(req: &PlanRequest, plan: &mut PlannedChange) -> Result<(), Diagnost
 
 #[async_trait]
 impl Resource for TrustedEnvironmentResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        Some(identity::of_state(state))
+    }
+
     fn type_name(&self) -> &str {
         "crosscluster_trusted_environment"
     }

@@ -1,0 +1,6 @@
+import {
+  to = crosscluster_remote_cluster.example
+  identity = {
+    alias = "logs"
+  }
+}

@@ -1,0 +1,6 @@
+import {
+  to = crosscluster_role.example
+  identity = {
+    name = "logs-reader"
+  }
+}

@@ -1,0 +1,19 @@
+//! Identity (Terraform 1.12+): the `alias` (`cluster.remote.<alias>.*` of the provider's
+//! Elasticsearch cluster), its import id.
+
+use crate::framework::diag::Diagnostics;
+use crate::framework::identity::IdentitySchema;
+use crate::framework::value::Value;
+
+use super::super::identity::single_import_id;
+
+pub(super) fn schema() -> IdentitySchema {
+    IdentitySchema::new().required(
+        "alias",
+        "The remote cluster alias on the provider's Elasticsearch cluster.",
+    )
+}
+
+pub(super) fn import_id(identity: &Value) -> Result<String, Diagnostics> {
+    single_import_id(&schema(), "alias", identity)
+}
