@@ -4,6 +4,7 @@ mod deployment_edit;
 pub mod deployment_remote_cluster;
 pub mod keystore_api_key;
 mod metadata;
+mod recover;
 mod reload;
 pub mod remote_cluster;
 pub mod role;

@@ -26,14 +26,14 @@ use crate::framework::model::{Model, to_value};
 use crate::framework::schema::Schema;
 use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
-    StateResponse, TimeoutOp, UpdateRequest, cancelled,
+    StateResponse, TimeoutOp, UpdateRequest,
 };
 use crate::framework::value::{Type, Value};
-use crate::provider::common::{Call, During, deadline, set_in_place};
+use crate::provider::common::{Call, During, api_error, deadline, set_in_place};
 
 use cloud::{
     Created, DEFAULT_TIMEOUT, FIRST_REF_ID, is_deployment_missing, is_plan_failure,
-    is_resource_missing, read_state, read_trust, state_after_failure, write_error,
+    is_resource_missing, read_state, read_trust, recover_update, state_after_failure, write_error,
 };
 use edit::{add_entry, direct_uids, edit_trust, find_entry, remove_entry, update_entry};
 use id::TrustId;
@@ -126,10 +126,9 @@ impl Resource for TrustedEnvironmentResource {
                 {
                     return Ok(StateResponse::from_model(&state)?.with_warning(diag));
                 }
-                if ctx.is_cancelled() {
-                    return Err(Diagnostics::from(cancelled()));
-                }
-                return Err(diag.into());
+                return created
+                    .recover(cloud, ref_arg, &e, ctx.is_cancelled(), diag)
+                    .await;
             }
         };
         let not_found = |detail: String| {
@@ -138,15 +137,21 @@ impl Resource for TrustedEnvironmentResource {
                 detail,
             ))
         };
-        let Some((resolved, trust)) = read_trust(cloud, dep, &out.ref_id, call.cancel())
-            .await
-            .map_err(|e| write_error("read the trust back", dep, &out.ref_id, &e))?
-        else {
-            return Err(Diagnostic::error(
-                "Deployment vanished",
-                format!("Deployment {dep} could not be read after its trust was updated."),
-            )
-            .into());
+        let (resolved, trust) = match read_trust(cloud, dep, &out.ref_id, call.cancel()).await {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                return Err(Diagnostic::error(
+                    "Deployment vanished",
+                    format!("Deployment {dep} could not be read after its trust was updated."),
+                )
+                .into());
+            }
+            Err(e) => {
+                let diag = write_error("read the trust back", dep, &out.ref_id, &e);
+                return created
+                    .recover(cloud, &out.ref_id, &e, ctx.is_cancelled(), diag)
+                    .await;
+            }
         };
         let key = created.locate(&trust).ok_or_else(|| not_found(format!("The new trust entry was accepted by deployment {dep} but is not in its trust settings when read back.")))?;
         let id = created.id(resolved, key);
@@ -208,20 +213,21 @@ impl Resource for TrustedEnvironmentResource {
             {
                 return Ok(StateResponse::from_model(&state)?.with_warning(diag));
             }
-            return Err(diag.into());
+            return recover_update(cloud, &id, &plan, &e, ctx.is_cancelled(), diag).await;
         }
-        match read_state(cloud, &id, &plan, call.cancel())
-            .await
-            .during(|| format!("to read deployment {dep}"))?
-        {
-            Some(state) => StateResponse::from_model(&state),
-            None => Err(Diagnostic::error(
+        match read_state(cloud, &id, &plan, call.cancel()).await {
+            Ok(Some(state)) => StateResponse::from_model(&state),
+            Ok(None) => Err(Diagnostic::error(
                 "Trust entry not found after update",
                 format!(
                     "Trust entry {id} is not in the deployment's trust settings when read back."
                 ),
             )
             .into()),
+            Err(e) => {
+                let diag = api_error(&format!("to read deployment {dep}"), &e);
+                recover_update(cloud, &id, &plan, &e, ctx.is_cancelled(), diag).await
+            }
         }
     }
 
