@@ -19,6 +19,7 @@ mod organization;
 mod provider_core;
 mod quickstart;
 mod real_shapes;
+mod recovery;
 mod remote_cluster;
 mod remote_info;
 mod role;

@@ -143,6 +143,9 @@ pub struct Fault {
     pub delay_ms: u64,
     /// Remaining matches.
     pub count: u64,
+    /// Matching requests still to let through before the rule applies (e.g. 1: the second
+    /// matching request is the first one faulted).
+    pub skip: u64,
     /// Drop the connection without a response.
     pub reset: bool,
     /// Error code / type override.
@@ -163,6 +166,7 @@ impl Fault {
             "retry_after": self.retry_after,
             "delay_ms": self.delay_ms,
             "count": self.count,
+            "skip": self.skip,
             "reset": self.reset,
         })
     }
@@ -234,6 +238,10 @@ impl Sim {
                 })
         })?;
         let f = &mut faults[idx];
+        if f.skip > 0 {
+            f.skip -= 1;
+            return None;
+        }
         f.count -= 1;
         let out = f.clone();
         if f.count == 0 {
