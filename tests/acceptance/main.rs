@@ -13,6 +13,7 @@ mod docs;
 mod examples;
 mod flows;
 mod imports;
+mod interrupt;
 mod keystore_api_key;
 mod modules;
 mod organization;
