@@ -177,16 +177,21 @@ pub(super) async fn write(
             m.alias, m.deployment_id
         )
     };
+    // Whether the edit ran and went into a write (or adopted an identical alias): only then
+    // can an alias found after an error be this resource's.
+    let mut edited = false;
     let written = cloud
         .update_remote_clusters(
             &m.deployment_id,
             &ref_id,
             |list| {
-                if creating {
+                let r = if creating {
                     add_entry(list, entry.clone(), &import_id)
                 } else {
                     Ok(list.upsert(entry.clone()))
-                }
+                };
+                edited |= r.is_ok();
+                r
             },
             &ctx.cancel,
         )
@@ -217,7 +222,7 @@ pub(super) async fn write(
         }
     };
     let diagnostic = write_diag(&e, ctx.is_cancelled(), diagnostic);
-    if !may_have_landed(&e) {
+    if (creating && !edited) || !may_have_landed(&e) {
         return Err(diagnostic.into());
     }
     let (dep, alias, r) = (m.deployment_id.as_str(), m.alias.as_str(), ref_id.as_str());

@@ -162,6 +162,8 @@ pub(super) struct Created<'a> {
     pub(super) plan: &'a TrustedEnvironmentModel,
     pub(super) desired: &'a Desired,
     pub(super) before_uids: &'a [String],
+    /// Whether the create's edit ran (so the entry may have been written or adopted).
+    pub(super) edited: bool,
 }
 
 impl Created<'_> {
@@ -239,7 +241,9 @@ impl Created<'_> {
         diag: Diagnostic,
     ) -> Result<StateResponse, Diagnostics> {
         let diag = write_diag(e, stopped, diag);
-        if !may_have_landed(e) {
+        // An edit that never ran (stopped while queued) wrote nothing: an entry found now is
+        // someone else's.
+        if !self.edited || !may_have_landed(e) {
             return Err(diag.into());
         }
         let dep = self.plan.deployment_id.as_str();

@@ -96,6 +96,9 @@ impl Resource for TrustedEnvironmentResource {
         let desired = desired_from(&plan)?;
         let deadline = deadline(&req.planned_state, TimeoutOp::Create, DEFAULT_TIMEOUT)?;
         let mut before_uids: Vec<String> = Vec::new();
+        // Whether this create's edit ran and went into a write (or adopted an identical
+        // entry): only then can an entry found after an error be this create's.
+        let mut edited = false;
         let result = cloud
             .update_elasticsearch_settings_and_wait(
                 dep,
@@ -103,7 +106,9 @@ impl Resource for TrustedEnvironmentResource {
                 |settings| {
                     edit_trust(settings, |t| {
                         before_uids = direct_uids(t);
-                        add_entry(t, &desired, dep, ref_arg)
+                        let r = add_entry(t, &desired, dep, ref_arg);
+                        edited |= r.is_ok();
+                        r
                     })
                 },
                 deadline,
@@ -114,6 +119,7 @@ impl Resource for TrustedEnvironmentResource {
             plan: &plan,
             desired: &desired,
             before_uids: &before_uids,
+            edited,
         };
         let out = match result {
             Ok(out) => out,
