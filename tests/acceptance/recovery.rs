@@ -292,20 +292,19 @@ resource \"crosscluster_deployment_remote_cluster\" \"c\" {{
         let st = state_resources(wd);
         assert_eq!(st.len(), 3, "{st:?}");
         assert!(st.iter().all(|(_, tainted, _)| !tainted), "{st:?}");
+        // The role is there, once (roles are keyed by name).
         let (status, roles) = sim.http(
             "GET",
-            &format!("{}/_security/role", es.es_url),
+            &format!("{}/_security/role/recovery-role", es.es_url),
             Some(&sim.es_auth("local")),
             None,
         );
-        assert_eq!(status, 200);
-        let ours: Vec<&String> = roles
-            .as_object()
-            .expect("roles")
-            .keys()
-            .filter(|k| k.starts_with("recovery"))
-            .collect();
-        assert_eq!(ours, vec!["recovery-role"]);
+        assert_eq!(status, 200, "{roles}");
+        assert_eq!(
+            roles["recovery-role"]["cluster"],
+            json!(["monitor"]),
+            "{roles}"
+        );
         let settings = crate::remote_cluster::persistent_settings(&sim, "local");
         let aliases: BTreeSet<&str> = settings
             .keys()
