@@ -7,6 +7,7 @@ mod identity;
 pub mod keystore_api_key;
 mod listing;
 mod metadata;
+mod recover;
 mod reload;
 pub mod remote_cluster;
 pub mod remote_cluster_filter;

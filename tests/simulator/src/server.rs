@@ -147,6 +147,9 @@ pub struct Fault {
     pub delay_ms: u64,
     /// Remaining matches.
     pub count: u64,
+    /// Matching requests still to let through before the rule applies (e.g. 1: the second
+    /// matching request is the first one faulted).
+    pub skip: u64,
     /// Drop the connection without a response.
     pub reset: bool,
     /// With `reset`: drop it after the request was handled (its change is made, its answer is
@@ -173,6 +176,7 @@ impl Fault {
             "retry_after": self.retry_after,
             "delay_ms": self.delay_ms,
             "count": self.count,
+            "skip": self.skip,
             "reset": self.reset,
             "after": self.after,
             "truncate": self.truncate,
@@ -209,6 +213,7 @@ impl Fault {
             retry_after: None,
             delay_ms: 0,
             count: 1,
+            skip: 0,
             reset: false,
             after: false,
             truncate: false,
@@ -439,6 +444,10 @@ impl Sim {
                 .and_then(|r| r.draw(&req.method, &req.path, target.label()));
         };
         let f = &mut faults[idx];
+        if f.skip > 0 {
+            f.skip -= 1;
+            return None;
+        }
         f.count -= 1;
         let out = f.clone();
         if f.count == 0 {

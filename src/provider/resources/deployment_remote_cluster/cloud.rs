@@ -8,11 +8,15 @@
 use crate::client::cloud::{GetDeploymentParams, RemoteResourceRef};
 use crate::client::{ClientError, CloudClient};
 use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
-use crate::framework::traits::CallContext;
-use crate::provider::common::{client_error, format_alias_id, ref_or_first};
+use crate::framework::traits::{CallContext, StateResponse};
+use crate::provider::common::{api_error, client_error, format_alias_id, ref_or_first};
+use crate::provider::resources::recover::{
+    may_have_landed, planned_note, read_back, read_note, with_error, write_diag,
+};
+use tokio_util::sync::CancellationToken;
 
 use super::super::deployment_edit::EditError;
-use super::model::{DeploymentRemoteClusterModel, add_entry, from_entry};
+use super::model::{DeploymentRemoteClusterModel, add_entry, from_entry, planned_state};
 use super::schema::{ALIAS, DEPLOYMENT_ID, REMOTE_DEPLOYMENT_ID};
 
 /// A client error as diagnostics; an existing alias is an error on `alias`.
@@ -120,50 +124,48 @@ pub(super) async fn read_entry(
     ref_id: &str,
     alias: &str,
 ) -> Result<Option<RemoteResourceRef>, Diagnostics> {
+    fetch_entry(cloud, &ctx.cancel, deployment_id, ref_id, alias)
+        .await
+        .map_err(|e| {
+            diag(
+                &format!("to read the remote clusters of deployment {deployment_id}"),
+                &e,
+            )
+        })
+}
+
+/// [`read_entry`] with the client's error.
+async fn fetch_entry(
+    cloud: &CloudClient,
+    cancel: &CancellationToken,
+    deployment_id: &str,
+    ref_id: &str,
+    alias: &str,
+) -> Result<Option<RemoteResourceRef>, ClientError> {
     match cloud
-        .get_remote_clusters(deployment_id, ref_id, &ctx.cancel)
+        .get_remote_clusters(deployment_id, ref_id, cancel)
         .await
     {
         Ok(list) => Ok(list.resources.into_iter().find(|r| r.alias == alias)),
         Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(diag(
-            &format!("to read the remote clusters of deployment {deployment_id}"),
-            &e,
-        )),
+        Err(e) => Err(e),
     }
 }
 
-async fn state_after_write(
-    cloud: &CloudClient,
-    ctx: &CallContext,
-    m: &DeploymentRemoteClusterModel,
-    ref_id: &str,
-) -> Result<DeploymentRemoteClusterModel, Diagnostics> {
-    let entry = read_entry(cloud, ctx, &m.deployment_id, ref_id, &m.alias)
-        .await?
-        .ok_or_else(|| {
-            Diagnostics::from(Diagnostic::error(
-                "Remote cluster missing after write",
-                format!(
-                    "The remote clusters of deployment {} do not list alias {:?} right after it was written; it may have been removed concurrently.",
-                    m.deployment_id, m.alias
-                ),
-            ))
-        })?;
-    Ok(from_entry(&m.deployment_id, ref_id, &entry))
-}
-
-/// Create (`creating`: add the alias, refusing an existing one) and update (replace its
-/// entry), then read back.
+/// Create (`creating`: add the alias, adopting an identical one and refusing any other) and
+/// update (replace its entry), then read back. When anything fails once the write may have
+/// been accepted, the entry as it now is (read on a token of its own) or, when even that read
+/// fails, as written goes into the state with the error, so Terraform never loses an alias it
+/// wrote (a new one is saved tainted).
 pub(super) async fn write(
     cloud: &CloudClient,
     ctx: &CallContext,
     m: &DeploymentRemoteClusterModel,
     creating: bool,
-) -> Result<DeploymentRemoteClusterModel, Diagnostics> {
+) -> Result<StateResponse, Diagnostics> {
     let (ref_id, remote_ref) = resolve_refs(cloud, ctx, m).await?;
     let import_id = format_alias_id(&m.deployment_id, &ref_id, &m.alias);
-    let entry = m.to_entry(remote_ref);
+    let entry = m.to_entry(remote_ref.clone());
     let what = if creating {
         format!(
             "to add remote cluster {:?} to deployment {}",
@@ -175,20 +177,74 @@ pub(super) async fn write(
             m.alias, m.deployment_id
         )
     };
-    cloud
+    // Whether the edit ran and went into a write (or adopted an identical alias): only then
+    // can an alias found after an error be this resource's.
+    let mut edited = false;
+    let written = cloud
         .update_remote_clusters(
             &m.deployment_id,
             &ref_id,
             |list| {
-                if creating {
+                let r = if creating {
                     add_entry(list, entry.clone(), &import_id)
                 } else {
                     Ok(list.upsert(entry.clone()))
-                }
+                };
+                edited |= r.is_ok();
+                r
             },
             &ctx.cancel,
         )
-        .await
-        .map_err(|e| diag(&what, &e))?;
-    state_after_write(cloud, ctx, m, &ref_id).await
+        .await;
+    let (e, diagnostic) = match written {
+        Ok(_) => match fetch_entry(cloud, &ctx.cancel, &m.deployment_id, &ref_id, &m.alias).await {
+            Ok(Some(entry)) => {
+                return StateResponse::from_model(&from_entry(&m.deployment_id, &ref_id, &entry));
+            }
+            Ok(None) => return Err(missing_after_write(m)),
+            Err(e) => {
+                let d = api_error(
+                    &format!(
+                        "to read the remote clusters of deployment {}",
+                        m.deployment_id
+                    ),
+                    &e,
+                );
+                (e, d)
+            }
+        },
+        Err(e) => {
+            let d = match diag(&what, &e).iter().next() {
+                Some(d) => d.clone(),
+                None => api_error(&what, &e),
+            };
+            (e, d)
+        }
+    };
+    let diagnostic = write_diag(&e, ctx.is_cancelled(), diagnostic);
+    if (creating && !edited) || !may_have_landed(&e) {
+        return Err(diagnostic.into());
+    }
+    let (dep, alias, r) = (m.deployment_id.as_str(), m.alias.as_str(), ref_id.as_str());
+    match read_back(|t| async move { fetch_entry(cloud, &t, dep, r, alias).await }).await {
+        Ok(Some(entry)) => Ok(with_error(
+            StateResponse::from_model(&from_entry(dep, r, &entry))?,
+            read_note(diagnostic),
+        )),
+        Ok(None) => Err(diagnostic.into()),
+        Err(read_error) => Ok(with_error(
+            StateResponse::from_model(&planned_state(m, r, &remote_ref))?,
+            planned_note(diagnostic, &read_error),
+        )),
+    }
+}
+
+fn missing_after_write(m: &DeploymentRemoteClusterModel) -> Diagnostics {
+    Diagnostics::from(Diagnostic::error(
+        "Remote cluster missing after write",
+        format!(
+            "The remote clusters of deployment {} do not list alias {:?} right after it was written; it may have been removed concurrently.",
+            m.deployment_id, m.alias
+        ),
+    ))
 }

@@ -85,8 +85,7 @@ impl Resource for DeploymentRemoteClusterResource {
         req: CreateRequest,
     ) -> Result<StateResponse, Diagnostics> {
         let call = Call::new(ctx)?;
-        let m = write(call.cloud()?, ctx, &req.plan()?, true).await?;
-        StateResponse::from_model(&m)
+        write(call.cloud()?, ctx, &req.plan()?, true).await
     }
 
     async fn read(
@@ -117,8 +116,7 @@ impl Resource for DeploymentRemoteClusterResource {
         req: UpdateRequest,
     ) -> Result<StateResponse, Diagnostics> {
         let call = Call::new(ctx)?;
-        let m = write(call.cloud()?, ctx, &req.plan()?, false).await?;
-        StateResponse::from_model(&m)
+        write(call.cloud()?, ctx, &req.plan()?, false).await
     }
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {

@@ -89,16 +89,26 @@ pub(super) fn import_state(id: DeploymentAliasId) -> DeploymentRemoteClusterMode
     }
 }
 
-/// Create's edit: add `entry` unless its alias exists.
+/// Whether the existing list entry `existing` is exactly what `wanted` asks for: the same
+/// alias pointing at the same remote deployment and Elasticsearch resource with the same
+/// `skip_unavailable` (unset reads as false), so a create may adopt it.
+pub(super) fn is_identical(existing: &RemoteResourceRef, wanted: &RemoteResourceRef) -> bool {
+    existing.alias == wanted.alias
+        && existing.deployment_id == wanted.deployment_id
+        && existing.elasticsearch_ref_id == wanted.elasticsearch_ref_id
+        && existing.skip_unavailable.unwrap_or(false) == wanted.skip_unavailable.unwrap_or(false)
+}
+
+/// Create's edit: add `entry` unless its alias exists. An existing alias that is exactly what
+/// the configuration asks for ([`is_identical`]; e.g. written by an apply that failed after the
+/// write) is adopted as it is; any other is an error naming the import id.
 pub(super) fn add_entry(
     list: &mut RemoteResources,
     entry: RemoteResourceRef,
     import_id: &str,
 ) -> Result<Changed, EditError> {
     if let Some(existing) = list.resources.iter().find(|r| r.alias == entry.alias) {
-        // Exactly the entry asked for (e.g. made by an earlier attempt whose answer was lost):
-        // adopt it.
-        if list.clone().upsert(entry.clone()) == Changed::No {
+        if is_identical(existing, &entry) {
             return Ok(Changed::No);
         }
         return Err(EditError::AliasExists {
@@ -108,4 +118,25 @@ pub(super) fn add_entry(
         });
     }
     Ok(list.upsert(entry))
+}
+
+/// The state of a write that could not be read back: what was written, with the resolved
+/// ref_ids; the status attributes are unknown to the provider, so null until the next read.
+pub(super) fn planned_state(
+    m: &DeploymentRemoteClusterModel,
+    ref_id: &str,
+    remote_ref_id: &str,
+) -> DeploymentRemoteClusterModel {
+    DeploymentRemoteClusterModel {
+        ref_id: Known::Value(ref_id.to_string()),
+        remote_ref_id: Known::Value(remote_ref_id.to_string()),
+        skip_unavailable: Known::Value(m.skip_unavailable()),
+        healthy: Known::Null,
+        connected: Known::Null,
+        compatible: Known::Null,
+        trusted: Known::Null,
+        trusted_back: Known::Null,
+        id: Known::Value(format_alias_id(&m.deployment_id, ref_id, &m.alias)),
+        ..m.clone()
+    }
 }

@@ -48,9 +48,9 @@ pub(super) fn schema() -> Schema {
                  The API replaces the whole list on every write: this resource reads the list, \
                  changes only its own alias and writes every other entry back unchanged, so remote \
                  clusters set up in the console or by other resources survive; destroy removes \
-                 only this alias. Creating an alias that already exists exactly as configured (for \
-                 example by an earlier apply whose answer was lost) adopts it; one that differs \
-                 fails and names the import id. Do not manage the same alias with `crosscluster_remote_cluster` as well.\n\
+                 only this alias. Creating an alias that already exists exactly as configured (same \
+                 remote and `skip_unavailable`) adopts it; any other existing alias fails and \
+                 names the import id. Do not manage the same alias with `crosscluster_remote_cluster` as well.\n\
                  \n\
                  The certificate model needs trust in both directions; deployments of one \
                  organization trust each other by default (unless that trust was narrowed, see \

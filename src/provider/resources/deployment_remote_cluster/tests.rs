@@ -194,3 +194,69 @@ fn entry_of_the_plan() {
     assert_eq!((e.deployment_id.as_str(), e.alias.as_str()), (REM, "r"));
     assert_eq!(e.elasticsearch_ref_id, "main-elasticsearch");
 }
+
+/// "Is the existing alias exactly what the plan asks for?", and the create edit that adopts it.
+#[test]
+fn identical_alias_is_adopted_and_a_different_one_refused() {
+    let with = |f: fn(&mut RemoteResourceRef)| {
+        let mut e = entry("keep", REM);
+        f(&mut e);
+        e
+    };
+    let cases: Vec<(&str, RemoteResourceRef, bool)> = vec![
+        ("same", entry("keep", REM), true),
+        ("other remote deployment", entry("keep", DEP), false),
+        (
+            "other remote ref_id",
+            with(|e| e.elasticsearch_ref_id = "other".into()),
+            false,
+        ),
+        (
+            "skip_unavailable differs",
+            with(|e| e.skip_unavailable = Some(false)),
+            false,
+        ),
+        (
+            "skip_unavailable unset is false",
+            with(|e| e.skip_unavailable = None),
+            false,
+        ),
+        ("other alias", entry("other", REM), false),
+        (
+            "read-only info does not count",
+            with(|e| e.info = Some(RemoteResourceInfo::default())),
+            true,
+        ),
+    ];
+    let existing = entry("keep", REM);
+    for (name, wanted, want) in cases {
+        assert_eq!(model::is_identical(&existing, &wanted), want, "{name}");
+    }
+    let mut unset = entry("keep", REM);
+    unset.skip_unavailable = None;
+    let mut off = entry("keep", REM);
+    off.skip_unavailable = Some(false);
+    assert!(model::is_identical(&unset, &off), "unset reads as false");
+
+    let mut list = RemoteResources {
+        resources: vec![entry("keep", REM)],
+        ..Default::default()
+    };
+    let before = serde_json::to_value(&list).unwrap();
+    assert_eq!(
+        add_entry(&mut list, entry("keep", REM), "dep/main/keep").unwrap(),
+        Changed::No
+    );
+    assert_eq!(serde_json::to_value(&list).unwrap(), before);
+    let err = add_entry(
+        &mut list,
+        with(|e| e.skip_unavailable = Some(false)),
+        "dep/main/keep",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("terraform import <address> dep/main/keep"),
+        "{err}"
+    );
+}

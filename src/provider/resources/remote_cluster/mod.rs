@@ -29,6 +29,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::client::elasticsearch::validate_alias;
+use crate::client::{ClientError, EsClient};
 use crate::framework::diag::{Diagnostic, Diagnostics};
 use crate::framework::model::{Known, Model, from_value, to_value};
 use crate::framework::schema::Schema;
@@ -37,7 +38,11 @@ use crate::framework::traits::{
     StateResponse, Timeouts, UpdateRequest,
 };
 use crate::framework::value::{Type, Value};
-use crate::provider::common::{Call, During};
+use crate::provider::common::{Call, During, api_error};
+use crate::provider::resources::recover::{
+    may_have_landed, planned_note, read_back, read_note, with_error, write_diag,
+};
+use tokio_util::sync::CancellationToken;
 
 use diagnose::version_gate;
 use model::{ConnectionPlan, RemoteCluster, RemoteClusterModel, from_api, write_body};
@@ -219,17 +224,26 @@ async fn apply(
         .get_remote_cluster_settings(&alias, call.cancel())
         .await
         .during(|| format!("to read the settings of remote cluster {alias:?}"))?;
+    // An alias that already has exactly these settings is adopted: nothing to write.
     let body = write_body(&model, &before, &version);
     if !body.is_empty() {
-        es.put_remote_cluster(&alias, &body, call.cancel())
-            .await
-            .during(|| format!("to write remote cluster {alias:?}"))?;
+        if let Err(e) = es.put_remote_cluster(&alias, &body, call.cancel()).await {
+            let diag = api_error(&format!("to write remote cluster {alias:?}"), &e);
+            return recover(call, &alias, planned, &e, diag).await;
+        }
         tracing::debug!(alias = %alias, keys = body.len(), "remote cluster settings written");
     }
     if model.wait_for_connection {
         wait_or_restore(call, &model, &before, timeout).await?;
     }
-    match read_state(call, &alias, planned).await? {
+    let read = match fetch_state(es, call.cancel(), &alias, planned).await {
+        Ok(read) => read,
+        Err(e) => {
+            let diag = api_error(&format!("to read remote cluster {alias:?} back"), &e);
+            return recover(call, &alias, planned, &e, diag).await;
+        }
+    };
+    match read {
         Some(mut state) => {
             if model.wait_for_connection {
                 // Just observed connected: keep the planned `true` even if the connection
@@ -253,22 +267,59 @@ async fn read_state(
     alias: &str,
     prior: &RemoteClusterModel,
 ) -> Result<Option<RemoteClusterModel>, Diagnostics> {
-    let es = call.es()?;
-    let settings = es
-        .get_remote_cluster_settings(alias, call.cancel())
+    fetch_state(call.es()?, call.cancel(), alias, prior)
         .await
-        .during(|| format!("to read the settings of remote cluster {alias:?}"))?;
+        .during(|| format!("to read remote cluster {alias:?}"))
+}
+
+/// [`read_state`] with the client's error.
+async fn fetch_state(
+    es: &EsClient,
+    cancel: &CancellationToken,
+    alias: &str,
+    prior: &RemoteClusterModel,
+) -> Result<Option<RemoteClusterModel>, ClientError> {
+    let settings = es.get_remote_cluster_settings(alias, cancel).await?;
     if settings.is_empty() {
         return Ok(None);
     }
-    let infos = es
-        .remote_info(call.cancel())
-        .await
-        .during(|| "to read _remote/info".into())?;
+    let infos = es.remote_info(cancel).await?;
     Ok(Some(from_api(
         alias,
         &settings,
         infos.get(alias),
         Some(prior),
     )))
+}
+
+/// After a write or read-back that failed once the settings may have been written: the alias
+/// as it now is (read on a token of its own, so also after Ctrl-C) goes into the state with
+/// the error (a new one is saved tainted); when even that read fails, the alias as planned.
+/// A write that surely did not happen, or an alias with no settings, leaves no new state.
+async fn recover(
+    call: &Call<'_>,
+    alias: &str,
+    planned: &RemoteClusterModel,
+    e: &ClientError,
+    diag: Diagnostic,
+) -> Result<StateResponse, Diagnostics> {
+    let diag = write_diag(e, call.ctx.is_cancelled(), diag);
+    if !may_have_landed(e) {
+        return Err(diag.into());
+    }
+    let es = call.es()?;
+    match read_back(|t| async move { fetch_state(es, &t, alias, planned).await }).await {
+        Ok(Some(state)) => Ok(with_error(
+            StateResponse::from_model(&state)?,
+            read_note(diag),
+        )),
+        Ok(None) => Err(diag.into()),
+        Err(read_error) => Ok(with_error(
+            StateResponse::from_model(&RemoteClusterModel {
+                id: Known::Value(alias.to_owned()),
+                ..planned.clone()
+            })?,
+            planned_note(diag, &read_error),
+        )),
+    }
 }

@@ -18,7 +18,7 @@ mod validate;
 
 use async_trait::async_trait;
 
-use crate::framework::diag::{Diagnostic, Diagnostics};
+use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::model::{Known, Model};
 use crate::framework::schema::Schema;
 use crate::framework::traits::{
@@ -26,21 +26,30 @@ use crate::framework::traits::{
     StateResponse, UpdateRequest,
 };
 use crate::framework::value::Value;
-use crate::provider::common::{Call, During};
+use crate::provider::common::{Call, During, api_error};
+use crate::provider::resources::recover::{
+    may_have_landed, planned_note, read_back, read_note, with_error, write_diag,
+};
 
-use model::{RoleModel, from_api, to_api};
+use model::{RoleModel, from_api, is_identical, planned_state, to_api};
 use validate::version_problems;
 
 /// The resource type.
 pub struct RoleResource;
 
 impl RoleResource {
-    /// Checks the version gates, writes the planned role and reads it back.
+    /// Checks the version gates, writes the planned role and reads it back. A create finds
+    /// out first whether the role exists: one exactly as planned is adopted (e.g. written by
+    /// an apply that failed after the write), any other is refused with the import command,
+    /// never overwritten. When the write or the read-back fails once the role may have been
+    /// written, the role as it now is (read on a token of its own) or, when even that read
+    /// fails, as written goes into the state with the error.
     async fn write(
         &self,
         ctx: &CallContext,
         planned: &Value,
         config: &Value,
+        creating: bool,
     ) -> Result<StateResponse, Diagnostics> {
         let call = Call::new(ctx)?;
         let es = call.es()?;
@@ -54,20 +63,63 @@ impl RoleResource {
         if gates.has_errors() {
             return Err(gates);
         }
-        es.put_role(&name, &to_api(&plan), call.cancel())
-            .await
-            .during(|| format!("to write role {name:?}"))?;
-        let back = es
-            .get_role(&name, call.cancel())
-            .await
-            .during(|| format!("to read role {name:?}"))?
-            .ok_or_else(|| {
-                Diagnostics::from(Diagnostic::error(
-                    format!("Role {name:?} not found after writing it"),
-                    "Elasticsearch acknowledged the role but does not return it; another process may have deleted it.",
-                ))
-            })?;
-        StateResponse::from_model(&from_api(&name, &back, Some(&plan)))
+        if creating
+            && let Some(existing) = es
+                .get_role(&name, call.cancel())
+                .await
+                .during(|| format!("to read role {name:?}"))?
+        {
+            if is_identical(&existing, &plan) {
+                tracing::debug!(role = %name, "adopted an existing identical role");
+                return StateResponse::from_model(&from_api(&name, &existing, Some(&plan)));
+            }
+            return Err(Diagnostic::attribute_error(
+                AttributePath::attr_path("name"),
+                "Role already exists",
+                format!(
+                    "Role {name:?} already exists with other privileges, and this configuration does not manage it: to manage it with Terraform, import it (terraform import <address> {name}), or choose another name."
+                ),
+            )
+            .into());
+        }
+        let (e, diag) = match es.put_role(&name, &to_api(&plan), call.cancel()).await {
+            Err(e) => {
+                let d = api_error(&format!("to write role {name:?}"), &e);
+                (e, d)
+            }
+            Ok(_) => match es.get_role(&name, call.cancel()).await {
+                Ok(Some(back)) => {
+                    return StateResponse::from_model(&from_api(&name, &back, Some(&plan)));
+                }
+                Ok(None) => {
+                    return Err(Diagnostic::error(
+                        format!("Role {name:?} not found after writing it"),
+                        "Elasticsearch acknowledged the role but does not return it; another process may have deleted it.",
+                    )
+                    .into());
+                }
+                Err(e) => {
+                    let d = api_error(&format!("to read role {name:?}"), &e);
+                    (e, d)
+                }
+            },
+        };
+        let diag = write_diag(&e, ctx.is_cancelled(), diag);
+        if !may_have_landed(&e) {
+            return Err(diag.into());
+        }
+        let role = name.as_str();
+        match read_back(|t| async move { es.get_role(role, &t).await }).await {
+            Ok(Some(back)) => Ok(with_error(
+                StateResponse::from_model(&from_api(&name, &back, Some(&plan)))?,
+                read_note(diag),
+            )),
+            Ok(None) => Err(diag.into()),
+            Err(read_error) => Ok(with_error(
+                StateResponse::from_model(&planned_state(&name, &plan))?,
+                planned_note(diag, &read_error),
+            )),
+        }
     }
 }
 
@@ -119,7 +171,7 @@ impl Resource for RoleResource {
         ctx: &CallContext,
         req: CreateRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        self.write(ctx, &req.planned_state, &req.config).await
+        self.write(ctx, &req.planned_state, &req.config, true).await
     }
 
     async fn read(
@@ -149,7 +201,8 @@ impl Resource for RoleResource {
         ctx: &CallContext,
         req: UpdateRequest,
     ) -> Result<StateResponse, Diagnostics> {
-        self.write(ctx, &req.planned_state, &req.config).await
+        self.write(ctx, &req.planned_state, &req.config, false)
+            .await
     }
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {

@@ -268,3 +268,59 @@ pub(super) fn from_api(name: &str, role: &Role, prior: Option<&RoleModel>) -> Ro
             .collect(),
     }
 }
+
+/// A role body with what does not change its meaning taken out: the JSON of a DLS query
+/// instead of its spelling, `allow_restricted_indices` unset as `false`, an empty description
+/// or metadata as none, and the empty or read-only extra fields a GET adds
+/// (`transient_metadata`, empty `applications` and `run_as`).
+fn normalized(role: &Role) -> Role {
+    fn query(q: &Option<Json>) -> Option<Json> {
+        match q {
+            Some(Json::String(s)) => Some(parse_json(s).unwrap_or_else(|| Json::String(s.clone()))),
+            other => other.clone(),
+        }
+    }
+    fn fs(f: &Option<FieldSecurity>) -> Option<FieldSecurity> {
+        f.as_ref().map(|f| FieldSecurity {
+            grant: Some(f.grant.clone().unwrap_or_default()),
+            except: Some(f.except.clone().unwrap_or_default()),
+        })
+    }
+    let mut r = role.clone();
+    r.extra.retain(|k, v| {
+        k != "transient_metadata"
+            && !matches!(v, Json::Array(a) if a.is_empty())
+            && !matches!(v, Json::Object(o) if o.is_empty())
+    });
+    if r.description.as_deref() == Some("") {
+        r.description = None;
+    }
+    if matches!(&r.metadata, Some(Json::Object(o)) if o.is_empty()) {
+        r.metadata = None;
+    }
+    for e in &mut r.indices {
+        e.query = query(&e.query);
+        e.field_security = fs(&e.field_security);
+        e.allow_restricted_indices = Some(e.allow_restricted_indices.unwrap_or(false));
+    }
+    for e in &mut r.remote_indices {
+        e.query = query(&e.query);
+        e.field_security = fs(&e.field_security);
+        e.allow_restricted_indices = Some(e.allow_restricted_indices.unwrap_or(false));
+    }
+    r
+}
+
+/// Whether the existing role is exactly what the plan asks for, so a create may adopt it
+/// instead of overwriting a role it does not know.
+pub(super) fn is_identical(existing: &Role, plan: &RoleModel) -> bool {
+    normalized(existing) == normalized(&to_api(plan))
+}
+
+/// The state of a role that was written but could not be read back: the plan, with its id.
+pub(super) fn planned_state(name: &str, plan: &RoleModel) -> RoleModel {
+    RoleModel {
+        id: Known::Value(name.to_owned()),
+        ..plan.clone()
+    }
+}

@@ -86,7 +86,9 @@ pub(super) fn schema() -> Schema {
                  Terraform show in the plan. Using a feature the cluster's version lacks is an \
                  error naming the version needed, at plan time when the cluster is reachable. \
                  Fields this resource does not model (`applications`, `run_as`, `global`) are not \
-                 kept when the role is updated.\n\
+                 kept when the role is updated. Creating a role that already exists with exactly \
+                 the configured privileges adopts it; any other existing role of that name fails \
+                 and names the import command (it is never overwritten).\n\
                  \n\
                  Import with the role name: `terraform import crosscluster_role.example <name>`.",
             )

@@ -218,3 +218,46 @@ fn validators() {
         "{d}"
     );
 }
+
+/// "Is the existing role exactly what the plan asks for?": the role as Elasticsearch returns
+/// it (DLS query as an object, read-only extras) is identical to the plan it was written from;
+/// any change of privileges, names, clusters or extra grants is not.
+#[test]
+fn identical_roles_table() {
+    let plan = RoleModel::from_value(&planned()).unwrap();
+    let mut written = serde_json::to_value(to_api(&plan)).unwrap();
+    // What a GET adds or spells differently.
+    written["indices"][0]["query"] = json!({"term": {"team": "a"}});
+    written["transient_metadata"] = json!({"enabled": true});
+    written["applications"] = json!([]);
+    written["run_as"] = json!([]);
+    let as_read: Role = serde_json::from_value(written.clone()).unwrap();
+    assert!(super::model::is_identical(&as_read, &plan));
+    type Edit = fn(&mut serde_json::Value);
+    let changes: Vec<(&str, Edit)> = vec![
+        ("other cluster privilege", |r| r["cluster"] = json!(["all"])),
+        ("other index names", |r| {
+            r["indices"][0]["names"] = json!(["other-*"])
+        }),
+        ("other query", |r| {
+            r["indices"][0]["query"] = json!({"match_all": {}})
+        }),
+        ("restricted indices allowed", |r| {
+            r["indices"][0]["allow_restricted_indices"] = json!(true)
+        }),
+        ("other remote cluster", |r| {
+            r["remote_indices"][0]["clusters"] = json!(["other"])
+        }),
+        ("no remote indices", |r| r["remote_indices"] = json!([])),
+        ("run_as granted", |r| r["run_as"] = json!(["admin"])),
+        ("other metadata", |r| {
+            r["metadata"] = json!({"team": "other"})
+        }),
+    ];
+    for (name, change) in changes {
+        let mut v = written.clone();
+        change(&mut v);
+        let role: Role = serde_json::from_value(v).unwrap();
+        assert!(!super::model::is_identical(&role, &plan), "{name}");
+    }
+}

@@ -13,14 +13,19 @@ use serde_json::Value as Json;
 
 use crate::client::ClientError;
 use crate::client::cloud::{CloudClient, GetDeploymentParams, TrustSettings};
-use crate::framework::diag::{AttributePath, Diagnostic};
+use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
+use crate::framework::traits::StateResponse;
 use tokio_util::sync::CancellationToken;
 
-use super::edit::{find_entry, new_direct_uid, parse_trust};
+use super::edit::{find_entry, is_identical, new_direct_uid, parse_trust};
 use super::id::{TrustId, TrustKey};
-use super::model::{Desired, Target, TrustedEnvironmentModel, state_from_entry};
+use super::model::{Desired, Entry, Target, TrustedEnvironmentModel, state_from_entry};
 use super::schema::{DEPLOYMENT_ID, REF_ID};
+use crate::framework::model::Known;
 use crate::provider::common::api_error;
+use crate::provider::resources::recover::{
+    adopt_note, may_have_landed, planned_note, read_back, read_note, with_error, write_diag,
+};
 
 /// Default wait for the deployment plan of a create, update or delete.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20 * 60);
@@ -124,6 +129,21 @@ pub(super) async fn read_state(
     Ok(find_entry(&trust, &id.key).map(|e| state_from_entry(&id, e, Some(prior))))
 }
 
+/// The state of `id` as the plan wrote it (the truth as far as it is known when it cannot be
+/// read back; the next plan refreshes it).
+pub(super) fn planned_state(
+    plan: &TrustedEnvironmentModel,
+    id: &TrustId,
+) -> TrustedEnvironmentModel {
+    let mut m = plan.clone();
+    m.id = Known::Value(id.to_string());
+    m.ref_id = Known::Value(id.ref_id.clone());
+    if m.name.is_unknown() {
+        m.name = Known::Null;
+    }
+    m
+}
+
 /// After a failed plan or a plan timeout the change was accepted by the API: the entry read
 /// back, so Terraform records it (as tainted) together with the error, and the next apply
 /// replaces it.
@@ -142,16 +162,33 @@ pub(super) struct Created<'a> {
     pub(super) plan: &'a TrustedEnvironmentModel,
     pub(super) desired: &'a Desired,
     pub(super) before_uids: &'a [String],
+    /// Whether the create's edit ran (so the entry may have been written or adopted).
+    pub(super) edited: bool,
 }
 
 impl Created<'_> {
     /// The key of the created entry in `trust`.
     pub(super) fn locate(&self, trust: &TrustSettings) -> Option<TrustKey> {
         let uid = match &self.desired.target {
-            Target::Direct(d) => new_direct_uid(trust, &d.name, self.before_uids),
+            // The new entry, or else the identical one the create adopted.
+            Target::Direct(d) => new_direct_uid(trust, &d.name, self.before_uids).or_else(|| {
+                trust
+                    .direct
+                    .iter()
+                    .find(|e| e.name == d.name && is_identical(Entry::Direct(e), self.desired))
+                    .and_then(|e| e.uid.clone())
+            }),
             _ => None,
         };
         self.desired.key(uid)
+    }
+
+    /// The state of a create whose entry could not be read back: what was written, when its id
+    /// is known without reading (organization and external entries; a direct entry's uid
+    /// comes from the API).
+    pub(super) fn planned(&self, ref_id: &str) -> Option<TrustedEnvironmentModel> {
+        let id = self.id(ref_id.to_string(), self.desired.key(None)?);
+        Some(planned_state(self.plan, &id))
     }
 
     /// The id of the created entry with the resolved `ref_id`.
@@ -184,5 +221,77 @@ impl Created<'_> {
             Ok(Some((resolved, trust))) => self.state(resolved, &trust),
             _ => None,
         }
+    }
+}
+
+impl Created<'_> {
+    /// After a create that failed once the change may have been accepted (`e`; a failed write
+    /// or a failed read-back): the entry as it is now, read on a token of its own, saved with
+    /// the error (Terraform taints it, and the next apply replaces it); when even that read
+    /// fails, the entry as written where its id is known without reading. A direct entry that
+    /// cannot be read is not in the state, and the next create adopts it ([`add_entry`]).
+    ///
+    /// [`add_entry`]: super::edit::add_entry
+    pub(super) async fn recover(
+        &self,
+        cloud: &CloudClient,
+        ref_id: &str,
+        e: &ClientError,
+        stopped: bool,
+        diag: Diagnostic,
+    ) -> Result<StateResponse, Diagnostics> {
+        let diag = write_diag(e, stopped, diag);
+        // An edit that never ran (stopped while queued) wrote nothing: an entry found now is
+        // someone else's.
+        if !self.edited || !may_have_landed(e) {
+            return Err(diag.into());
+        }
+        let dep = self.plan.deployment_id.as_str();
+        match read_back(|t| async move { read_trust(cloud, dep, ref_id, &t).await }).await {
+            Ok(Some((resolved, trust))) => match self.state(resolved, &trust) {
+                Some(state) => Ok(with_error(
+                    StateResponse::from_model(&state)?,
+                    read_note(diag),
+                )),
+                None => Err(diag.into()),
+            },
+            Ok(None) => Err(diag.into()),
+            Err(read_error) => match self.planned(ref_id) {
+                Some(state) => Ok(with_error(
+                    StateResponse::from_model(&state)?,
+                    planned_note(diag, &read_error),
+                )),
+                None => Err(adopt_note(diag, &read_error).into()),
+            },
+        }
+    }
+}
+
+/// After an update that failed once the change may have been accepted: the entry as it is
+/// now, read on a token of its own, saved with the error; when even that read fails, the
+/// entry as written. An entry that is gone, or a write that surely did not happen, leaves the
+/// prior state.
+pub(super) async fn recover_update(
+    cloud: &CloudClient,
+    id: &TrustId,
+    plan: &TrustedEnvironmentModel,
+    e: &ClientError,
+    stopped: bool,
+    diag: Diagnostic,
+) -> Result<StateResponse, Diagnostics> {
+    let diag = write_diag(e, stopped, diag);
+    if !may_have_landed(e) {
+        return Err(diag.into());
+    }
+    match read_back(|t| async move { read_state(cloud, id, plan, &t).await }).await {
+        Ok(Some(state)) => Ok(with_error(
+            StateResponse::from_model(&state)?,
+            read_note(diag),
+        )),
+        Ok(None) => Err(diag.into()),
+        Err(read_error) => Ok(with_error(
+            StateResponse::from_model(&planned_state(plan, id))?,
+            planned_note(diag, &read_error),
+        )),
     }
 }

@@ -17,6 +17,7 @@ use crate::client::cloud::{
 use super::super::deployment_edit::EditError;
 use super::id::{TrustId, TrustKey};
 use super::model::{Desired, DirectSpec, Entry, Target, normalize_pem};
+use super::schema::DEFAULT_DIRECT_TYPE;
 
 /// The field of an Elasticsearch resource's `settings` that holds the trust lists.
 const TRUST: &str = "trust";
@@ -235,22 +236,80 @@ fn clash(trust: &TrustSettings, desired: &Desired) -> Option<(String, TrustKey)>
     }
 }
 
+/// A list attribute compared as a set: order and an empty list versus none do not matter.
+fn same_set(a: &Option<Vec<String>>, b: &Option<Vec<String>>) -> bool {
+    let norm = |v: &Option<Vec<String>>| {
+        let mut v = v.clone().unwrap_or_default();
+        v.sort();
+        v.dedup();
+        v
+    };
+    norm(a) == norm(b)
+}
+
+/// Whether the existing `entry` is exactly what `desired` asks for: same kind, same identity and
+/// the same fields (lists compared as sets, certificates by their PEM text), so a create may
+/// adopt it instead of failing. An organization entry's name only counts when the
+/// configuration sets one.
+pub(super) fn is_identical(entry: Entry<'_>, desired: &Desired) -> bool {
+    let same_trust = |trust_all: bool, allowlist: &Option<Vec<String>>| {
+        trust_all == desired.trust_all && same_set(allowlist, &desired.allowlist)
+    };
+    match (entry, &desired.target) {
+        (Entry::Account(e), Target::Organization { id, name }) => {
+            e.account_id == *id
+                && name.as_ref().is_none_or(|n| e.name.as_ref() == Some(n))
+                && same_trust(e.trust_all, &e.trust_allowlist)
+        }
+        (Entry::External(e), Target::External { id }) => {
+            e.trust_relationship_id == *id && same_trust(e.trust_all, &e.trust_allowlist)
+        }
+        (Entry::Direct(e), Target::Direct(d)) => {
+            let pems = |certs: Vec<String>| {
+                let mut v: Vec<String> = certs.iter().map(|c| normalize_pem(c)).collect();
+                v.sort();
+                v
+            };
+            e.name == d.name
+                && e.kind.as_deref().unwrap_or(DEFAULT_DIRECT_TYPE) == d.kind
+                && e.scope_id == d.scope_id
+                && pems(e.certificates.iter().map(|c| c.pem.clone()).collect())
+                    == pems(d.certificates.clone())
+                && same_set(&e.additional_node_names, &d.additional_node_names)
+                && same_trust(e.trust_all, &e.trust_allowlist)
+        }
+        _ => false,
+    }
+}
+
+/// The existing entry that stands in the way of creating `desired`, if any.
+fn clashing_entry<'a>(trust: &'a TrustSettings, desired: &Desired) -> Option<Entry<'a>> {
+    match &desired.target {
+        Target::Organization { id, .. } => find_entry(trust, &TrustKey::Organization(id.clone())),
+        Target::External { id } => find_entry(trust, &TrustKey::External(id.clone())),
+        Target::Direct(d) => trust
+            .direct
+            .iter()
+            .find(|e| e.name == d.name)
+            .map(Entry::Direct),
+    }
+}
+
 /// Create: add the desired entry. An entry with the same organization / trust relationship
-/// id, or a direct entry with the same name, is an error (it is not this resource's: import
-/// it instead).
+/// id, or a direct entry with the same name, that is exactly what the configuration asks for
+/// ([`is_identical`]) is adopted as it is (nothing to change: e.g. the entry an earlier apply
+/// wrote before it failed); any other is an error (it is not this resource's: import it
+/// instead).
 pub(super) fn add_entry(
     trust: &mut TrustSettings,
     desired: &Desired,
     deployment_id: &str,
     ref_id: &str,
 ) -> Result<Changed, EditError> {
+    if clashing_entry(trust, desired).is_some_and(|e| is_identical(e, desired)) {
+        return Ok(Changed::No);
+    }
     if let Some((what, key)) = clash(trust, desired) {
-        // Exactly the entry asked for (e.g. made by an earlier attempt whose answer was lost):
-        // adopt it.
-        let mut probe = trust.clone();
-        if fill_existing(&mut probe, &key, desired) == Some(Changed::No) {
-            return Ok(Changed::No);
-        }
         return Err(EditError::AlreadyExists {
             what,
             deployment_id: deployment_id.to_string(),

@@ -30,14 +30,14 @@ use crate::framework::model::{Model, to_value};
 use crate::framework::schema::Schema;
 use crate::framework::traits::{
     CallContext, CreateRequest, DeleteRequest, PlanRequest, PlannedChange, ReadRequest, Resource,
-    StateResponse, TimeoutOp, UpdateRequest, cancelled,
+    StateResponse, TimeoutOp, UpdateRequest,
 };
 use crate::framework::value::{Type, Value};
-use crate::provider::common::{Call, During, deadline, set_in_place};
+use crate::provider::common::{Call, During, api_error, deadline, set_in_place};
 
 use cloud::{
     Created, DEFAULT_TIMEOUT, FIRST_REF_ID, is_deployment_missing, is_plan_failure,
-    is_resource_missing, read_state, read_trust, state_after_failure, write_error,
+    is_resource_missing, read_state, read_trust, recover_update, state_after_failure, write_error,
 };
 use edit::{add_entry, direct_uids, edit_trust, find_entry, remove_entry, update_entry};
 use id::TrustId;
@@ -115,6 +115,9 @@ impl Resource for TrustedEnvironmentResource {
         let desired = desired_from(&plan)?;
         let deadline = deadline(&req.planned_state, TimeoutOp::Create, DEFAULT_TIMEOUT)?;
         let mut before_uids: Vec<String> = Vec::new();
+        // Whether this create's edit ran and went into a write (or adopted an identical
+        // entry): only then can an entry found after an error be this create's.
+        let mut edited = false;
         let result = cloud
             .update_elasticsearch_settings_and_wait(
                 dep,
@@ -122,7 +125,9 @@ impl Resource for TrustedEnvironmentResource {
                 |settings| {
                     edit_trust(settings, |t| {
                         before_uids = direct_uids(t);
-                        add_entry(t, &desired, dep, ref_arg)
+                        let r = add_entry(t, &desired, dep, ref_arg);
+                        edited |= r.is_ok();
+                        r
                     })
                 },
                 deadline,
@@ -133,6 +138,7 @@ impl Resource for TrustedEnvironmentResource {
             plan: &plan,
             desired: &desired,
             before_uids: &before_uids,
+            edited,
         };
         let out = match result {
             Ok(out) => out,
@@ -145,10 +151,9 @@ impl Resource for TrustedEnvironmentResource {
                 {
                     return Ok(StateResponse::from_model(&state)?.with_warning(diag));
                 }
-                if ctx.is_cancelled() {
-                    return Err(Diagnostics::from(cancelled()));
-                }
-                return Err(diag.into());
+                return created
+                    .recover(cloud, ref_arg, &e, ctx.is_cancelled(), diag)
+                    .await;
             }
         };
         let not_found = |detail: String| {
@@ -157,15 +162,21 @@ impl Resource for TrustedEnvironmentResource {
                 detail,
             ))
         };
-        let Some((resolved, trust)) = read_trust(cloud, dep, &out.ref_id, call.cancel())
-            .await
-            .map_err(|e| write_error("read the trust back", dep, &out.ref_id, &e))?
-        else {
-            return Err(Diagnostic::error(
-                "Deployment vanished",
-                format!("Deployment {dep} could not be read after its trust was updated."),
-            )
-            .into());
+        let (resolved, trust) = match read_trust(cloud, dep, &out.ref_id, call.cancel()).await {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                return Err(Diagnostic::error(
+                    "Deployment vanished",
+                    format!("Deployment {dep} could not be read after its trust was updated."),
+                )
+                .into());
+            }
+            Err(e) => {
+                let diag = write_error("read the trust back", dep, &out.ref_id, &e);
+                return created
+                    .recover(cloud, &out.ref_id, &e, ctx.is_cancelled(), diag)
+                    .await;
+            }
         };
         let key = created.locate(&trust).ok_or_else(|| not_found(format!("The new trust entry was accepted by deployment {dep} but is not in its trust settings when read back.")))?;
         let id = created.id(resolved, key);
@@ -227,20 +238,21 @@ impl Resource for TrustedEnvironmentResource {
             {
                 return Ok(StateResponse::from_model(&state)?.with_warning(diag));
             }
-            return Err(diag.into());
+            return recover_update(cloud, &id, &plan, &e, ctx.is_cancelled(), diag).await;
         }
-        match read_state(cloud, &id, &plan, call.cancel())
-            .await
-            .during(|| format!("to read deployment {dep}"))?
-        {
-            Some(state) => StateResponse::from_model(&state),
-            None => Err(Diagnostic::error(
+        match read_state(cloud, &id, &plan, call.cancel()).await {
+            Ok(Some(state)) => StateResponse::from_model(&state),
+            Ok(None) => Err(Diagnostic::error(
                 "Trust entry not found after update",
                 format!(
                     "Trust entry {id} is not in the deployment's trust settings when read back."
                 ),
             )
             .into()),
+            Err(e) => {
+                let diag = api_error(&format!("to read deployment {dep}"), &e);
+                recover_update(cloud, &id, &plan, &e, ctx.is_cancelled(), diag).await
+            }
         }
     }
 

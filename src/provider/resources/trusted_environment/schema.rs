@@ -112,9 +112,10 @@ pub(super) fn schema() -> Schema {
                  `trust_allowlist` takes Elasticsearch cluster ids (`cluster_id` of the \
                  `crosscluster_deployment` data source), not deployment ids.\n\
                  \n\
-                 Creating an entry that already exists exactly as configured (for example by an \
-                 earlier apply whose answer was lost) adopts it; an entry of the same organization, \
-                 trust relationship or direct name that differs fails and names the import id.\n\
+                 Creating an entry that already exists exactly as configured (same kind, id or \
+                 direct name, and fields) adopts it, for instance one an interrupted apply wrote; \
+                 any other existing entry of the same organization, trust relationship or direct \
+                 name fails and names the import id.\n\
                  \n\
                  Import with `terraform import crosscluster_trusted_environment.example <id>`, the \
                  id being `<deployment_id>/<ref_id>/organization/<organization_id>`, \

@@ -365,10 +365,6 @@ fn add_keeps_every_other_entry_and_refuses_duplicates() {
     assert_eq!(s["trust"]["direct"], before["trust"]["direct"]);
     assert_eq!(s["snapshot"], before["snapshot"]);
 
-    // Exactly the entry asked for is adopted (nothing to write); a different one is refused.
-    let unchanged = s.clone();
-    assert_eq!(add_entry(&mut s, &d, DEP, "main").unwrap(), Changed::No);
-    assert_eq!(s, unchanged);
     let e = add_entry(&mut s, &org("1000000001", None, false, None), DEP, "main").unwrap_err();
     assert!(
         e.to_string()
@@ -744,4 +740,184 @@ fn planned_name_follows_direct_or_prior() {
             "case {i}"
         );
     }
+}
+
+fn direct_desired(pems: &[&str], nodes: Option<Vec<&str>>, kind: &str) -> Desired {
+    Desired {
+        target: Target::Direct(DirectSpec {
+            name: "Self-managed".into(),
+            kind: kind.into(),
+            scope_id: None,
+            certificates: pems.iter().map(|p| p.to_string()).collect(),
+            additional_node_names: nodes.map(|v| v.into_iter().map(str::to_string).collect()),
+        }),
+        trust_all: false,
+        allowlist: None,
+    }
+}
+
+/// "Is the existing entry exactly what the plan asks for?": same kind, same identity, same
+/// fields; lists as sets; an organization's name only when configured.
+#[test]
+fn identical_entries_table() {
+    let trust = parse_trust(settings().get("trust")).unwrap();
+    let partner = TrustKey::Organization("3000000003".into());
+    let own = TrustKey::Organization("1000000001".into());
+    let ext = TrustKey::External("rel1".into());
+    let direct = TrustKey::Direct("u-1".into());
+    let external = |trust_all: bool, allow: Option<Vec<&str>>| Desired {
+        target: Target::External { id: "rel1".into() },
+        trust_all,
+        allowlist: allow.map(|v| v.into_iter().map(str::to_string).collect()),
+    };
+    let cases: Vec<(&str, &TrustKey, Desired, bool)> = vec![
+        (
+            "own org, same",
+            &own,
+            org("1000000001", None, true, None),
+            true,
+        ),
+        (
+            "own org, empty allowlist is none",
+            &own,
+            org("1000000001", None, true, Some(vec![])),
+            true,
+        ),
+        (
+            "own org, trust_all differs",
+            &own,
+            org("1000000001", None, false, None),
+            false,
+        ),
+        (
+            "own org, name differs",
+            &own,
+            org("1000000001", Some("Other"), true, None),
+            false,
+        ),
+        (
+            "own org, same name",
+            &own,
+            org(
+                "1000000001",
+                Some("Default trust for own organization"),
+                true,
+                None,
+            ),
+            true,
+        ),
+        (
+            "partner, same allowlist",
+            &partner,
+            org("3000000003", None, false, Some(vec![CLUSTER])),
+            true,
+        ),
+        (
+            "partner, other allowlist",
+            &partner,
+            org("3000000003", None, false, Some(vec!["abc"])),
+            false,
+        ),
+        (
+            "partner, allowlist missing",
+            &partner,
+            org("3000000003", None, false, None),
+            false,
+        ),
+        (
+            "other org id",
+            &partner,
+            org("2000000002", None, false, Some(vec![CLUSTER])),
+            false,
+        ),
+        ("external, same", &ext, external(true, None), true),
+        (
+            "external, trust_all differs",
+            &ext,
+            external(false, None),
+            false,
+        ),
+        (
+            "external entry, organization plan",
+            &ext,
+            org("rel1", None, true, None),
+            false,
+        ),
+        (
+            "direct, same",
+            &direct,
+            direct_desired(&["PEM-A"], Some(vec!["n1.example.com"]), "generic"),
+            true,
+        ),
+        (
+            "direct, PEM with whitespace",
+            &direct,
+            direct_desired(&["PEM-A\n"], Some(vec!["n1.example.com"]), "generic"),
+            true,
+        ),
+        (
+            "direct, other PEM",
+            &direct,
+            direct_desired(&["PEM-B"], Some(vec!["n1.example.com"]), "generic"),
+            false,
+        ),
+        (
+            "direct, extra PEM",
+            &direct,
+            direct_desired(&["PEM-A", "PEM-B"], Some(vec!["n1.example.com"]), "generic"),
+            false,
+        ),
+        (
+            "direct, node names differ",
+            &direct,
+            direct_desired(&["PEM-A"], None, "generic"),
+            false,
+        ),
+        (
+            "direct, type differs",
+            &direct,
+            direct_desired(&["PEM-A"], Some(vec!["n1.example.com"]), "ECE"),
+            false,
+        ),
+        (
+            "direct entry, external plan",
+            &direct,
+            external(false, None),
+            false,
+        ),
+    ];
+    for (name, key, desired, want) in cases {
+        let entry = find_entry(&trust, key).unwrap();
+        assert_eq!(edit::is_identical(entry, &desired), want, "{name}");
+    }
+}
+
+/// A create that meets an identical entry adopts it (nothing written); a different one still
+/// fails with the import id.
+#[test]
+fn add_adopts_identical_and_refuses_different() {
+    let mut s = settings();
+    let before = s.clone();
+    let same = org("3000000003", None, false, Some(vec![CLUSTER]));
+    assert_eq!(add_entry(&mut s, &same, DEP, "main").unwrap(), Changed::No);
+    let same_direct = direct_desired(&["PEM-A"], Some(vec!["n1.example.com"]), "generic");
+    assert_eq!(
+        add_entry(&mut s, &same_direct, DEP, "main").unwrap(),
+        Changed::No
+    );
+    assert_eq!(s, before, "adopting writes nothing");
+    let other = org("3000000003", None, true, None);
+    let e = add_entry(&mut s, &other, DEP, "main").unwrap_err();
+    assert!(
+        e.to_string().contains(&format!(
+            "import it (terraform import <address> {DEP}/main/organization/3000000003)"
+        )),
+        "{e}"
+    );
+    let other_direct = direct_desired(&["PEM-B"], None, "generic");
+    let e = add_entry(&mut s, &other_direct, DEP, "main").unwrap_err();
+    assert!(
+        e.to_string().contains(&format!("{DEP}/main/direct/u-1")),
+        "{e}"
+    );
 }
