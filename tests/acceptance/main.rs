@@ -21,6 +21,7 @@ mod quickstart;
 mod real_shapes;
 mod remote_cluster;
 mod remote_info;
+mod retries;
 mod role;
 mod scale;
 mod strict_input;
