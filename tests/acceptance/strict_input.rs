@@ -724,6 +724,21 @@ ref_id = """##,
         rule: "between 1 and 128, got: 0",
     },
     Row {
+        block: r##"data "crosscluster_eligible_remote_clusters""##,
+        body: r##"deployment_id = "my-deployment""##,
+        path: "deployment_id",
+        line: "deployment_id",
+        rule: "\"my-deployment\" is not a deployment id",
+    },
+    Row {
+        block: r##"data "crosscluster_eligible_remote_clusters""##,
+        body: r##"deployment_id = "0123456789abcdef0123456789abcdef"
+ref_id        = """##,
+        path: "ref_id",
+        line: "ref_id",
+        rule: "between 1 and 128, got: 0",
+    },
+    Row {
         block: r##"provider "crosscluster""##,
         body: r##"request_timeout = "soon""##,
         path: "request_timeout",
