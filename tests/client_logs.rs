@@ -79,6 +79,19 @@ fn logs_have_method_path_status_and_no_secrets() {
         all.contains("status=503") && all.contains("retrying"),
         "{all}"
     );
+    // The retry says which one, of how many, why and after how long.
+    let retry = lines
+        .iter()
+        .find(|l| l.contains("retrying"))
+        .expect("a retry line");
+    for field in [
+        "attempt=1 ",
+        "max_retries=",
+        "reason=HTTP 503 ",
+        "delay_ms=",
+    ] {
+        assert!(retry.contains(field), "{field} missing: {retry}");
+    }
     assert!(all.contains("duration_ms="), "{all}");
     for secret in [
         "PASSWORD_XYZ",

@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use super::retry::Attempts;
+
 /// One element of a Cloud API `BasicFailedReply` (`errors[]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloudErrorItem {
@@ -40,7 +42,7 @@ pub enum ClientError {
     #[error("request cancelled")]
     Cancelled,
     /// No response could be obtained (connection refused, TLS failure, timeout, ...), after retries.
-    #[error("{method} {path}: {message}")]
+    #[error("{method} {path}: {message}{}", fmt_attempts(attempts))]
     Transport {
         /// HTTP method.
         method: String,
@@ -48,9 +50,15 @@ pub enum ClientError {
         path: String,
         /// What failed, without the URL.
         message: String,
+        /// How the attempts went, when worth saying ([`Attempts::worth_saying`]).
+        attempts: Option<Box<Attempts>>,
     },
     /// The Cloud API answered with an error status.
-    #[error("{method} {path}: HTTP {status}{}", fmt_cloud(errors))]
+    #[error(
+        "{method} {path}: HTTP {status}{}{}",
+        fmt_cloud(errors),
+        fmt_attempts(attempts)
+    )]
     Cloud {
         /// HTTP method.
         method: String,
@@ -60,9 +68,15 @@ pub enum ClientError {
         status: u16,
         /// Parsed `errors[]` (or the `x-cloud-error-codes` header when the body had none).
         errors: Vec<CloudErrorItem>,
+        /// How the attempts went, when worth saying ([`Attempts::worth_saying`]).
+        attempts: Option<Box<Attempts>>,
     },
     /// Elasticsearch answered with an error status.
-    #[error("{method} {path}: HTTP {status}{}", fmt_es(cause))]
+    #[error(
+        "{method} {path}: HTTP {status}{}{}",
+        fmt_es(cause),
+        fmt_attempts(attempts)
+    )]
     Elasticsearch {
         /// HTTP method.
         method: String,
@@ -72,6 +86,8 @@ pub enum ClientError {
         status: u16,
         /// Parsed `error` object; `None` when the body was not an ES error body.
         cause: Option<Box<EsErrorCause>>,
+        /// How the attempts went, when worth saying ([`Attempts::worth_saying`]).
+        attempts: Option<Box<Attempts>>,
     },
     /// A success response whose body could not be decoded.
     #[error("{method} {path}: unexpected response body: {message}")]
@@ -134,6 +150,13 @@ pub enum ClientError {
         /// Version the cluster runs.
         actual: String,
     },
+}
+
+fn fmt_attempts(attempts: &Option<Box<Attempts>>) -> String {
+    match attempts {
+        Some(a) => format!("; {a}"),
+        None => String::new(),
+    }
 }
 
 fn fmt_cloud(errors: &[CloudErrorItem]) -> String {
@@ -235,6 +258,7 @@ impl ClientError {
                 path,
                 status: 403,
                 errors,
+                ..
             } if errors.iter().any(|e| {
                 e.code == "root.permission_denied" || e.code.starts_with("root.unauthorized")
             }) =>
@@ -521,6 +545,7 @@ mod tests {
                 reason: reason.into(),
                 ..Default::default()
             })),
+            attempts: None,
         };
         let e = es(
             "action [cluster:admin/xpack/security/cross_cluster/api_key/create] is unauthorized for user [tf] with effective roles [r], this action is granted by the cluster privileges [manage_security,all]",
@@ -561,6 +586,7 @@ mod tests {
                 message: "To access the resource [r:/deployments/abc], the user must have the required authorization.".into(),
                 fields: Vec::new(),
             }],
+            attempts: None,
         }
         };
         assert!(
@@ -588,6 +614,7 @@ mod tests {
                 message: "not found".into(),
                 fields: vec![],
             }],
+            attempts: None,
         };
         assert_eq!(
             e.to_string(),
@@ -605,11 +632,33 @@ mod tests {
                 root_cause: vec![("parse_exception".into(), "inner".into())],
                 caused_by: None,
             })),
+            attempts: None,
         };
         assert_eq!(
             e.to_string(),
             "PUT /_cluster/settings: HTTP 400: illegal_argument_exception: top (root cause: parse_exception: inner)"
         );
         assert_eq!(e.es_type(), Some("illegal_argument_exception"));
+        // After retries the error says how many attempts over how long and why it stopped.
+        let e = ClientError::Elasticsearch {
+            method: "GET".into(),
+            path: "/_remote/info".into(),
+            status: 500,
+            cause: Some(Box::new(EsErrorCause {
+                error_type: "exception".into(),
+                reason: "boom".into(),
+                root_cause: vec![],
+                caused_by: None,
+            })),
+            attempts: Some(Box::new(Attempts {
+                count: 3,
+                elapsed: std::time::Duration::from_millis(2_450),
+                stop: super::super::retry::Stop::Exhausted { max_retries: 2 },
+            })),
+        };
+        assert_eq!(
+            e.to_string(),
+            "GET /_remote/info: HTTP 500: exception: boom; gave up after 3 attempts over 2.5 s (max_retries = 2)"
+        );
     }
 }

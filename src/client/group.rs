@@ -302,32 +302,38 @@ pub(crate) fn copy_error(e: &ClientError) -> ClientError {
             method,
             path,
             message,
+            attempts,
         } => ClientError::Transport {
             method: method.clone(),
             path: path.clone(),
             message: message.clone(),
+            attempts: attempts.clone(),
         },
         ClientError::Cloud {
             method,
             path,
             status,
             errors,
+            attempts,
         } => ClientError::Cloud {
             method: method.clone(),
             path: path.clone(),
             status: *status,
             errors: errors.clone(),
+            attempts: attempts.clone(),
         },
         ClientError::Elasticsearch {
             method,
             path,
             status,
             cause,
+            attempts,
         } => ClientError::Elasticsearch {
             method: method.clone(),
             path: path.clone(),
             status: *status,
             cause: cause.clone(),
+            attempts: attempts.clone(),
         },
         ClientError::Decode {
             method,

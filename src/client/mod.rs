@@ -27,7 +27,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use tokio_util::sync::CancellationToken;
 
-use retry::{Decision, Outcome};
+use retry::{Attempts, Decision, Outcome};
 
 /// Result of a client call.
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;
@@ -253,6 +253,8 @@ pub(crate) struct Resp {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// For an error status: how the attempts went, when worth saying in the error.
+    pub attempts: Option<Attempts>,
 }
 
 impl std::fmt::Debug for Resp {
@@ -351,10 +353,13 @@ impl Transport {
     }
 
     /// Send `req`, retrying as the policy says, and return the final response whatever its status.
+    /// An error status or a transport error after retries carries [`Attempts`]: how many, over how
+    /// long, why there was no other.
     pub(crate) async fn send(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
         let n = self.bases.len();
         let mut attempt: u32 = 0;
         let mut failed_endpoints = 0usize;
+        let first_started = Instant::now();
         loop {
             if cancel.is_cancelled() {
                 return Err(ClientError::Cancelled);
@@ -380,10 +385,13 @@ impl Transport {
                         timeout = e.is_timeout(),
                         "http request failed"
                     );
+                    let message = describe_reqwest_error(&e);
+                    let refused = tls_hint(&message).is_some();
                     let err = ClientError::Transport {
                         method: req.method.to_string(),
                         path: req.path.clone(),
-                        message: describe_reqwest_error(&e),
+                        message,
+                        attempts: None,
                     };
                     if connect {
                         // Another endpoint may answer: move on at once, until each has failed.
@@ -397,7 +405,11 @@ impl Transport {
                         if failed_endpoints < n {
                             continue;
                         }
-                        (Outcome::ConnectFailed, Err(err))
+                        if refused {
+                            (Outcome::CertificateRefused, Err(err))
+                        } else {
+                            (Outcome::ConnectFailed, Err(err))
+                        }
                     } else {
                         (Outcome::TransportFailed, Err(err))
                     }
@@ -406,17 +418,41 @@ impl Transport {
             failed_endpoints = 0;
             match self.retry.decide(attempt, req.idempotency, outcome) {
                 Decision::Stop => {
-                    return last.map(|mut resp| {
-                        if !resp.is_success() {
-                            scrub_secrets(&mut resp.body, req, self.auth.as_ref());
+                    let attempts = Attempts {
+                        count: attempt + 1,
+                        elapsed: first_started.elapsed(),
+                        stop: self.retry.stop_reason(attempt, req.idempotency, outcome),
+                    };
+                    let attempts = attempts.worth_saying().then_some(attempts);
+                    return match last {
+                        Ok(mut resp) => {
+                            if !resp.is_success() {
+                                scrub_secrets(&mut resp.body, req, self.auth.as_ref());
+                                resp.attempts = attempts;
+                            }
+                            Ok(resp)
                         }
-                        resp
-                    });
+                        Err(ClientError::Transport {
+                            method,
+                            path,
+                            message,
+                            ..
+                        }) => Err(ClientError::Transport {
+                            method,
+                            path,
+                            message,
+                            attempts: attempts.map(Box::new),
+                        }),
+                        Err(other) => Err(other),
+                    };
                 }
                 Decision::RetryAfter(delay) => {
                     tracing::debug!(
                         method = %req.method,
                         path = %req.path,
+                        attempt = attempt + 1,
+                        max_retries = self.retry.max_retries,
+                        reason = %outcome.reason(),
                         delay_ms = delay.as_millis() as u64,
                         "retrying"
                     );
@@ -521,6 +557,7 @@ async fn send_and_read(rb: reqwest::RequestBuilder) -> std::result::Result<Resp,
         status,
         headers,
         body,
+        attempts: None,
     })
 }
 
@@ -704,6 +741,7 @@ mod tests {
             status: 200,
             headers: HeaderMap::new(),
             body: b"{\"encoded\":\"SECRET\"}".to_vec(),
+            attempts: None,
         };
         assert!(!format!("{resp:?}").contains("SECRET"));
     }

@@ -3,13 +3,17 @@
 //! Rules:
 //! - HTTP 429 is retried for every request (the server refused it before doing any work), honouring
 //!   `Retry-After` (seconds or HTTP date), capped at [`RetryPolicy::max_delay`].
-//! - HTTP 502/503/504 and transport errors after the request may have reached the server are
-//!   retried only for idempotent requests ([`Idempotency::Idempotent`]).
-//! - A connection that could not be established never reached the server and is always retried.
+//! - HTTP 500/502/503/504 and transport errors after the request may have reached the server are
+//!   retried only for idempotent requests ([`Idempotency::Idempotent`]) (api-facts: "retry 429
+//!   and 5xx on GET with backoff"; 501 and 505 say the request can never work).
+//! - A connection that could not be established never reached the server and is always retried,
+//!   unless the server's TLS certificate was refused: that will not change by retrying.
 //! - The cross-cluster API key create is non-idempotent here, but its caller
 //!   ([`crate::client::EsClient::create_cross_cluster_api_key_once`]) makes it safe to repeat by a
 //!   look-up of the request's marker, then asks [`RetryPolicy::decide`] as for an idempotent
 //!   request.
+//! - When retrying stops, [`Attempts`] says how many attempts were made over how long and why
+//!   it stopped; the clients put that into the error.
 //! - Delays grow exponentially from [`RetryPolicy::base_delay`] to [`RetryPolicy::max_delay`],
 //!   with "full jitter" between half the delay and the delay.
 
@@ -33,6 +37,97 @@ pub enum Outcome {
     ConnectFailed,
     /// The request may have been sent, but no complete response arrived (timeout, reset).
     TransportFailed,
+    /// The TLS handshake refused the server's certificate (the request was not sent).
+    CertificateRefused,
+}
+
+impl Outcome {
+    /// Short reason for logs and messages (never a header or a body).
+    pub fn reason(&self) -> String {
+        match self {
+            Outcome::Status(status, Some(after)) => {
+                format!("HTTP {status} (Retry-After {} s)", after.as_secs())
+            }
+            Outcome::Status(status, None) => format!("HTTP {status}"),
+            Outcome::ConnectFailed => "connection failed".to_string(),
+            Outcome::TransportFailed => "no complete response".to_string(),
+            Outcome::CertificateRefused => "certificate refused".to_string(),
+        }
+    }
+}
+
+/// Why the sending of one request stopped without a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The outcome is not one that is retried (for this request).
+    NotRetried(Outcome, Idempotency),
+    /// The outcome would be retried, but `max_retries` retries were made already.
+    Exhausted {
+        /// The policy's `max_retries`.
+        max_retries: u32,
+    },
+}
+
+/// How the attempts of one request went, for the error after the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempts {
+    /// Attempts made (1 = no retry).
+    pub count: u32,
+    /// From the start of the first attempt to the end of the last.
+    pub elapsed: Duration,
+    /// Why there was no further attempt.
+    pub stop: Stop,
+}
+
+impl Attempts {
+    /// Whether the error should say so: after retries, or when a failure that is retried for
+    /// other requests was not (a POST that may have been handled, a refused certificate).
+    /// A plain 4xx on the first attempt needs no note.
+    pub fn worth_saying(&self) -> bool {
+        self.count > 1
+            || match self.stop {
+                Stop::Exhausted { .. } => true,
+                Stop::NotRetried(outcome, _) => matches!(
+                    outcome,
+                    Outcome::Status(500 | 502..=504, _)
+                        | Outcome::TransportFailed
+                        | Outcome::CertificateRefused
+                ),
+            }
+    }
+}
+
+impl std::fmt::Display for Attempts {
+    /// `gave up after 4 attempts over 6.2 s (max_retries = 3)`, or `not retried: ...`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.elapsed.as_secs_f64();
+        let plural = if self.count == 1 { "" } else { "s" };
+        match self.stop {
+            Stop::Exhausted { max_retries } => write!(
+                f,
+                "gave up after {} attempt{plural} over {secs:.1} s (max_retries = {max_retries})",
+                self.count
+            ),
+            Stop::NotRetried(outcome, idempotency) => {
+                let why = match outcome {
+                    Outcome::CertificateRefused => {
+                        "a refused certificate stays refused".to_string()
+                    }
+                    Outcome::Status(500 | 502..=504, _) | Outcome::TransportFailed
+                        if idempotency == Idempotency::NonIdempotent =>
+                    {
+                        "the request may have been handled and is not safe to repeat".to_string()
+                    }
+                    other => format!("{} is not retried", other.reason()),
+                };
+                write!(
+                    f,
+                    "not retried: {why}; {} attempt{plural} over {secs:.1} s",
+                    self.count
+                )
+            }
+        }
+    }
 }
 
 /// Retry decision.
@@ -68,17 +163,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Decide what to do after attempt number `attempt` (0 = first attempt) ended in `outcome`.
     pub fn decide(&self, attempt: u32, idempotency: Idempotency, outcome: Outcome) -> Decision {
-        if attempt >= self.max_retries {
-            return Decision::Stop;
-        }
-        let retryable = match outcome {
-            Outcome::Status(429, _) => true,
-            Outcome::Status(502..=504, _) => idempotency == Idempotency::Idempotent,
-            Outcome::Status(_, _) => false,
-            Outcome::ConnectFailed => true,
-            Outcome::TransportFailed => idempotency == Idempotency::Idempotent,
-        };
-        if !retryable {
+        if attempt >= self.max_retries || !retryable(idempotency, outcome) {
             return Decision::Stop;
         }
         let backoff = self.backoff(attempt, jitter_fraction());
@@ -89,6 +174,18 @@ impl RetryPolicy {
         Decision::RetryAfter(delay)
     }
 
+    /// Why a request whose attempt number `attempt` ended in `outcome` got no further attempt
+    /// (meaningful after [`Self::decide`] answered [`Decision::Stop`] for a failure).
+    pub fn stop_reason(&self, attempt: u32, idempotency: Idempotency, outcome: Outcome) -> Stop {
+        if retryable(idempotency, outcome) && attempt >= self.max_retries {
+            Stop::Exhausted {
+                max_retries: self.max_retries,
+            }
+        } else {
+            Stop::NotRetried(outcome, idempotency)
+        }
+    }
+
     /// Backoff before retry number `attempt + 1`: `base * 2^attempt`, capped, scaled into
     /// `[delay/2, delay]` by `jitter` (a value in `[0, 1)`).
     pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
@@ -96,6 +193,18 @@ impl RetryPolicy {
         let raw = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let j = jitter.clamp(0.0, 1.0);
         raw.mul_f64(0.5 + 0.5 * j)
+    }
+}
+
+/// Whether `outcome` is worth another attempt of a request of this idempotency.
+fn retryable(idempotency: Idempotency, outcome: Outcome) -> bool {
+    match outcome {
+        Outcome::Status(429, _) => true,
+        Outcome::Status(500 | 502..=504, _) => idempotency == Idempotency::Idempotent,
+        Outcome::Status(_, _) => false,
+        Outcome::ConnectFailed => true,
+        Outcome::TransportFailed => idempotency == Idempotency::Idempotent,
+        Outcome::CertificateRefused => false,
     }
 }
 
@@ -212,7 +321,12 @@ mod tests {
             (0, Idempotent, Status(502, None), true),
             (0, Idempotent, Status(504, None), true),
             (0, NonIdempotent, Status(503, None), false),
-            (0, Idempotent, Status(500, None), false),
+            (0, Idempotent, Status(500, None), true),
+            (0, NonIdempotent, Status(500, None), false),
+            (0, Idempotent, Status(501, None), false),
+            (0, Idempotent, Status(505, None), false),
+            (0, Idempotent, CertificateRefused, false),
+            (0, NonIdempotent, CertificateRefused, false),
             (0, Idempotent, Status(409, None), false),
             (0, Idempotent, Status(200, None), false),
             (0, NonIdempotent, ConnectFailed, true),
@@ -226,6 +340,79 @@ mod tests {
             let got = matches!(p.decide(attempt, idem, outcome), Decision::RetryAfter(_));
             assert_eq!(got, want, "{attempt} {idem:?} {outcome:?}");
         }
+    }
+
+    #[test]
+    fn attempts_say_how_many_over_how_long_and_why() {
+        use Idempotency::*;
+        use Outcome::*;
+        let p = policy();
+        let secs = |ms| Duration::from_millis(ms);
+        let cases = [
+            // (attempt index of the last, idempotency, outcome, elapsed, worth saying, text)
+            (
+                3,
+                Idempotent,
+                Status(500, None),
+                secs(6_240),
+                true,
+                "gave up after 4 attempts over 6.2 s (max_retries = 3)",
+            ),
+            (
+                3,
+                NonIdempotent,
+                ConnectFailed,
+                secs(700),
+                true,
+                "gave up after 4 attempts over 0.7 s (max_retries = 3)",
+            ),
+            (
+                0,
+                NonIdempotent,
+                Status(503, None),
+                secs(40),
+                true,
+                "not retried: the request may have been handled and is not safe to repeat; 1 attempt over 0.0 s",
+            ),
+            (
+                0,
+                Idempotent,
+                CertificateRefused,
+                secs(10),
+                true,
+                "not retried: a refused certificate stays refused; 1 attempt over 0.0 s",
+            ),
+            (
+                2,
+                Idempotent,
+                Status(404, None),
+                secs(1_500),
+                true,
+                "not retried: HTTP 404 is not retried; 3 attempts over 1.5 s",
+            ),
+            (
+                0,
+                Idempotent,
+                Status(404, None),
+                secs(5),
+                false,
+                "not retried: HTTP 404 is not retried; 1 attempt over 0.0 s",
+            ),
+        ];
+        for (attempt, idem, outcome, elapsed, worth, text) in cases {
+            assert_eq!(p.decide(attempt, idem, outcome), Decision::Stop);
+            let a = Attempts {
+                count: attempt + 1,
+                elapsed,
+                stop: p.stop_reason(attempt, idem, outcome),
+            };
+            assert_eq!(a.worth_saying(), worth, "{a}");
+            assert_eq!(a.to_string(), text);
+        }
+        assert_eq!(
+            Status(429, Some(Duration::from_secs(2))).reason(),
+            "HTTP 429 (Retry-After 2 s)"
+        );
     }
 
     #[test]

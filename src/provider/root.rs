@@ -288,7 +288,7 @@ pub fn provider_schema() -> Schema {
             .attribute(
                 Attribute::number("max_retries")
                     .optional()
-                    .description("How often a request is retried on 429, 502-504 and connection errors. Default 5."),
+                    .description("How often a request is retried: on 429 and connection errors, and for reads and other repeatable requests also on 500 and 502-504 and on a connection lost before the answer. An error after the last attempt says how many were made. Default 5."),
             )
             .block(NestedBlock::single("cloud", cloud_block()))
             .block(NestedBlock::single("elasticsearch", elasticsearch_block())),

@@ -131,8 +131,22 @@ fn eligible_remote_clusters_data_source() {
         e["certificate_proxy_address"],
         json!(format!("{}:9400", old.endpoint))
     );
-    // 9.1 searches 9.0 and later: nothing else of that version in the organization.
-    assert_eq!(out["none"], json!([]));
+    // 9.1 searches 9.0 and later: the organization's other 9.x deployments (none in the
+    // default fixture; the real_shapes preset adds `bare`, a copy of `local`).
+    let (local_id, local) = sim.dep("local");
+    let mut nines: Vec<&String> = sim
+        .ready
+        .deployments
+        .iter()
+        .filter(|(id, d)| {
+            **id != local_id
+                && d.organization_id == local.organization_id
+                && d.version.starts_with("9.")
+        })
+        .map(|(id, _)| id)
+        .collect();
+    nines.sort();
+    assert_eq!(out["none"], json!(nines));
     // One search per data source per read (a page of 100 is enough here), always the documented POST.
     let posts: Vec<_> = sim
         .requests(Some("cloud"))

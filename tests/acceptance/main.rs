@@ -30,6 +30,7 @@ mod real_shapes;
 mod recovery;
 mod remote_cluster;
 mod remote_info;
+mod retries;
 mod role;
 mod scale;
 mod strict_input;

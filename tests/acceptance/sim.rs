@@ -35,19 +35,49 @@ impl Sim {
 
     /// A simulator with an explicit fixture and options.
     pub(crate) fn with(name: &str, fixture: Fixture, opts: Options) -> Sim {
+        Sim::launch(name, fixture, opts, false)
+    }
+
+    /// The default fixture with fast plans, every API served over HTTPS (`crosscluster-sim
+    /// --tls`): URLs are `https://127.0.0.1:<port>`, the CA's PEM is `ready.ca_pem`. The test's
+    /// own control requests trust that CA; the provider trusts it only when told.
+    pub(crate) fn start_tls(name: &str) -> Sim {
+        Sim::launch(
+            name,
+            Fixture::default_fixture(),
+            Options {
+                plan_ms: 50,
+                latency_ms: 0,
+            },
+            true,
+        )
+    }
+
+    fn launch(name: &str, fixture: Fixture, opts: Options, tls: bool) -> Sim {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("tokio runtime");
         let running = rt
-            .block_on(crosscluster_sim::start(fixture, opts))
+            .block_on(async {
+                if tls {
+                    crosscluster_sim::start_tls(fixture, opts).await
+                } else {
+                    crosscluster_sim::start(fixture, opts).await
+                }
+            })
             .expect("simulator starts");
         let ready = running.ready.clone();
+        let mut http = reqwest::Client::builder();
+        if let Some(pem) = &ready.ca_pem {
+            let ca = reqwest::Certificate::from_pem(pem.as_bytes()).expect("the simulator's CA");
+            http = http.tls_certs_only([ca]);
+        }
         Sim {
             rt,
             running: Some(running),
-            http: reqwest::Client::new(),
+            http: http.build().expect("HTTP client"),
             name: name.to_string(),
             ready,
         }

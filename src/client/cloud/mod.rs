@@ -333,6 +333,7 @@ fn resource_not_found(deployment_id: &str, ref_id: &str) -> ClientError {
             message: format!("deployment {deployment_id} has no Elasticsearch resource {ref_id}"),
             fields: vec![],
         }],
+        attempts: None,
     }
 }
 
@@ -407,6 +408,7 @@ impl CloudClient {
                 path: req.path.clone(),
                 status: resp.status,
                 errors: parse_cloud_errors(&resp.body, resp.header("x-cloud-error-codes")),
+                attempts: resp.attempts.map(Box::new),
             })
         }
     }

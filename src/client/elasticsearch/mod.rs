@@ -736,5 +736,6 @@ fn es_error(req: &Req, resp: &Resp) -> ClientError {
         path: req.path.clone(),
         status: resp.status,
         cause: parse_es_error(&resp.body).map(Box::new),
+        attempts: resp.attempts.map(Box::new),
     }
 }

@@ -134,6 +134,7 @@ mod tests {
             path: "/api/v1/deployments/x".into(),
             status,
             errors: Vec::new(),
+            attempts: None,
         }
     }
 
@@ -145,6 +146,7 @@ mod tests {
             method: "PUT".into(),
             path: "/p".into(),
             message: "connection closed before message completed".into(),
+            attempts: None,
         };
         let cases: Vec<(&str, ClientError, bool)> = vec![
             ("PUT 500", cloud("PUT", 500), true),

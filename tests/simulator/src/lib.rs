@@ -24,6 +24,7 @@ pub mod server;
 pub mod settings;
 pub mod signing;
 pub mod state;
+pub mod tls;
 pub mod traffic_filter;
 pub mod util;
 
@@ -64,6 +65,9 @@ pub enum SimError {
     /// The fixture is inconsistent.
     #[error("invalid fixture: {0}")]
     Fixture(#[from] state::FixtureError),
+    /// The certificates for `--tls` could not be made.
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
 }
 
 /// The ready document: everything a client needs to talk to the simulator.
@@ -75,6 +79,12 @@ pub struct Ready {
     pub organizations: BTreeMap<String, ReadyOrg>,
     /// Deployments by id.
     pub deployments: BTreeMap<String, ReadyDeployment>,
+    /// With TLS: the PEM of the CA that signed every listener's certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
+    /// With TLS, for the binary: the file next to the ready file holding [`Ready::ca_pem`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
 }
 
 /// An organization in the ready document.
@@ -150,16 +160,31 @@ impl Drop for Running {
     }
 }
 
-/// Starts the simulator on loopback ports chosen by the OS.
+/// Starts the simulator on loopback ports chosen by the OS (plain HTTP).
 pub async fn start(fixture: Fixture, opts: Options) -> Result<Running, SimError> {
+    start_with(fixture, opts, None).await
+}
+
+/// Starts the simulator serving both APIs over HTTPS, with a CA generated now: every URL of
+/// the ready document is `https://127.0.0.1:<port>` and [`Ready::ca_pem`] holds the CA.
+pub async fn start_tls(fixture: Fixture, opts: Options) -> Result<Running, SimError> {
+    start_with(fixture, opts, Some(tls::Tls::generate()?)).await
+}
+
+async fn start_with(
+    fixture: Fixture,
+    opts: Options,
+    tls: Option<tls::Tls>,
+) -> Result<Running, SimError> {
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let cloud = TcpListener::bind("127.0.0.1:0").await?;
-    let cloud_url = format!("http://{}", cloud.local_addr()?);
+    let cloud_url = format!("{scheme}://{}", cloud.local_addr()?);
     let mut es_listeners = Vec::new();
     let mut urls = BTreeMap::new();
     for d in &fixture.deployments {
         let l = TcpListener::bind("127.0.0.1:0").await?;
         let id = state::World::fixture_id(d);
-        urls.insert(id.clone(), format!("http://{}", l.local_addr()?));
+        urls.insert(id.clone(), format!("{scheme}://{}", l.local_addr()?));
         es_listeners.push((id, l));
     }
     let world =
@@ -199,12 +224,16 @@ pub async fn start(fixture: Fixture, opts: Options) -> Result<Running, SimError>
                 )
             })
             .collect(),
+        ca_pem: tls.as_ref().map(|t| t.ca_pem.clone()),
+        ca_file: None,
     };
     let sim = Arc::new(Sim::new(world, opts.plan_ms, opts.latency_ms));
     *server::lock(&sim.ready) = serde_json::to_value(&ready).unwrap_or_default();
     let (stop, rx) = watch::channel(false);
+    let acceptor = tls.map(|t| t.acceptor);
     let mut tasks = vec![tokio::spawn(server::serve(
         cloud,
+        acceptor.clone(),
         sim.clone(),
         Target::Cloud,
         rx.clone(),
@@ -212,6 +241,7 @@ pub async fn start(fixture: Fixture, opts: Options) -> Result<Running, SimError>
     for (id, l) in es_listeners {
         tasks.push(tokio::spawn(server::serve(
             l,
+            acceptor.clone(),
             sim.clone(),
             Target::Es(id),
             rx.clone(),

@@ -1,13 +1,18 @@
-//! `crosscluster-sim [--fixture FILE] [--real-shapes] [--ready-file PATH] [--plan-ms N] [--latency-ms N]`
+//! `crosscluster-sim [--fixture FILE] [--real-shapes] [--tls] [--ready-file PATH] [--plan-ms N] [--latency-ms N]`
+//!
+//! With `--tls` every listener serves HTTPS with a certificate signed by a CA generated at
+//! start; the CA's PEM is written to `<ready file>.ca.pem` and named by `ca_file` in the ready
+//! document (which also carries it as `ca_pem`).
 
-use crosscluster_sim::{Fixture, Options, start};
+use crosscluster_sim::{Fixture, Options, start, start_tls};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: crosscluster-sim [--fixture FILE] [--real-shapes] [--ready-file PATH] [--plan-ms N] [--latency-ms N]";
+const USAGE: &str = "usage: crosscluster-sim [--fixture FILE] [--real-shapes] [--tls] [--ready-file PATH] [--plan-ms N] [--latency-ms N]";
 
 struct Args {
     fixture: Option<String>,
     real_shapes: bool,
+    tls: bool,
     ready_file: Option<String>,
     opts: Options,
 }
@@ -16,6 +21,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         fixture: None,
         real_shapes: false,
+        tls: false,
         ready_file: None,
         opts: Options::default(),
     };
@@ -30,6 +36,10 @@ fn parse_args() -> Result<Args, String> {
         }
         if name == "--real-shapes" && inline.is_none() {
             args.real_shapes = true;
+            continue;
+        }
+        if name == "--tls" && inline.is_none() {
+            args.tls = true;
             continue;
         }
         if !["--fixture", "--ready-file", "--plan-ms", "--latency-ms"].contains(&name.as_str()) {
@@ -61,6 +71,15 @@ fn write_ready(path: &str, text: &str) -> std::io::Result<()> {
     let tmp = format!("{path}.tmp-{}", std::process::id());
     std::fs::write(&tmp, format!("{text}\n"))?;
     std::fs::rename(&tmp, path)
+}
+
+/// Where `--tls` writes the CA next to the ready file: `<ready file>.ca.pem`, absolute.
+fn ca_file_for(ready_file: &str) -> String {
+    let file = format!("{ready_file}.ca.pem");
+    match std::path::absolute(&file) {
+        Ok(p) => p.display().to_string(),
+        Err(_) => file,
+    }
 }
 
 async fn wait_for_signal() {
@@ -114,13 +133,31 @@ async fn main() -> ExitCode {
             }
         },
     };
-    let running = match start(fixture, args.opts).await {
+    let started = if args.tls {
+        start_tls(fixture, args.opts).await
+    } else {
+        start(fixture, args.opts).await
+    };
+    let mut running = match started {
         Ok(r) => r,
         Err(e) => {
             eprintln!("crosscluster-sim: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let mut ca_file = None;
+    if let (Some(path), Some(pem)) = (&args.ready_file, running.ready.ca_pem.clone()) {
+        let file = ca_file_for(path);
+        if let Err(e) = write_ready(&file, pem.trim_end()) {
+            eprintln!("crosscluster-sim: cannot write the CA file {file}: {e}");
+            return ExitCode::FAILURE;
+        }
+        running.ready.ca_file = Some(file.clone());
+        // `GET /_sim/ready` answers the same document.
+        *crosscluster_sim::server::lock(&running.sim().ready) =
+            serde_json::to_value(&running.ready).unwrap_or_default();
+        ca_file = Some(file);
+    }
     let text = match serde_json::to_string(&running.ready) {
         Ok(t) => t,
         Err(e) => {
@@ -139,6 +176,9 @@ async fn main() -> ExitCode {
     running.shutdown().await;
     if let Some(path) = &args.ready_file {
         let _ = std::fs::remove_file(path);
+    }
+    if let Some(file) = &ca_file {
+        let _ = std::fs::remove_file(file);
     }
     ExitCode::SUCCESS
 }

@@ -782,9 +782,11 @@ async fn handle(
     }
 }
 
-/// Serves `listener` until `shutdown` changes (or its sender is dropped).
+/// Serves `listener` until `shutdown` changes (or its sender is dropped); with `tls`, each
+/// connection is a TLS handshake first (a failed handshake just closes that connection).
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     sim: Arc<Sim>,
     target: Target,
     mut shutdown: watch::Receiver<bool>,
@@ -796,15 +798,26 @@ pub async fn serve(
                 let Ok((stream, _)) = accepted else { continue };
                 let sim = sim.clone();
                 let target = target.clone();
+                let tls = tls.clone();
                 conns.spawn(async move {
-                    let io = hyper_util::rt::TokioIo::new(stream);
                     let svc = hyper::service::service_fn(move |req| {
                         handle(sim.clone(), target.clone(), req)
                     });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .keep_alive(true)
-                        .serve_connection(io, svc)
-                        .await;
+                    let mut http = hyper::server::conn::http1::Builder::new();
+                    http.keep_alive(true);
+                    match tls {
+                        None => {
+                            let io = hyper_util::rt::TokioIo::new(stream);
+                            let _ = http.serve_connection(io, svc).await;
+                        }
+                        Some(acceptor) => {
+                            let Ok(stream) = acceptor.accept(stream).await else {
+                                return;
+                            };
+                            let io = hyper_util::rt::TokioIo::new(stream);
+                            let _ = http.serve_connection(io, svc).await;
+                        }
+                    }
                 });
             }
             changed = shutdown.changed() => {

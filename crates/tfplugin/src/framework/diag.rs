@@ -187,6 +187,34 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The detail as the user sees it: a diagnostic about an attribute always names it. When
+    /// the detail does not mention the path already (as a whole word), it is prefixed with
+    /// `Attribute <path>: `.
+    pub fn detail_naming_path(&self) -> String {
+        let Some(path) = self.path.as_ref().filter(|p| !p.is_root()) else {
+            return self.detail.clone();
+        };
+        let name = path.to_string();
+        if mentions(&self.detail, &name) {
+            return self.detail.clone();
+        }
+        if self.detail.is_empty() {
+            format!("Attribute {name}.")
+        } else {
+            format!("Attribute {name}: {}", self.detail)
+        }
+    }
+}
+
+/// Whether `text` contains `word` not glued to other identifier characters.
+fn mentions(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
 }
 
 impl fmt::Display for Diagnostic {
@@ -343,6 +371,53 @@ mod tests {
         assert_eq!(p.parent().to_string(), "remote[2].labels");
         assert!(p.starts_with(&AttributePath::attr_path("remote")));
         assert!(!p.starts_with(&AttributePath::attr_path("labels")));
+    }
+
+    #[test]
+    fn attribute_diagnostics_name_their_attribute() {
+        let seeds0 = AttributePath::attr_path("seeds").index(0);
+        let name = AttributePath::attr_path("name");
+        let cases = [
+            // (path, detail, what the user reads)
+            (
+                Some(seeds0.clone()),
+                "\"h:99999\" has an invalid port",
+                "Attribute seeds[0]: \"h:99999\" has an invalid port",
+            ),
+            (
+                Some(seeds0),
+                "seeds[0] needs a port",
+                "seeds[0] needs a port",
+            ),
+            (
+                Some(name.clone()),
+                "Attribute name is empty",
+                "Attribute name is empty",
+            ),
+            // A longer word is not a mention.
+            (
+                Some(name.clone()),
+                "node names must not be empty",
+                "Attribute name: node names must not be empty",
+            ),
+            (
+                Some(AttributePath::attr_path("alias")),
+                "the alias \"a b\" contains ' '",
+                "the alias \"a b\" contains ' '",
+            ),
+            (Some(name), "", "Attribute name."),
+            (None, "no attribute here", "no attribute here"),
+            (
+                Some(AttributePath::root()),
+                "about the whole object",
+                "about the whole object",
+            ),
+        ];
+        for (path, detail, want) in cases {
+            let mut d = Diagnostic::error("Invalid value", detail);
+            d.path = path;
+            assert_eq!(d.detail_naming_path(), want);
+        }
     }
 
     #[test]

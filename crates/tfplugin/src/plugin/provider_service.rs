@@ -479,7 +479,7 @@ pub fn diagnostics_to_proto(diags: &Diagnostics) -> Vec<pb::Diagnostic> {
                 Severity::Warning => pb::diagnostic::Severity::Warning,
             } as i32,
             summary: d.summary.clone(),
-            detail: d.detail.clone(),
+            detail: d.detail_naming_path(),
             attribute: d.path.as_ref().filter(|p| !p.is_root()).map(path_to_proto),
         })
         .collect()

@@ -1,7 +1,7 @@
 //! The schema of the `crosscluster_deployment` data source (the docs are generated from these
 //! descriptions).
 
-use crate::framework::schema::{Attribute, Block, ObjectNesting, Schema};
+use crate::framework::schema::{Attribute, Block, ObjectNesting, Schema, Validator};
 use crate::framework::value::Type;
 use crate::provider::common::hex32_validator;
 
@@ -110,6 +110,7 @@ pub(super) fn schema() -> Schema {
                 Attribute::string(REF_ID)
                     .optional()
                     .computed()
+                    .validator(Validator::length_between(1, 128))
                     .description("`ref_id` of the Elasticsearch resource to describe; default: the first one (e.g. `main-elasticsearch`)."),
             )
             .attribute(computed("name", "Deployment name."))

@@ -1,7 +1,7 @@
 //! The schema of the `crosscluster_eligible_remote_clusters` data source (the docs are generated
 //! from these descriptions).
 
-use crate::framework::schema::{Attribute, Block, ObjectNesting, Schema};
+use crate::framework::schema::{Attribute, Block, ObjectNesting, Schema, Validator};
 use crate::framework::value::Type;
 use crate::provider::common::hex32_validator;
 
@@ -42,6 +42,7 @@ pub(super) fn schema() -> Schema {
             .attribute(
                 Attribute::string(REF_ID)
                     .optional()
+                    .validator(Validator::length_between(1, 128))
                     .description("`ref_id` of its Elasticsearch resource; default: `_main` (the only one)."),
             )
             .attribute(

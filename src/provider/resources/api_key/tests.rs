@@ -274,6 +274,7 @@ fn create_errors_explain() {
             reason: "authentication via API key not supported: An API key cannot be used to create a cross-cluster API key".into(),
             ..Default::default()
         })),
+        attempts: None,
     };
     for auth in [true, false] {
         let d = create_error(&refused, auth);

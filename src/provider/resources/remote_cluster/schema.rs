@@ -4,7 +4,7 @@ use crate::framework::schema::{Attribute, Block, Schema, Validator};
 use crate::framework::traits::{TimeoutOp, Timeouts};
 use crate::framework::value::{Type, Value};
 
-use super::validate::{AliasName, AtLeastOne, HostPort, TimeValue};
+use super::validate::{AliasName, AtLeastOne, HostPort, ServerName, TimeValue};
 
 // The attribute names the plan-time checks and diagnostics point at.
 /// `id`.
@@ -102,6 +102,7 @@ pub(super) fn schema() -> Schema {
             .attribute(
                 Attribute::string(SERVER_NAME)
                     .optional()
+                    .validator(Validator::rule(ServerName))
                     .description("Proxy mode: the TLS server name (SNI) sent to the proxy; on Elastic Cloud and ECE the remote deployment's endpoint, without port (`endpoint` of the `crosscluster_deployment` data source)."),
             )
             .attribute(

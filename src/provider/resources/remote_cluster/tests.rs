@@ -15,7 +15,7 @@ use crate::framework::value::{Refinements, Value};
 use super::diagnose::{Observation, TrustGap, not_connected_diagnostic, trust_gap};
 use super::model::{ConnectionPlan, Mode, RemoteCluster, RemoteClusterModel, from_api, write_body};
 use super::schema::schema;
-use super::validate::{config_problems, parse_host_port, version_problems};
+use super::validate::{config_problems, parse_host_port, server_name_problem, version_problems};
 
 fn model_of(config: &Value) -> RemoteClusterModel {
     RemoteClusterModel::from_value(config).unwrap()
@@ -61,6 +61,27 @@ fn host_port_table() {
     for (input, want) in cases {
         let got = parse_host_port(input).ok();
         assert_eq!(got, want.map(|(h, p)| (h.to_string(), p)), "{input}");
+    }
+}
+
+#[test]
+fn server_name_table() {
+    let cases = [
+        ("abc123.eu-west-1.aws.found.io", None),
+        ("localhost", None),
+        ("", Some("is empty")),
+        ("https://abc.found.io", Some("drop \"https://\"")),
+        ("abc.found.io:9400", Some("without a port")),
+        ("abc.found.io/x", Some("no path")),
+        ("abc found.io", Some("no spaces")),
+    ];
+    for (input, want) in cases {
+        let got = server_name_problem(input);
+        match (&got, want) {
+            (None, None) => {}
+            (Some(g), Some(w)) => assert!(g.contains(w), "{input:?}: {g}"),
+            _ => panic!("{input:?}: got {got:?}, want {want:?}"),
+        }
     }
 }
 

@@ -63,6 +63,47 @@ impl ValueRule for HostPort {
     }
 }
 
+/// Validator: `server_name` is a host name for TLS SNI: no scheme, no port, no path, no
+/// whitespace (SNI carries DNS names only, so an IP literal or `host:port` never matches).
+pub(super) struct ServerName;
+
+/// Why `s` is not a host name for SNI, if it is not.
+pub(super) fn server_name_problem(s: &str) -> Option<String> {
+    if s.is_empty() {
+        return Some("is empty: leave it unset, or give the remote's host name".to_owned());
+    }
+    if let Some((scheme, _)) = s.split_once("://") {
+        return Some(format!(
+            "is {s:?}: a host name without a scheme: drop \"{scheme}://\""
+        ));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c == '/') {
+        return Some(format!("is {s:?}: a host name has no spaces and no path"));
+    }
+    if s.contains(':') {
+        return Some(format!(
+            "is {s:?}: the TLS server name is a host name without a port (the port belongs in proxy_address)"
+        ));
+    }
+    None
+}
+
+impl ValueRule for ServerName {
+    fn description(&self) -> String {
+        "A host name, without scheme or port.".to_owned()
+    }
+
+    fn check(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        if let Some(problem) = value.as_str().and_then(server_name_problem) {
+            diags.attribute_error(
+                path.clone(),
+                "Invalid server name",
+                format!("Attribute {path} {problem}"),
+            );
+        }
+    }
+}
+
 /// Validator: an Elasticsearch time value (`30s`, `5m`, `500ms`, ...), or `-1` / `0`.
 pub(super) struct TimeValue;
 
