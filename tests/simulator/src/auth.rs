@@ -189,15 +189,17 @@ fn permission_denied(resource: &str) -> Reply {
 }
 
 /// Checks one Cloud API request (`segs`: the path after `/api/v1`) against a role-scoped key.
-/// Reading a deployment needs Viewer, changing it Editor; the organization and account reads
+/// Reading a deployment (or searching its eligible remotes) needs Viewer, changing it Editor; the organization and account reads
 /// need any role in the organization; the ECE platform endpoints need an Organization owner.
 pub fn cloud_authorize(key: &CloudKey, method: &str, segs: &[&str]) -> Result<(), Reply> {
     if key.owner {
         return Ok(());
     }
     match segs {
-        ["deployments", id, ..] => {
-            let needed = if method == "GET" {
+        ["deployments", id, rest @ ..] => {
+            // The eligible-remote-clusters search is a POST that changes nothing: a read.
+            let search = method == "POST" && rest.last() == Some(&"eligible-remote-clusters");
+            let needed = if method == "GET" || search {
                 DeploymentRole::Viewer
             } else {
                 DeploymentRole::Editor
