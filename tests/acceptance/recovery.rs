@@ -71,6 +71,15 @@ const TRUST_ADDRS: [&str; 3] = [
 ];
 
 /// The default fixture plus a trust relationship for the external kind.
+/// The provider block without retries: a 500 (which the client retries on idempotent requests)
+/// injected N times fails exactly the N requests it hits.
+fn no_retries(block: String) -> String {
+    block.replace(
+        "  request_timeout = \"10s\"\n",
+        "  request_timeout = \"10s\"\n  max_retries     = 0\n",
+    )
+}
+
 fn trust_sim(name: &str) -> Sim {
     let mut f = Fixture::default_fixture();
     f.trust_relationships =
@@ -158,7 +167,7 @@ resource \"crosscluster_trusted_environment\" \"direct\" {{
   }}
 }}
 ",
-            sim.provider_block(None, Some("local"), None),
+            no_retries(sim.provider_block(None, Some("local"), None)),
             more = if trust_all {
                 ", \"node-2.lab.example.com\""
             } else {
@@ -252,7 +261,7 @@ fn role_and_aliases_recover_after_faults_at_every_point() {
     let dep = sim.id("local");
     let old = sim.id("old-local");
     let remote_ep = sim.dep("remote").1.endpoint;
-    let provider = sim.provider_block(None, Some("local"), Some("local"));
+    let provider = no_retries(sim.provider_block(None, Some("local"), Some("local")));
     let wd = Workdir::new();
     wd.config(&format!(
         "{REQUIRED_PROVIDERS}{provider}

@@ -209,8 +209,8 @@ impl EsClient {
     /// created (a 5xx, a timeout, a dropped connection, a truncated or unreadable body, a stop
     /// while the request was out) the active keys of that name are looked up and any key with
     /// the marker is invalidated again (its secret is lost with the answer) before the create
-    /// is retried as the retry policy retries an idempotent request (429, 502, 503, 504,
-    /// transport failures; never a 500 or a 4xx). So at most one live key with the marker is
+    /// is retried as the retry policy retries an idempotent request (429, 500, 502, 503,
+    /// 504, transport failures; never a 4xx). So at most one live key with the marker is
     /// left: the one returned. The clean-up runs on a token of its own with a short deadline,
     /// so a stop does not skip it.
     pub async fn create_cross_cluster_api_key_once(
