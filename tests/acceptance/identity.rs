@@ -10,9 +10,8 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::examples::{Example, harness_tf};
+use crate::examples::{Example, example_sim, harness_tf};
 use crate::harness::Workdir;
-use crate::sim::Sim;
 
 fn resources_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/resources")
@@ -51,6 +50,21 @@ fn expected_identity(ty: &str, values: &Value) -> Value {
     };
     match ty {
         "crosscluster_role" => pick(&["name"]),
+        "crosscluster_ece_trust_relationship" | "crosscluster_signing_trust" => pick(&["id"]),
+        "crosscluster_remote_cluster_signing" => pick(&["alias"]),
+        "crosscluster_remote_cluster_filter" => {
+            let id = values["id"].as_str().unwrap_or_default();
+            assert_eq!(
+                id,
+                format!(
+                    "{}/{}",
+                    values["deployment_id"].as_str().unwrap_or_default(),
+                    values["ruleset_id"].as_str().unwrap_or_default()
+                ),
+                "filter id"
+            );
+            pick(&["deployment_id", "ruleset_id"])
+        }
         "crosscluster_remote_cluster" => pick(&["alias"]),
         "crosscluster_api_key" => pick(&["id"]),
         "crosscluster_keystore_api_key" | "crosscluster_deployment_remote_cluster" => {
@@ -106,7 +120,10 @@ fn import_block(address: &str, identity: &Value) -> String {
 fn identity_import_completes(ty: &str) -> String {
     let dir = resources_dir().join(ty);
     let resource_tf = std::fs::read_to_string(dir.join("resource.tf")).expect("resource.tf");
-    let sim = Sim::start(&format!("identity-{ty}"));
+    // The simulator the examples test gives this page: a `# example-test: stack 9.3.0`
+    // marker in its example-test.tf puts `local` and `remote` on that version (signing).
+    let markers = std::fs::read_to_string(dir.join("example-test.tf")).unwrap_or_default();
+    let sim = example_sim(&format!("identity-{ty}"), &markers);
     let example = Example {
         kind: "resources".into(),
         name: ty.into(),

@@ -2,6 +2,7 @@
 //! (`/platform/configuration/trust-relationships`, api-facts-next 3.1). The resource owns the
 //! one relationship it created; the list is never rewritten.
 
+mod identity;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -40,6 +41,17 @@ fn not_ece(e: &crate::client::ClientError) -> Option<Diagnostic> {
 
 #[async_trait]
 impl Resource for EceTrustRelationshipResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }

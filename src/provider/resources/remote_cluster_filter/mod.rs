@@ -8,6 +8,7 @@
 //! replaces it whole). Other rulesets and associations are never touched: destroy removes
 //! only this deployment's association, and deletes the ruleset only when nothing else uses it.
 
+mod identity;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -89,6 +90,24 @@ fn with_error(m: &RemoteClusterFilterModel, d: Diagnostic) -> Result<StateRespon
 
 #[async_trait]
 impl Resource for RemoteClusterFilterResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
+    fn identity(
+        &self,
+        state: &crate::framework::value::Value,
+    ) -> Option<crate::framework::value::Value> {
+        Some(identity::of_state(state))
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }

@@ -7,6 +7,7 @@
 //! The alias's connection settings belong to `crosscluster_remote_cluster`, its credentials to
 //! the keystore; neither is read or written here.
 
+mod identity;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -74,6 +75,17 @@ async fn read(call: &Call<'_>, alias: &str) -> Result<Option<SigningModel>, Diag
 
 #[async_trait]
 impl Resource for RemoteClusterSigningResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }

@@ -3,6 +3,7 @@
 //! api-facts-next §1.3/1.4): the one dynamic cluster setting
 //! `cluster.remote.signing.certificate_authorities`, and nothing else.
 
+mod identity;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -65,6 +66,17 @@ async fn read(call: &Call<'_>) -> Result<Option<TrustModel>, Diagnostics> {
 
 #[async_trait]
 impl Resource for SigningTrustResource {
+    fn identity_schema(&self) -> Option<crate::framework::identity::IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn import_id_from_identity(
+        &self,
+        identity: &crate::framework::value::Value,
+    ) -> Result<String, crate::framework::diag::Diagnostics> {
+        identity::import_id(identity)
+    }
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
