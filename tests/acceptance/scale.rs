@@ -305,3 +305,39 @@ fn one_refused_alias_fails_alone() {
         plan.text()
     );
 }
+
+/// A refresh of 40 roles (one `GET _security/role/<name>` each) with the simulator answering
+/// after 100 ms: Terraform reads 10 at a time and the provider sends them at once (the
+/// simulator counts the requests it handles at the same time), none serialised behind another.
+#[test]
+fn refresh_reads_run_in_parallel() {
+    let sim = sim("scale-refresh-parallel", 50);
+    let wd = workdir(
+        &sim,
+        "resource \"crosscluster_role\" \"many\" {\n  count = 40\n  name = \"reader-${count.index}\"\n  cluster = [\"monitor\"]\n}\n",
+        true,
+    );
+    wd.apply().success().contains("40 added");
+    sim.config(None, Some(100));
+    sim.control("DELETE", "/_sim/requests", None);
+    let run = wd.plan_code();
+    assert_eq!(run.code, 0, "{}", run.text());
+    let c = sim.control("GET", "/_sim/concurrency", None);
+    let log = sim.requests(Some("es"));
+    let reads = log
+        .iter()
+        .filter(|r| {
+            r["method"] == "GET"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with("/_security/role/"))
+        })
+        .count();
+    eprintln!(
+        "refresh of 40 roles: {reads} reads, at most {} at once",
+        c["max_in_flight"]
+    );
+    assert_eq!(reads, 40);
+    let max = c["max_in_flight"].as_u64().unwrap();
+    assert!(max >= 5, "only {max} requests in flight at once");
+}
