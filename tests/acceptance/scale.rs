@@ -341,3 +341,41 @@ fn refresh_reads_run_in_parallel() {
     let max = c["max_in_flight"].as_u64().unwrap();
     assert!(max >= 5, "only {max} requests in flight at once");
 }
+
+/// Two Terraform processes (two provider processes, each batching its own writes) apply 30
+/// aliases each on one cluster at the same time: every one of the 60 is there afterwards, as
+/// is the alias made outside Terraform, and each configuration's plan is empty. A batch only
+/// carries its own aliases' keys, so neither process undoes the other's writes.
+#[test]
+fn two_processes_batch_on_one_cluster() {
+    let sim = sim("scale-aliases-two-processes", 50);
+    es_put(
+        &sim,
+        serde_json::json!({"persistent": {
+            "cluster.remote.outside.mode": "proxy",
+            "cluster.remote.outside.proxy_address": "outside.example.com:9400"
+        }}),
+    );
+    let config = |prefix: &str| {
+        format!(
+            "resource \"crosscluster_remote_cluster\" \"many\" {{\n  count = 30\n  alias = \"{prefix}${{count.index}}\"\n  proxy_address = \"remote.example.com:9400\"\n  server_name = \"remote.example.com\"\n  wait_for_connection = false\n}}\n"
+        )
+    };
+    let a = workdir(&sim, &config("a"), true);
+    let b = workdir(&sim, &config("b"), true);
+    a.init();
+    b.init();
+    std::thread::scope(|s| {
+        let ta = s.spawn(|| a.apply());
+        let tb = s.spawn(|| b.apply());
+        ta.join().unwrap().success().contains("30 added");
+        tb.join().unwrap().success().contains("30 added");
+    });
+    let aliases = aliases_in(&es_settings(&sim), "persistent");
+    assert_eq!(aliases.len(), 61, "{aliases:?}");
+    assert!(aliases.contains("outside"));
+    let puts = settings_puts(&sim.requests(Some("es"))).len();
+    assert!(puts <= 12, "{puts} PUTs for 2 x 30 aliases");
+    a.assert_no_changes();
+    b.assert_no_changes();
+}
