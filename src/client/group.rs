@@ -199,6 +199,8 @@ struct QueueState<D, O> {
     running: bool,
     /// The size of the previous batch.
     last: usize,
+    /// How far apart the first and the last change of the previous batch arrived.
+    spread: Duration,
 }
 
 /// The queue of one document.
@@ -216,6 +218,7 @@ impl<D, O> Queue<D, O> {
                 waiting: VecDeque::new(),
                 running: false,
                 last: 0,
+                spread: Duration::ZERO,
             }),
             window,
         }
@@ -283,12 +286,18 @@ impl<D, O> Queue<D, O> {
     /// committer must end) when nothing is waiting.
     pub(crate) async fn next_batch(&self) -> Option<Vec<Member<D, O>>> {
         let started = Instant::now();
-        let last = self.state().last;
+        let (last, spread) = {
+            let st = self.state();
+            (st.last, st.spread)
+        };
+        // On a loaded machine Terraform's operations come back further apart: be as patient as
+        // the previous batch took to gather, and a half more.
+        let patient = self.window.patient.max(spread + spread / 2);
         let mut count = self.waiting();
         let mut since = started;
         while count > 0 {
             let quiet = if count < last {
-                self.window.patient
+                patient
             } else {
                 self.window.quiet
             };
@@ -328,6 +337,11 @@ impl<D, O> Queue<D, O> {
         }
         if batch.len() > 1 || batch.first().is_some_and(|m| !m.solo) {
             st.last = batch.len();
+            let first = batch.iter().map(|m| m.joined).min();
+            let latest = batch.iter().map(|m| m.joined).max();
+            if let (Some(a), Some(b)) = (first, latest) {
+                st.spread = b.saturating_duration_since(a).min(self.window.max);
+            }
         }
         drop(st);
         for m in &mut batch {

@@ -37,14 +37,15 @@ pub(super) const QUEUE: &str = "_cluster/settings";
 
 /// Terraform starts up to 10 operations at once and a settings PUT takes milliseconds, so the
 /// window is short: a batch goes when no other write arrived for 15 ms and none is announced
-/// (see [`crate::client::group::Intents`]), or after 250 ms. While fewer writes wait than the
-/// previous batch had, the quiet time is 120 ms: Terraform starts the next wave of operations
-/// one by one as the previous ones return (on a loaded machine, 100 ms apart), and a wave's
-/// first write would otherwise go out alone.
+/// (see [`crate::client::group::Intents`]), or after 500 ms. While fewer writes wait than the
+/// previous batch had, the quiet time is 120 ms, or one and a half times the time the previous
+/// batch took to gather if longer: Terraform starts the next wave of operations one by one as
+/// the previous ones return (on a loaded machine 100 ms and more apart), and a wave's first
+/// write would otherwise go out alone.
 pub(super) const WINDOW: Window = Window {
     quiet: Duration::from_millis(15),
     patient: Duration::from_millis(120),
-    max: Duration::from_millis(250),
+    max: Duration::from_millis(500),
 };
 
 type M = Member<Body, Value>;

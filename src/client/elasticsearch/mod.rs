@@ -380,7 +380,7 @@ impl EsClient {
 
     /// Announce a write of remote `alias` that [`Self::put_remote_cluster`] will send soon
     /// (take it before the read the write is computed from): the batch of writes being gathered
-    /// then waits for it (250 ms at most) instead of going without it. The announcement ends
+    /// then waits for it (500 ms at most) instead of going without it. The announcement ends
     /// when the write arrives or the returned guard is dropped.
     pub(crate) fn announce_remote_write(&self, alias: &str) -> Intent {
         self.intents.announce(alias)
