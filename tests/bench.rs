@@ -238,6 +238,46 @@ fn thirty_trust(plan_ms: u64, max_secs: f64) -> Row {
     }
 }
 
+/// The refresh of 40 roles (one `GET _security/role/<name>` each) at the bench latency: how
+/// many requests the simulator handles at once (Terraform reads 10 resources at a time).
+fn refresh_in_flight() -> Row {
+    let sim = Sim::with(
+        "bench-refresh-in-flight",
+        Fixture::default_fixture(),
+        Options {
+            plan_ms: 2000,
+            latency_ms: LATENCY_MS,
+        },
+    );
+    let wd = workdir_for(
+        &sim,
+        "resource \"crosscluster_role\" \"many\" {\n  count = 40\n  name = \"reader-${count.index}\"\n  cluster = [\"monitor\"]\n}\n",
+        true,
+    );
+    let applied = wd.apply();
+    sim.control("DELETE", "/_sim/requests", None);
+    let t = Instant::now();
+    let run = wd.plan_code();
+    let secs = t.elapsed().as_secs_f64();
+    let c = sim.control("GET", "/_sim/concurrency", None);
+    let max = c["max_in_flight"].as_u64().unwrap_or(0);
+    let reads = count(&sim.requests(Some("es")), "GET", |p| {
+        p.starts_with("/_security/role/")
+    });
+    Row {
+        measure: "`terraform plan` refresh of 40 `crosscluster_role` (one GET each): requests in flight at once".into(),
+        ours: format!("at most {max}; {reads} GETs in {secs:.1} s"),
+        peer: "-".into(),
+        target: "Terraform's 10 (not ~1.7)".into(),
+        holds: applied.code == 0 && run.code == 0 && max >= 10,
+        note: if run.code == 0 && applied.code == 0 {
+            String::new()
+        } else {
+            format!("apply/plan failed: {} {}", applied.flat(), run.flat())
+        },
+    }
+}
+
 /// 200 aliases on one cluster: the apply (`wait_for_connection = false`), then the refresh of
 /// `terraform plan`.
 fn two_hundred_aliases() -> (Row, Row) {
@@ -370,6 +410,7 @@ fn bench() {
     let (refresh, apply) = two_hundred_aliases();
     rows.push(refresh);
     rows.push(apply);
+    rows.push(refresh_in_flight());
 
     let mut table = format!(
         "Simulator `--latency-ms {LATENCY_MS}`; Terraform {}; {RUNS} alternated runs per start-up row.\n\n\

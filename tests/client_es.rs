@@ -683,3 +683,207 @@ async fn create_once_leaves_exactly_one_key() {
         .unwrap_err();
     assert_eq!(f.attempts, 1);
 }
+
+/// The persistent-settings PUTs in the simulator's log since `from` (their bodies).
+fn settings_puts(sim: &Running, from: usize) -> Vec<(u16, Map<String, Value>)> {
+    let log = sim.sim().log.lock().unwrap();
+    log[from..]
+        .iter()
+        .filter(|r| r["method"] == "PUT" && r["path"] == "/_cluster/settings")
+        .map(|r| {
+            (
+                r["status"].as_u64().unwrap_or(0) as u16,
+                r["body"]["persistent"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn log_len(sim: &Running) -> usize {
+    sim.sim().log.lock().unwrap().len()
+}
+
+fn proxy(host: &str) -> Map<String, Value> {
+    map(json!({"mode": "proxy", "proxy_address": format!("{host}:9400"), "server_name": host}))
+}
+
+/// Group commit of alias writes: concurrent writes of 10 aliases go out as one PUT that
+/// carries only their keys; one alias the cluster refuses fails alone (the batch is split by
+/// the key the error names: the refused PUT, one PUT for the other nine, one for the bad one
+/// alone); a caller cancelled before the PUT leaves the batch and writes nothing; a caller
+/// cancelled while the PUT is in flight does not stop the others' write.
+#[tokio::test]
+async fn concurrent_alias_writes_share_one_put_and_a_bad_one_fails_alone() {
+    let sim = sim().await;
+    let cancel = CancellationToken::new();
+    let local = std::sync::Arc::new(es(&sim, "local"));
+    local.info(&cancel).await.unwrap();
+    let put_many = |names: Vec<String>, bad: Option<&'static str>| {
+        let mut tasks = Vec::new();
+        for n in names {
+            let c = local.clone();
+            tasks.push(tokio::spawn(async move {
+                let r = c
+                    .put_remote_cluster(
+                        &n,
+                        &proxy(&format!("{n}.example.com")),
+                        &CancellationToken::new(),
+                    )
+                    .await;
+                (n, r)
+            }));
+        }
+        if let Some(b) = bad {
+            let c = local.clone();
+            tasks.push(tokio::spawn(async move {
+                // proxy_address without mode = proxy: Elasticsearch refuses it (sniff mode).
+                let r = c
+                    .put_remote_cluster(
+                        b,
+                        &map(json!({"proxy_address": "bad.example.com:9400"})),
+                        &CancellationToken::new(),
+                    )
+                    .await;
+                (b.to_string(), r)
+            }));
+        }
+        tasks
+    };
+
+    // 10 at once: one PUT, each caller with the echo of its own keys.
+    let from = log_len(&sim);
+    let names: Vec<String> = (0..10).map(|i| format!("g{i}")).collect();
+    for t in put_many(names.clone(), None) {
+        let (n, r) = t.await.unwrap();
+        let echo = r.unwrap();
+        let mine = echo["persistent"].as_object().unwrap();
+        assert_eq!(mine.len(), 3, "{n}: {echo}");
+        assert!(
+            mine.keys()
+                .all(|k| k.starts_with(&format!("cluster.remote.{n}."))),
+            "{echo}"
+        );
+    }
+    let puts = settings_puts(&sim, from);
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert_eq!(
+        puts[0].1.len(),
+        30,
+        "only the 10 aliases' keys: {:?}",
+        puts[0].1
+    );
+    let all = local.get_cluster_settings(false, &cancel).await.unwrap();
+    for n in &names {
+        assert_eq!(
+            all.persistent.get(&format!("cluster.remote.{n}.mode")),
+            Some(&json!("proxy"))
+        );
+    }
+
+    // 9 good and 1 bad: the bad one fails alone with its own error; the others are written.
+    let from = log_len(&sim);
+    let names: Vec<String> = (0..9).map(|i| format!("h{i}")).collect();
+    for t in put_many(names.clone(), Some("bad")) {
+        let (n, r) = t.await.unwrap();
+        if n == "bad" {
+            let e = r.unwrap_err();
+            assert_eq!(e.status(), Some(400), "{e}");
+            assert!(
+                e.to_string().contains("cluster.remote.bad.proxy_address"),
+                "{e}"
+            );
+        } else {
+            r.unwrap();
+        }
+    }
+    let puts = settings_puts(&sim, from);
+    let statuses: Vec<u16> = puts.iter().map(|p| p.0).collect();
+    assert_eq!(statuses, vec![400, 200, 400], "{puts:?}");
+    assert_eq!(puts[1].1.len(), 27, "the nine together");
+    assert!(
+        puts[2]
+            .1
+            .keys()
+            .all(|k| k.starts_with("cluster.remote.bad."))
+    );
+    let all = local.get_cluster_settings(false, &cancel).await.unwrap();
+    assert!(
+        all.persistent
+            .keys()
+            .all(|k| !k.starts_with("cluster.remote.bad."))
+    );
+    for n in &names {
+        assert!(
+            all.persistent
+                .contains_key(&format!("cluster.remote.{n}.proxy_address"))
+        );
+    }
+
+    // A caller cancelled while the batch gathers leaves it: its keys are never sent.
+    let from = log_len(&sim);
+    let gone = CancellationToken::new();
+    let mut tasks = put_many(vec!["k0".into(), "k1".into()], None);
+    let c = local.clone();
+    let g = gone.clone();
+    let quitter = tokio::spawn(async move {
+        c.put_remote_cluster("quitter", &proxy("q.example.com"), &g)
+            .await
+    });
+    tokio::task::yield_now().await;
+    gone.cancel();
+    assert!(matches!(
+        quitter.await.unwrap(),
+        Err(ClientError::Cancelled)
+    ));
+    for t in tasks.drain(..) {
+        t.await.unwrap().1.unwrap();
+    }
+    let puts = settings_puts(&sim, from);
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert!(
+        puts[0].1.keys().all(|k| !k.contains(".quitter.")),
+        "{:?}",
+        puts[0].1
+    );
+
+    // A caller cancelled while the PUT is in flight (the simulator holds it 300 ms): the
+    // others' write completes and they get their results.
+    let http = reqwest::Client::new();
+    http.post(format!("{}/_sim/faults", sim.ready.cloud_url))
+        .json(&json!([{"method": "PUT", "path": "^/_cluster/settings$", "target": "es", "delay_ms": 300, "count": 1}]))
+        .send()
+        .await
+        .unwrap();
+    let from = log_len(&sim);
+    let late = CancellationToken::new();
+    let tasks = put_many(vec!["m0".into(), "m1".into()], None);
+    let c = local.clone();
+    let l = late.clone();
+    let canceller = tokio::spawn(async move {
+        c.put_remote_cluster("m2", &proxy("m2.example.com"), &l)
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    late.cancel();
+    assert!(matches!(
+        canceller.await.unwrap(),
+        Err(ClientError::Cancelled)
+    ));
+    for t in tasks {
+        t.await.unwrap().1.unwrap();
+    }
+    let puts = settings_puts(&sim, from);
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert_eq!(puts[0].0, 200);
+    let all = local.get_cluster_settings(false, &cancel).await.unwrap();
+    for n in ["m0", "m1", "m2"] {
+        assert!(
+            all.persistent
+                .contains_key(&format!("cluster.remote.{n}.proxy_address")),
+            "{n}"
+        );
+    }
+}

@@ -12,6 +12,7 @@
 //! times out because other resources' plans were slow.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -24,11 +25,85 @@ use super::{ClientError, Result};
 /// The error an edit function returns.
 pub(crate) type EditError = Box<dyn std::error::Error + Send + Sync>;
 
-/// After the first change of an idle document arrives, the committer waits until no other
-/// change has arrived for this long (Terraform starts up to 10 operations at once)...
-const QUIET: Duration = Duration::from_millis(50);
-/// ...but not longer than this in all.
-const MAX_WINDOW: Duration = Duration::from_millis(300);
+/// How long a committer gathers changes before a batch: after the first change of an idle
+/// document arrives, it waits until no other change has arrived for `quiet` (Terraform starts
+/// up to 10 operations at once), but not longer than `max` in all.
+/// While fewer changes wait than the previous batch of the document had, the quiet time is
+/// `patient` instead: Terraform's operations tend to come back in waves of the same size, and
+/// a wave's straggler then joins its batch instead of making a batch of its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window {
+    pub(crate) quiet: Duration,
+    pub(crate) patient: Duration,
+    pub(crate) max: Duration,
+}
+
+/// The window of writes followed by a plan (Cloud deployments): a plan takes seconds, so
+/// waiting a little longer to gather more changes pays.
+pub(crate) const PLAN_WINDOW: Window = Window {
+    quiet: Duration::from_millis(50),
+    patient: Duration::from_millis(50),
+    max: Duration::from_millis(300),
+};
+
+/// How often a committer looks at the queue while announced changes have not arrived.
+const POLL: Duration = Duration::from_millis(5);
+
+/// Changes on their way: a caller announces its change when it starts the work that leads to
+/// it (e.g. before the read it computes the change from), so the committer of a batch waits
+/// for it instead of sending a batch without it. An announcement ends when a change of that
+/// key joins the queue, or when its [`Intent`] is dropped (the caller found nothing to write,
+/// failed, or was cancelled). The window's `max` bounds every wait.
+#[derive(Debug, Default)]
+pub(crate) struct Intents {
+    next: AtomicU64,
+    open: StdMutex<HashMap<u64, String>>,
+}
+
+impl Intents {
+    fn lock(&self) -> MutexGuard<'_, HashMap<u64, String>> {
+        match self.open.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Announce a change of `key`; it ends when the change arrives or the guard is dropped.
+    pub(crate) fn announce(self: &Arc<Self>, key: &str) -> Intent {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(id, key.to_string());
+        Intent {
+            intents: Arc::clone(self),
+            id,
+        }
+    }
+
+    /// A change of `key` joined its queue: one announcement of `key` ends.
+    fn arrived(&self, key: &str) {
+        let mut open = self.lock();
+        let first = open.iter().find(|(_, k)| *k == key).map(|(id, _)| *id);
+        if let Some(id) = first {
+            open.remove(&id);
+        }
+    }
+
+    fn open(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// One announced change (see [`Intents`]).
+#[derive(Debug)]
+pub(crate) struct Intent {
+    intents: Arc<Intents>,
+    id: u64,
+}
+
+impl Drop for Intent {
+    fn drop(&mut self) {
+        self.intents.lock().remove(&self.id);
+    }
+}
 
 /// A request to a member: apply your edit to `doc` and send it back.
 pub(crate) struct Ask<D> {
@@ -122,20 +197,30 @@ pub(crate) struct Ticket<D, O> {
 struct QueueState<D, O> {
     waiting: VecDeque<Member<D, O>>,
     running: bool,
+    /// The size of the previous batch.
+    last: usize,
+    /// How far apart the first and the last change of the previous batch arrived.
+    spread: Duration,
 }
 
 /// The queue of one document.
 pub(crate) struct Queue<D, O> {
     state: StdMutex<QueueState<D, O>>,
+    window: Window,
+    intents: Option<Arc<Intents>>,
 }
 
 impl<D, O> Queue<D, O> {
-    fn new() -> Self {
+    fn new(window: Window, intents: Option<Arc<Intents>>) -> Self {
         Queue {
+            intents,
             state: StdMutex::new(QueueState {
                 waiting: VecDeque::new(),
                 running: false,
+                last: 0,
+                spread: Duration::ZERO,
             }),
+            window,
         }
     }
 
@@ -174,6 +259,11 @@ impl<D, O> Queue<D, O> {
         self.state().waiting.len()
     }
 
+    /// Changes announced ([`Intents`]) but not queued yet.
+    fn coming(&self) -> usize {
+        self.intents.as_ref().map_or(0, |i| i.open())
+    }
+
     /// Put members back at the front of the queue (to be run alone).
     pub(crate) fn requeue(&self, members: Vec<Member<D, O>>) {
         let mut st = self.state();
@@ -182,17 +272,50 @@ impl<D, O> Queue<D, O> {
         }
     }
 
+    /// Put members back at the front of the queue, in order, for the next batch (a change
+    /// that must wait for an earlier one of the same key, or the rest of a batch from which
+    /// the changes an error named were taken out).
+    pub(crate) fn requeue_together(&self, members: Vec<Member<D, O>>) {
+        let mut st = self.state();
+        for m in members.into_iter().rev() {
+            st.waiting.push_front(m);
+        }
+    }
+
     /// The next batch, after a short window for more changes to arrive; `None` (and the
     /// committer must end) when nothing is waiting.
     pub(crate) async fn next_batch(&self) -> Option<Vec<Member<D, O>>> {
         let started = Instant::now();
-        loop {
-            let before = self.waiting();
-            if before == 0 {
+        let (last, spread) = {
+            let st = self.state();
+            (st.last, st.spread)
+        };
+        // On a loaded machine Terraform's operations come back further apart: be as patient as
+        // the previous batch took to gather, and a half more.
+        let patient = self.window.patient.max(spread + spread / 2);
+        let mut count = self.waiting();
+        let mut since = started;
+        while count > 0 {
+            let quiet = if count < last {
+                patient
+            } else {
+                self.window.quiet
+            };
+            // While changes are announced but not queued yet, look again soon.
+            let nap = if self.coming() > 0 {
+                POLL
+            } else {
+                quiet.saturating_sub(since.elapsed()).max(POLL)
+            };
+            tokio::time::sleep(nap).await;
+            if started.elapsed() >= self.window.max {
                 break;
             }
-            tokio::time::sleep(QUIET).await;
-            if self.waiting() == before || started.elapsed() >= MAX_WINDOW {
+            let now = self.waiting();
+            if now != count {
+                count = now;
+                since = Instant::now();
+            } else if self.coming() == 0 && since.elapsed() >= quiet {
                 break;
             }
         }
@@ -212,6 +335,14 @@ impl<D, O> Queue<D, O> {
             st.running = false;
             return None;
         }
+        if batch.len() > 1 || batch.first().is_some_and(|m| !m.solo) {
+            st.last = batch.len();
+            let first = batch.iter().map(|m| m.joined).min();
+            let latest = batch.iter().map(|m| m.joined).max();
+            if let (Some(a), Some(b)) = (first, latest) {
+                st.spread = b.saturating_duration_since(a).min(self.window.max);
+            }
+        }
         drop(st);
         for m in &mut batch {
             // Time spent queued (behind other batches' plans) does not count against it.
@@ -224,6 +355,8 @@ impl<D, O> Queue<D, O> {
 /// Queues by document key, each with its committer.
 pub(crate) struct Groups<D, O> {
     queues: StdMutex<HashMap<String, Arc<Queue<D, O>>>>,
+    window: Window,
+    intents: Option<Arc<Intents>>,
 }
 
 impl<D, O> std::fmt::Debug for Groups<D, O> {
@@ -234,9 +367,25 @@ impl<D, O> std::fmt::Debug for Groups<D, O> {
 
 impl<D, O> Default for Groups<D, O> {
     fn default() -> Self {
+        Self::with_window(PLAN_WINDOW)
+    }
+}
+
+impl<D, O> Groups<D, O> {
+    /// Queues whose committers gather changes for `window` before each batch.
+    pub(crate) fn with_window(window: Window) -> Self {
         Groups {
             queues: StdMutex::new(HashMap::new()),
+            window,
+            intents: None,
         }
+    }
+
+    /// Committers that also wait (within the window's `max`) for the changes announced in
+    /// `intents` to arrive.
+    pub(crate) fn expecting(mut self, intents: Arc<Intents>) -> Self {
+        self.intents = Some(intents);
+        self
     }
 }
 
@@ -263,11 +412,16 @@ impl<D: Send + 'static, O: Send + 'static> Groups<D, O> {
                 Ok(g) => g,
                 Err(poisoned) => poisoned.into_inner(),
             };
+            let window = self.window;
+            let intents = self.intents.clone();
             map.entry(doc.to_string())
-                .or_insert_with(|| Arc::new(Queue::new()))
+                .or_insert_with(|| Arc::new(Queue::new(window, intents)))
                 .clone()
         };
         let (mut ticket, start) = queue.join(key, deadline);
+        if let Some(intents) = &self.intents {
+            intents.arrived(key);
+        }
         if start {
             tokio::spawn(commit(queue));
         }
@@ -394,4 +548,42 @@ pub(crate) fn split_on(e: &ClientError, changed: usize) -> bool {
 /// so far, between `min` and `max` (250 ms rising to 2 s by default).
 pub(crate) fn poll_delay(min: Duration, max: Duration, running: Duration) -> Duration {
     (running / 8).clamp(min, max.max(min))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A committer waits (within the window's `max`) for announced changes before a batch, and
+    /// a dropped announcement stops the wait.
+    #[tokio::test]
+    async fn batches_wait_for_announced_changes() {
+        let window = Window {
+            quiet: Duration::from_millis(10),
+            patient: Duration::from_millis(10),
+            max: Duration::from_secs(5),
+        };
+        let intents = Arc::new(Intents::default());
+        let queue: Arc<Queue<(), ()>> = Arc::new(Queue::new(window, Some(intents.clone())));
+        let late = intents.announce("b");
+        let gone = intents.announce("c");
+        let far = Instant::now() + Duration::from_secs(60);
+        let (_a, start) = queue.join("a", far);
+        assert!(start);
+        let q = queue.clone();
+        let batch = tokio::spawn(async move { q.next_batch().await.map(|b| b.len()) });
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert!(!batch.is_finished(), "went without the announced changes");
+        let (_b, _) = queue.join("b", far);
+        intents.arrived("b");
+        drop(late);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert!(
+            !batch.is_finished(),
+            "went without the change still announced"
+        );
+        drop(gone);
+        assert_eq!(batch.await.unwrap(), Some(2));
+        assert_eq!(intents.open(), 0);
+    }
 }

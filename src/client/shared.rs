@@ -63,16 +63,22 @@ impl<T: Clone> Shared<T> {
         Fut: Future<Output = Result<T>>,
     {
         let called = Instant::now();
+        // The generation when this read was called: writes that finish later need not be seen
+        // by it (it may have been answered before they finished anyway).
+        let called_generation = self.generation.load(Ordering::Acquire);
         let mut slot = self.slot.lock().await;
-        let generation = self.generation.load(Ordering::Acquire);
         // An answer whose request was sent after this read was called is as fresh as a request
         // of its own (whatever was written meanwhile); an older answer is reused within the TTL
-        // unless a write came since.
+        // unless a write came between its request and this call. Writes that came while this
+        // read waited for the slot do not count: comparing with the generation of now instead
+        // made readers queued behind a slow fetch refetch one after the other while writes of
+        // other resources went on, each with the slot held (a chain of serial reads).
         if let Some((sent, g, v)) = &*slot
-            && (*sent >= called || (*g == generation && sent.elapsed() < ttl))
+            && (*sent >= called || (*g == called_generation && sent.elapsed() < ttl))
         {
             return Ok(v.clone());
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let sent = Instant::now();
         let v = fetch().await?;
         *slot = Some((sent, generation, v.clone()));
@@ -133,5 +139,37 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(fresh, 4);
+    }
+
+    /// Reads queued behind a slow fetch take its answer even when writes finish while they
+    /// wait (those writes came after they were called); a read called after a write finished
+    /// fetches again.
+    #[tokio::test]
+    async fn queued_reads_share_a_slow_fetch_despite_later_writes() {
+        let shared: Arc<Shared<usize>> = Arc::default();
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let slow = |shared: Arc<Shared<usize>>, fetches: Arc<AtomicUsize>| async move {
+            shared
+                .get(|| async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Ok(fetches.fetch_add(1, Ordering::SeqCst) + 1)
+                })
+                .await
+        };
+        let first = tokio::spawn(slow(shared.clone(), fetches.clone()));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let queued: Vec<_> = (0..5)
+            .map(|_| tokio::spawn(slow(shared.clone(), fetches.clone())))
+            .collect();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        // A write of another resource finishes while they wait.
+        shared.invalidate();
+        assert_eq!(first.await.unwrap().unwrap(), 1);
+        for q in queued {
+            assert_eq!(q.await.unwrap().unwrap(), 1, "queued read fetched again");
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+        // Called after that write: a fetch of its own.
+        assert_eq!(slow(shared.clone(), fetches.clone()).await.unwrap(), 2);
     }
 }

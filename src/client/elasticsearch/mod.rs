@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -12,7 +14,9 @@ use serde_json::{Map, Value, json};
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
+use super::cloud::Changed;
 use super::error::parse_es_error;
+use super::group::{Groups, Intent, Intents};
 use super::retry::{Decision, Idempotency, Outcome};
 use super::shared::Shared;
 use super::{
@@ -20,6 +24,7 @@ use super::{
     parse_base, seg,
 };
 
+mod batch;
 mod payload;
 #[cfg(test)]
 mod tests;
@@ -89,41 +94,26 @@ impl EsConfig {
 /// Typed Elasticsearch client.
 #[derive(Debug)]
 pub struct EsClient {
-    transport: Transport,
+    core: Arc<Core>,
     info: OnceCell<ClusterInfo>,
+    /// Remote-cluster writes to `_cluster/settings`, merged by [`batch`] (one queue: the
+    /// client's cluster).
+    writes: Groups<batch::Body, Value>,
+    /// Remote-cluster writes on their way (announced before the read they are computed from).
+    intents: Arc<Intents>,
+}
+
+/// What the client and the committer of its batched writes share.
+#[derive(Debug)]
+pub(super) struct Core {
+    transport: Transport,
     /// `GET /_cluster/settings` (without defaults), shared by concurrent readers.
     settings: Shared<Value>,
     /// `GET /_remote/info`, shared by concurrent readers.
     remote: Shared<BTreeMap<String, RemoteInfo>>,
 }
 
-impl EsClient {
-    /// Build a client (no request is sent).
-    pub fn new(config: EsConfig) -> Result<Self> {
-        if config.endpoints.is_empty() {
-            return Err(ClientError::Config(
-                "no Elasticsearch endpoint configured".into(),
-            ));
-        }
-        let bases = config
-            .endpoints
-            .iter()
-            .map(|e| parse_base(e, "elasticsearch endpoint"))
-            .collect::<Result<Vec<_>>>()?;
-        let auth = match &config.auth {
-            EsAuth::None => None,
-            EsAuth::Basic { username, password } => Some(basic_auth(username, password.expose())?),
-            EsAuth::ApiKey(k) => Some(auth_header(format!("ApiKey {}", k.expose().trim()))?),
-            EsAuth::Bearer(t) => Some(auth_header(format!("Bearer {}", t.expose().trim()))?),
-        };
-        Ok(EsClient {
-            transport: Transport::new(&config.http, bases, auth)?,
-            info: OnceCell::new(),
-            settings: Shared::default(),
-            remote: Shared::default(),
-        })
-    }
-
+impl Core {
     async fn call(&self, req: &Req, cancel: &CancellationToken) -> Result<Resp> {
         // Any write may change what the shared reads return: forget them before and after.
         let write = req.method != Method::GET;
@@ -154,6 +144,48 @@ impl EsClient {
     fn invalidate_shared(&self) {
         self.settings.invalidate();
         self.remote.invalidate();
+    }
+}
+
+impl EsClient {
+    /// Build a client (no request is sent).
+    pub fn new(config: EsConfig) -> Result<Self> {
+        if config.endpoints.is_empty() {
+            return Err(ClientError::Config(
+                "no Elasticsearch endpoint configured".into(),
+            ));
+        }
+        let bases = config
+            .endpoints
+            .iter()
+            .map(|e| parse_base(e, "elasticsearch endpoint"))
+            .collect::<Result<Vec<_>>>()?;
+        let auth = match &config.auth {
+            EsAuth::None => None,
+            EsAuth::Basic { username, password } => Some(basic_auth(username, password.expose())?),
+            EsAuth::ApiKey(k) => Some(auth_header(format!("ApiKey {}", k.expose().trim()))?),
+            EsAuth::Bearer(t) => Some(auth_header(format!("Bearer {}", t.expose().trim()))?),
+        };
+        let intents = Arc::new(Intents::default());
+        Ok(EsClient {
+            core: Arc::new(Core {
+                transport: Transport::new(&config.http, bases, auth)?,
+                settings: Shared::default(),
+                remote: Shared::default(),
+            }),
+            info: OnceCell::new(),
+            writes: Groups::with_window(batch::WINDOW).expecting(intents.clone()),
+            intents,
+        })
+    }
+
+    /// [`Core::fetch`].
+    async fn fetch<T: serde::de::DeserializeOwned>(
+        &self,
+        req: &Req,
+        cancel: &CancellationToken,
+    ) -> Result<T> {
+        self.core.fetch(req, cancel).await
     }
 
     /// [`Self::fetch`], with a 404 as `None`.
@@ -244,7 +276,7 @@ impl EsClient {
             if cancel.is_cancelled() {
                 return Err(fail(ClientError::Cancelled, attempt, &invalidated));
             }
-            let (error, outcome) = match self.call(&req, cancel).await {
+            let (error, outcome) = match self.core.call(&req, cancel).await {
                 Ok(resp) => match resp.decode::<CreatedApiKey>(&req) {
                     Ok(key) => {
                         if ambiguous {
@@ -304,6 +336,7 @@ impl EsClient {
                 return Err(fail(error, attempt + 1, &invalidated));
             }
             match self
+                .core
                 .transport
                 .retry
                 .decide(attempt, Idempotency::Idempotent, outcome)
@@ -470,7 +503,7 @@ impl EsClient {
             self.fetch(&req, cancel).await?
         } else {
             // Shared with concurrent readers (see [`super::shared`]).
-            self.settings.get(|| self.fetch(&req, cancel)).await?
+            self.core.settings.get(|| self.fetch(&req, cancel)).await?
         };
         let section = |k: &str| v.get(k).map(flatten_settings).unwrap_or_default();
         Ok(ClusterSettings {
@@ -493,7 +526,8 @@ impl EsClient {
 
     /// `PUT /_cluster/settings` with `persistent` `cluster.remote.<alias>.<key>` entries only
     /// (`null` removes a key). Keys are sub-keys such as `mode` or `transport.compress`.
-    /// Returns the acknowledged echo.
+    /// Writes of other aliases arriving at the same time go into the same PUT ([`batch`]).
+    /// Returns the acknowledged echo of this alias's keys (flat, under `persistent`).
     pub async fn put_remote_cluster(
         &self,
         alias: &str,
@@ -519,9 +553,33 @@ impl EsClient {
         {
             self.require(Feature::ProxyMode, cancel).await?;
         }
-        let req = Req::new(Method::PUT, "/_cluster/settings")
-            .json(&json!({ "persistent": persistent }))?;
-        self.fetch(&req, cancel).await
+        // Merged with the other aliases' writes of the moment into one PUT (see [`batch`]).
+        let core = self.core.clone();
+        self.writes
+            .submit(
+                batch::QUEUE,
+                alias,
+                Instant::now(),
+                move |body: &mut batch::Body| {
+                    body.extend(persistent.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    Ok::<_, ClientError>(if persistent.is_empty() {
+                        Changed::No
+                    } else {
+                        Changed::Yes
+                    })
+                },
+                move |queue| batch::commit(core, queue),
+                cancel,
+            )
+            .await
+    }
+
+    /// Announce a write of remote `alias` that [`Self::put_remote_cluster`] will send soon
+    /// (take it before the read the write is computed from): the batch of writes being gathered
+    /// then waits for it (500 ms at most) instead of going without it. The announcement ends
+    /// when the write arrives or the returned guard is dropped.
+    pub(crate) fn announce_remote_write(&self, alias: &str) -> Intent {
+        self.intents.announce(alias)
     }
 
     /// `PUT /_cluster/settings` with exactly these flat `persistent` keys (`null` removes one);
@@ -543,6 +601,7 @@ impl EsClient {
         alias: &str,
         cancel: &CancellationToken,
     ) -> Result<bool> {
+        let _intent = self.announce_remote_write(alias);
         let current = self.get_remote_cluster_settings(alias, cancel).await?;
         if current.is_empty() {
             return Ok(false);
@@ -559,7 +618,7 @@ impl EsClient {
     ) -> Result<BTreeMap<String, RemoteInfo>> {
         let req = Req::new(Method::GET, "/_remote/info");
         // Shared with concurrent readers (see [`super::shared`]).
-        self.remote.get(|| self.fetch(&req, cancel)).await
+        self.core.remote.get(|| self.fetch(&req, cancel)).await
     }
 
     /// `GET /_remote/info` sent after this call (concurrent pollers share it): for waits.
@@ -568,7 +627,10 @@ impl EsClient {
         cancel: &CancellationToken,
     ) -> Result<BTreeMap<String, RemoteInfo>> {
         let req = Req::new(Method::GET, "/_remote/info");
-        self.remote.get_fresh(|| self.fetch(&req, cancel)).await
+        self.core
+            .remote
+            .get_fresh(|| self.fetch(&req, cancel))
+            .await
     }
 
     /// `GET /_resolve/cluster/{pattern}` (8.13+), e.g. pattern `my_alias:*`.

@@ -33,6 +33,13 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
         ("GET", ["ready"]) => Reply::json(200, lock(&sim.ready).clone()),
         ("GET", ["state"]) => Reply::json(200, state_json(&sim.world())),
         ("GET", ["requests"]) => requests(sim, req),
+        ("GET", ["concurrency"]) => Reply::json(
+            200,
+            json!({
+                "in_flight": sim.in_flight.load(Ordering::SeqCst),
+                "max_in_flight": sim.max_in_flight.load(Ordering::SeqCst),
+            }),
+        ),
         ("DELETE", ["requests"]) => {
             let n = {
                 let mut log = lock(&sim.log);
@@ -40,6 +47,8 @@ pub fn handle(sim: &Sim, req: &Req) -> Reply {
                 log.clear();
                 n
             };
+            sim.max_in_flight
+                .store(sim.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
             Reply::json(200, json!({"deleted": n}))
         }
         ("GET", ["faults"]) => {

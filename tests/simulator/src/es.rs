@@ -6,6 +6,7 @@ use crate::settings;
 use crate::state::{self, ApiKey, Deployment, KeyKind, World};
 use crate::util::{self, Version};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// An Elasticsearch error body (`{"error": {...}, "status": N}`).
 pub fn error(status: u16, ty: &str, reason: &str) -> Reply {
@@ -515,9 +516,8 @@ fn enabled_aliases(d: &Deployment) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn skip_unavailable(d: &Deployment, alias: &str) -> bool {
-    settings::effective(&d.es)
-        .get(&format!("cluster.remote.{alias}.skip_unavailable"))
+fn skip_unavailable(d: &Deployment, eff: &BTreeMap<String, Value>, alias: &str) -> bool {
+    eff.get(&format!("cluster.remote.{alias}.skip_unavailable"))
         .and_then(Value::as_str)
         .map(|s| s == "true")
         .unwrap_or_else(|| settings::skip_default(d.version()))
@@ -529,7 +529,7 @@ fn remote_info(w: &World, dep_id: &str, now: i64) -> Reply {
     let mut out = Map::new();
     for (alias, proxy) in enabled_aliases(d) {
         let get = |k: &str| eff.get(&format!("cluster.remote.{alias}.{k}")).cloned();
-        let conn = w.connection(dep_id, &alias, now);
+        let conn = w.connection_with(d, &eff, &alias, now);
         let mut e = Map::new();
         e.insert("connected".into(), json!(conn.connected));
         if proxy {
@@ -571,7 +571,7 @@ fn remote_info(w: &World, dep_id: &str, now: i64) -> Reply {
         e.insert("initial_connect_timeout".into(), json!("30s"));
         e.insert(
             "skip_unavailable".into(),
-            json!(skip_unavailable(d, &alias)),
+            json!(skip_unavailable(d, &eff, &alias)),
         );
         if d.es
             .loaded
@@ -587,12 +587,16 @@ fn remote_info(w: &World, dep_id: &str, now: i64) -> Reply {
 fn resolve_cluster(w: &World, dep_id: &str, name: Option<&str>, now: i64) -> Reply {
     let d = &w.deployments[dep_id];
     let aliases = enabled_aliases(d);
+    let eff = settings::effective(&d.es);
     let mut out = Map::new();
     let remote_entry = |alias: &str, index: Option<&str>| {
-        let conn = w.connection(dep_id, alias, now);
+        let conn = w.connection_with(d, &eff, alias, now);
         let mut e = Map::new();
         e.insert("connected".into(), json!(conn.connected));
-        e.insert("skip_unavailable".into(), json!(skip_unavailable(d, alias)));
+        e.insert(
+            "skip_unavailable".into(),
+            json!(skip_unavailable(d, &eff, alias)),
+        );
         if conn.connected {
             if let Some(idx) = index {
                 e.insert("matching_indices".into(), json!(false));

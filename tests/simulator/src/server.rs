@@ -389,6 +389,27 @@ pub struct Sim {
     pub seq: AtomicU64,
     /// The ready document (for `GET /_sim/ready`).
     pub ready: Mutex<Value>,
+    /// API requests being handled now (control requests not counted).
+    pub in_flight: AtomicU64,
+    /// The most API requests handled at once since the log was last cleared.
+    pub max_in_flight: AtomicU64,
+}
+
+/// Counts one API request as in flight until dropped.
+struct InFlight<'a>(&'a Sim);
+
+impl<'a> InFlight<'a> {
+    fn enter(sim: &'a Sim) -> Self {
+        let now = sim.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        sim.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(sim)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked handler must not wedge the sim).
@@ -408,6 +429,8 @@ impl Sim {
             latency_ms: AtomicU64::new(latency_ms),
             seq: AtomicU64::new(0),
             ready: Mutex::new(Value::Null),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
         }
     }
 
@@ -740,6 +763,7 @@ async fn handle(
     if target == Target::Cloud && (req.path == "/_sim" || req.path.starts_with("/_sim/")) {
         return Ok(to_response(crate::control::handle(&sim, &req), false));
     }
+    let _in_flight = InFlight::enter(&sim);
     let fault = sim.take_fault(&req, &target);
     if let Some(f) = &fault {
         if f.delay_ms > 0 {

@@ -819,7 +819,19 @@ impl World {
         let Some(local) = self.deployments.get(local_id) else {
             return Connection::down(Cause::Unreachable, "the local deployment no longer exists");
         };
-        let s = crate::settings::effective(&local.es);
+        self.connection_with(local, &crate::settings::effective(&local.es), alias, now)
+    }
+
+    /// [`World::connection`] with the local deployment's effective settings already computed
+    /// (`_remote/info` asks for every alias: computing them once keeps it linear in the
+    /// number of aliases).
+    pub fn connection_with(
+        &self,
+        local: &Deployment,
+        s: &BTreeMap<String, Value>,
+        alias: &str,
+        now: i64,
+    ) -> Connection {
         let get = |k: &str| s.get(&format!("cluster.remote.{alias}.{k}")).cloned();
         let mode = get("mode")
             .and_then(|v| v.as_str().map(str::to_ascii_lowercase))

@@ -220,6 +220,8 @@ async fn apply(
         return Err(gates);
     }
     let alias = model.alias.clone();
+    // Other aliases' writes being batched wait for this one (see the client's group commit).
+    let intent = es.announce_remote_write(&alias);
     let before = es
         .get_remote_cluster_settings(&alias, call.cancel())
         .await
@@ -233,6 +235,7 @@ async fn apply(
         }
         tracing::debug!(alias = %alias, keys = body.len(), "remote cluster settings written");
     }
+    drop(intent);
     if model.wait_for_connection {
         wait_or_restore(call, &model, &before, timeout).await?;
     }
