@@ -464,3 +464,54 @@ fn legacy_proxy_on_7_5() {
             .any(|k| k.starts_with("cluster.remote.old."))
     );
 }
+
+/// Create never overwrites an alias it does not manage: one made outside Terraform with other
+/// settings fails at `alias` naming the import; one with exactly the configured settings is
+/// adopted without a write.
+#[test]
+fn create_refuses_a_different_existing_alias_and_adopts_an_identical_one() {
+    let sim = Sim::start("remote_cluster_existing");
+    let local = sim.dep("local").1;
+    let ep = sim.dep("remote").1.endpoint;
+    let (status, body) = sim.http(
+        "PUT",
+        &format!("{}/_cluster/settings", local.es_url),
+        Some(&sim.es_auth("local")),
+        Some(json!({"persistent": {
+            "cluster.remote.handmade.mode": "proxy",
+            "cluster.remote.handmade.proxy_address": format!("{ep}:9400"),
+            "cluster.remote.handmade.server_name": ep,
+        }})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let provider = sim.provider_block(None, None, Some("local"));
+    let alias = |port: u16| {
+        format!(
+            "{REQUIRED_PROVIDERS}{provider}\nresource \"crosscluster_remote_cluster\" \"h\" {{\n  alias = \"handmade\"\n  proxy_address = \"{ep}:{port}\"\n  server_name = \"{ep}\"\n  wait_for_connection = false\n}}\n"
+        )
+    };
+    let wd = Workdir::new();
+    wd.config(&alias(9443));
+    let puts = |sim: &Sim| {
+        sim.requests(None)
+            .iter()
+            .filter(|r| r["method"] == "PUT" && r["path"] == "/_cluster/settings")
+            .count()
+    };
+    let before = puts(&sim);
+    wd.apply()
+        .failure()
+        .contains("Remote cluster alias already exists")
+        .contains("import <address> handmade");
+    assert_eq!(puts(&sim), before, "nothing written");
+    let left = persistent_settings(&sim, "local");
+    assert_eq!(
+        left["cluster.remote.handmade.proxy_address"],
+        format!("{ep}:9400")
+    );
+    // Exactly what exists: adopted, nothing written, and the plan after it is empty.
+    wd.config(&alias(9400));
+    wd.apply().success();
+    assert_eq!(puts(&sim), before, "adopted without a write");
+    wd.assert_no_changes();
+}

@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use crate::client::elasticsearch::validate_alias;
 use crate::client::{ClientError, EsClient};
-use crate::framework::diag::{Diagnostic, Diagnostics};
+use crate::framework::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::model::{Known, Model, from_value, to_value};
 use crate::framework::schema::Schema;
 use crate::framework::traits::{
@@ -130,7 +130,14 @@ impl Resource for RemoteClusterResource {
         req: CreateRequest,
     ) -> Result<StateResponse, Diagnostics> {
         let timeout = Timeouts::from_object(&req.planned_state)?.create_or(DEFAULT_WAIT);
-        apply(&Call::new(ctx)?, &req.plan()?, &req.config()?, timeout).await
+        apply(
+            &Call::new(ctx)?,
+            &req.plan()?,
+            &req.config()?,
+            timeout,
+            Write::Create,
+        )
+        .await
     }
 
     async fn read(
@@ -153,7 +160,14 @@ impl Resource for RemoteClusterResource {
         req: UpdateRequest,
     ) -> Result<StateResponse, Diagnostics> {
         let timeout = Timeouts::from_object(&req.planned_state)?.update_or(DEFAULT_WAIT);
-        apply(&Call::new(ctx)?, &req.plan()?, &req.config()?, timeout).await
+        apply(
+            &Call::new(ctx)?,
+            &req.plan()?,
+            &req.config()?,
+            timeout,
+            Write::Update,
+        )
+        .await
     }
 
     async fn delete(&self, ctx: &CallContext, req: DeleteRequest) -> Result<(), Diagnostics> {
@@ -198,6 +212,15 @@ fn patch_planned<P: Serialize>(planned: &mut Value, patch: &P) -> Result<(), Dia
     Ok(())
 }
 
+/// Which write [`apply`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Write {
+    /// A new alias: one that exists with other settings is not ours to overwrite.
+    Create,
+    /// The alias this resource manages.
+    Update,
+}
+
 /// Create and update: write the diff, wait for the connection (rolling back on failure), then
 /// read back.
 async fn apply(
@@ -205,6 +228,7 @@ async fn apply(
     planned: &RemoteClusterModel,
     config: &RemoteClusterModel,
     timeout: Duration,
+    write: Write,
 ) -> Result<StateResponse, Diagnostics> {
     let es = call.es()?;
     let model = RemoteCluster::from_plan(planned, config)?;
@@ -226,8 +250,19 @@ async fn apply(
         .get_remote_cluster_settings(&alias, call.cancel())
         .await
         .during(|| format!("to read the settings of remote cluster {alias:?}"))?;
-    // An alias that already has exactly these settings is adopted: nothing to write.
+    // An alias that already has exactly these settings is adopted: nothing to write. One with
+    // other settings belongs to someone else: create does not overwrite it.
     let body = write_body(&model, &before, &version);
+    if write == Write::Create && !before.is_empty() && !body.is_empty() {
+        return Err(Diagnostic::attribute_error(
+            AttributePath::root().attr("alias"),
+            "Remote cluster alias already exists",
+            format!(
+                "Attribute alias: remote cluster {alias:?} already exists on this cluster with other settings, and this configuration does not manage it: to manage it with Terraform, import it (terraform import <address> {alias}, or an import block with id = {alias:?}), or choose another alias."
+            ),
+        )
+        .into());
+    }
     if !body.is_empty() {
         if let Err(e) = es.put_remote_cluster(&alias, &body, call.cancel()).await {
             let diag = api_error(&format!("to write remote cluster {alias:?}"), &e);

@@ -39,7 +39,9 @@ pub(super) fn schema() -> Schema {
                  Uses the provider's `elasticsearch` connection: `PUT _cluster/settings` with \
                  persistent settings. Only the settings `cluster.remote.<alias>.*` of this alias \
                  are written; other aliases and every other cluster setting are left as they are, \
-                 and destroy clears only this alias's settings. The keystore entry \
+                 and destroy clears only this alias's settings. Creating an alias that already \
+                 exists with exactly the configured settings adopts it without a write; one with \
+                 other settings is not overwritten: the create fails naming the import. The keystore entry \
                  `cluster.remote.<alias>.credentials` is not managed here (see \
                  `crosscluster_keystore_api_key`).\n\
                  \n\
