@@ -269,3 +269,39 @@ resource "crosscluster_remote_cluster_filter" "g" {{
         "nothing is called at plan time"
     );
 }
+
+/// The ruleset create's answer is lost after Cloud made it (the connection dropped): the
+/// create finds the ruleset that appeared with its name and adopts it; exactly one exists, it
+/// is in the state and associated, and the next plan is empty.
+#[test]
+fn a_lost_create_answer_adopts_the_ruleset_it_made() {
+    let sim = Sim::start("traffic_filter_lost_answer");
+    let remote = sim.id("remote");
+    let org = sim.dep("local").1.organization_id;
+    let wd = Workdir::new();
+    wd.config(&format!(
+        "{REQUIRED_PROVIDERS}{p}\nresource \"crosscluster_remote_cluster_filter\" \"f\" {{\n  deployment_id = \"{remote}\"\n  name          = \"lost-answer\"\n  rule {{\n    organization_id = \"{org}\"\n  }}\n}}\n",
+        p = sim.provider_block(None, Some("remote"), None)
+    ));
+    sim.faults(json!([{"method": "POST", "path": "^/api/v1/deployments/traffic-filter/rulesets$", "reset": true, "after": true}]));
+    wd.apply().success();
+    let ours: Vec<Value> = rulesets(&sim)
+        .into_iter()
+        .filter(|r| r["name"] == "lost-answer")
+        .collect();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    let posts = sim
+        .requests(Some("cloud"))
+        .iter()
+        .filter(|r| {
+            r["method"] == "POST" && r["path"] == "/api/v1/deployments/traffic-filter/rulesets"
+        })
+        .count();
+    assert_eq!(posts, 1, "the create is never repeated");
+    let id = wd
+        .resource("crosscluster_remote_cluster_filter.f")
+        .expect("in the state")["ruleset_id"]
+        .clone();
+    assert_eq!(id, ours[0]["id"]);
+    wd.assert_no_changes();
+}

@@ -121,6 +121,25 @@ impl CloudClient {
         Ok(c.id)
     }
 
+    /// `GET /deployments/traffic-filter/rulesets?region=`: the rulesets of the caller's
+    /// organization in `region` (without associations).
+    pub async fn list_traffic_filter_rulesets(
+        &self,
+        region: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<TrafficFilterRuleset>> {
+        #[derive(Deserialize)]
+        struct List {
+            #[serde(default, deserialize_with = "null_as_default")]
+            rulesets: Vec<TrafficFilterRuleset>,
+        }
+        let req = Req::new(Method::GET, rulesets_path())
+            .query("region", region)
+            .query("include_associations", false);
+        let l: List = self.fetch(&req, cancel).await?;
+        Ok(l.rulesets)
+    }
+
     /// `GET /deployments/traffic-filter/rulesets/{id}?include_associations=`.
     pub async fn get_traffic_filter_ruleset(
         &self,

@@ -15,6 +15,8 @@ mod schema;
 mod tests;
 mod validate;
 
+use std::collections::BTreeSet;
+
 use async_trait::async_trait;
 
 use crate::client::ClientError;
@@ -27,9 +29,11 @@ use crate::framework::traits::{
 };
 use crate::framework::value::Value;
 use crate::provider::common::{Call, During, api_error};
+use crate::provider::resources::recover::{may_have_landed, read_back};
 
 use model::{
-    RULESET_TYPE, RemoteClusterFilterModel, format_id, from_api, parse_import_id, to_request,
+    RULESET_TYPE, RemoteClusterFilterModel, format_id, from_api, landed, parse_import_id,
+    to_request,
 };
 use schema::DEPLOYMENT_ID;
 use validate::{ConfigModel, validate};
@@ -140,15 +144,60 @@ impl Resource for RemoteClusterFilterResource {
             .es_view(None)
             .during(|| format!("to read the region of deployment {dep_id}"))?
             .region;
-        let id = cloud
-            .create_traffic_filter_ruleset(&to_request(&plan, &region), call.cancel())
+        let body = to_request(&plan, &region);
+        let what = || format!("to create the remote cluster filter {:?}", body.name);
+        // The POST is not repeatable: what existed before it tells a create that landed
+        // without an answer from one that did not.
+        let before: BTreeSet<String> = cloud
+            .list_traffic_filter_rulesets(&region, call.cancel())
             .await
-            .during(|| {
-                format!(
-                    "to create the remote cluster filter {:?}",
-                    plan.name.as_deref().unwrap_or("")
-                )
-            })?;
+            .during(|| format!("to list the traffic filter rulesets of region {region}"))?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let id = match cloud
+            .create_traffic_filter_ruleset(&body, call.cancel())
+            .await
+        {
+            Ok(id) => id,
+            Err(e) if may_have_landed(&e) => {
+                let after = read_back(|t| {
+                    let region = region.clone();
+                    async move { cloud.list_traffic_filter_rulesets(&region, &t).await }
+                })
+                .await;
+                let found = match &after {
+                    Ok(list) => landed(&before, list, &body.name),
+                    Err(le) => {
+                        let mut d = api_error(&what(), &e);
+                        d.detail = format!(
+                            "{}\n\nThe ruleset may have been created, and looking for it failed too ({le}): list the rulesets (GET /api/v1/deployments/traffic-filter/rulesets?region={region}) and delete one named {:?} that no deployment uses, or import it.",
+                            d.detail, body.name
+                        );
+                        return Err(d.into());
+                    }
+                };
+                match found.as_slice() {
+                    [] => return Err(api_error(&what(), &e).into()),
+                    [r] => {
+                        tracing::debug!(ruleset = %r.id, "the create's answer was lost; the ruleset it made is adopted");
+                        r.id.clone()
+                    }
+                    many => {
+                        let ids: Vec<&str> = many.iter().map(|r| r.id.as_str()).collect();
+                        let mut d = api_error(&what(), &e);
+                        d.detail = format!(
+                            "{}\n\nRulesets named {:?} appeared meanwhile ({}): another process may be creating them; none was taken into the state.",
+                            d.detail,
+                            body.name,
+                            ids.join(", ")
+                        );
+                        return Err(d.into());
+                    }
+                }
+            }
+            Err(e) => return Err(api_error(&what(), &e).into()),
+        };
         // From here on the ruleset exists: every answer carries it in the state.
         if let Err(e) = cloud
             .associate_traffic_filter_ruleset(&id, &dep_id, call.cancel())

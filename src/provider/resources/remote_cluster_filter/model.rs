@@ -109,3 +109,17 @@ pub(super) fn parse_import_id(id: &str) -> Option<(String, String)> {
     };
     (hex(dep) && !rs.is_empty() && !rs.contains('/')).then(|| (dep.to_string(), rs.to_string()))
 }
+
+/// After a create whose answer was lost: the rulesets that were not there before it
+/// (`before`, the ids listed just before the POST) and look like ours (its name, type
+/// `remote_cluster`). One is the create that landed; none, it did not.
+pub(super) fn landed<'a>(
+    before: &std::collections::BTreeSet<String>,
+    after: &'a [TrafficFilterRuleset],
+    name: &str,
+) -> Vec<&'a TrafficFilterRuleset> {
+    after
+        .iter()
+        .filter(|r| !before.contains(&r.id) && r.name == name && r.kind == RULESET_TYPE)
+        .collect()
+}

@@ -98,3 +98,34 @@ fn every_rule_needs_a_source() {
     assert!(d.has_errors());
     assert!(format!("{d:?}").contains("rule.organization_id"));
 }
+
+#[test]
+fn a_lost_create_is_told_by_what_appeared() {
+    use super::model::landed;
+    use crate::client::cloud::TrafficFilterRuleset;
+    let rs = |id: &str, name: &str, kind: &str| -> TrafficFilterRuleset {
+        serde_json::from_value(
+            serde_json::json!({"id": id, "name": name, "type": kind, "region": "r"}),
+        )
+        .unwrap()
+    };
+    let before: std::collections::BTreeSet<String> = ["old".to_string()].into();
+    let after = vec![
+        rs("old", "mine", "remote_cluster"),
+        rs("new", "mine", "remote_cluster"),
+        rs("ip", "mine", "ip"),
+        rs("other", "theirs", "remote_cluster"),
+    ];
+    // (name, ids found): only new rulesets of our name and type count.
+    for (name, want) in [
+        ("mine", vec!["new"]),
+        ("theirs", vec!["other"]),
+        ("none", vec![]),
+    ] {
+        let got: Vec<&str> = landed(&before, &after, name)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
