@@ -8,8 +8,13 @@
 
 use tfplugin::framework::list::{ListRequest, ListedObject};
 
+use crate::client::cloud::{EsResourceView, GetDeploymentParams};
+use crate::framework::decode::ObjectReader;
 use crate::framework::diag::Diagnostics;
+use crate::framework::schema::{Attribute, Block};
 use crate::framework::traits::{CallContext, ReadRequest, Resource, cancelled};
+use crate::framework::value::Value;
+use crate::provider::common::{Call, During};
 
 /// One object to list: its import id and the name `terraform query` shows.
 pub(super) struct Found {
@@ -57,4 +62,40 @@ pub(super) async fn read_each(
         });
     }
     Ok(out)
+}
+
+/// The configuration of a list over one deployment's Elasticsearch resource: `deployment_id`
+/// and an optional `ref_id`.
+pub(super) fn deployment_config_schema(what: &str) -> Block {
+    Block::new()
+        .markdown_description(what.to_string())
+        .attribute(
+            Attribute::string("deployment_id")
+                .required()
+                .description("Id of the deployment (32 lowercase hexadecimal characters)."),
+        )
+        .attribute(
+            Attribute::string("ref_id").optional().description(
+                "`ref_id` of its Elasticsearch resource; the first one when left out.",
+            ),
+        )
+}
+
+/// The deployment a list's configuration names, and the view of its Elasticsearch resource.
+pub(super) async fn locate_deployment(
+    call: &Call<'_>,
+    config: &Value,
+) -> Result<(String, EsResourceView), Diagnostics> {
+    let r = ObjectReader::root(config)?;
+    let dep_id = r.string("deployment_id")?;
+    let ref_id = r.opt_string("ref_id")?;
+    let dep = call
+        .cloud()?
+        .get_deployment(&dep_id, &GetDeploymentParams::for_read(), call.cancel())
+        .await
+        .during(|| format!("to read deployment {dep_id}"))?;
+    let view = dep
+        .es_view(ref_id.as_deref())
+        .during(|| format!("to find the Elasticsearch resource of deployment {dep_id}"))?;
+    Ok((dep_id, view))
 }

@@ -4,53 +4,17 @@
 
 use async_trait::async_trait;
 
-use crate::client::cloud::{EsResourceView, GetDeploymentParams};
-use crate::framework::decode::ObjectReader;
 use crate::framework::diag::Diagnostics;
 use crate::framework::list::{ListRequest, ListResource, ListedObject};
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::Schema;
 use crate::framework::traits::CallContext;
 use crate::provider::common::{Call, During};
 
-use super::super::listing::{Found, read_each};
+use super::super::listing::{Found, deployment_config_schema, locate_deployment, read_each};
 use super::KeystoreApiKeyResource;
 
 /// The list resource type.
 pub struct KeystoreApiKeyList;
-
-fn config_schema(what: &str) -> Block {
-    Block::new()
-        .markdown_description(what.to_string())
-        .attribute(
-            Attribute::string("deployment_id")
-                .required()
-                .description("Id of the deployment (32 lowercase hexadecimal characters)."),
-        )
-        .attribute(
-            Attribute::string("ref_id").optional().description(
-                "`ref_id` of its Elasticsearch resource; the first one when left out.",
-            ),
-        )
-}
-
-/// The deployment, the resolved `ref_id` and its resource view.
-async fn locate(
-    call: &Call<'_>,
-    config: &crate::framework::value::Value,
-) -> Result<(String, EsResourceView), Diagnostics> {
-    let r = ObjectReader::root(config)?;
-    let dep_id = r.string("deployment_id")?;
-    let ref_id = r.opt_string("ref_id")?;
-    let dep = call
-        .cloud()?
-        .get_deployment(&dep_id, &GetDeploymentParams::for_read(), call.cancel())
-        .await
-        .during(|| format!("to read deployment {dep_id}"))?;
-    let view = dep
-        .es_view(ref_id.as_deref())
-        .during(|| format!("to find the Elasticsearch resource of deployment {dep_id}"))?;
-    Ok((dep_id, view))
-}
 
 #[async_trait]
 impl ListResource for KeystoreApiKeyList {
@@ -59,7 +23,7 @@ impl ListResource for KeystoreApiKeyList {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(config_schema(
+        Schema::new(deployment_config_schema(
             "Lists the `cluster.remote.<alias>.credentials` entries of a deployment's Elasticsearch keystore. The keystore API never returns values, so generated configuration has no key: add `api_key_wo` and `api_key_wo_version` (see the resource's import section) before applying.",
         ))
     }
@@ -70,7 +34,7 @@ impl ListResource for KeystoreApiKeyList {
         req: ListRequest,
     ) -> Result<Vec<ListedObject>, Diagnostics> {
         let call = Call::new(ctx)?;
-        let (dep_id, view) = locate(&call, &req.config).await?;
+        let (dep_id, view) = locate_deployment(&call, &req.config).await?;
         let keystore = call
             .cloud()?
             .get_keystore(&dep_id, &view.ref_id, call.cancel())

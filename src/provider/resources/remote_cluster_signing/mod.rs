@@ -100,23 +100,7 @@ impl Resource for RemoteClusterSigningResource {
         _req: &PlanRequest,
         plan: &mut PlannedChange,
     ) -> Diagnostics {
-        if matches!(plan.planned_state, Value::Null) {
-            return Diagnostics::new();
-        }
-        // The 9.3 gate where the cluster is reachable now (again before the write).
-        let Ok(call) = Call::new(ctx) else {
-            return Diagnostics::new();
-        };
-        let Ok(es) = call.es() else {
-            return Diagnostics::new();
-        };
-        match es
-            .require(Feature::CertificateIdentity, call.cancel())
-            .await
-        {
-            Err(e @ crate::client::ClientError::VersionGate { .. }) => version_error(&e).into(),
-            _ => Diagnostics::new(),
-        }
+        plan_gate(ctx, plan).await
     }
 
     async fn create(
@@ -177,5 +161,26 @@ impl Resource for RemoteClusterSigningResource {
             alias: Known::Value(id.to_owned()),
             ..SigningModel::default()
         })
+    }
+}
+
+/// The 9.3 gate of the signing resources at plan time, where the cluster is reachable now
+/// (checked again before the write); nothing to check for a destroy.
+pub(super) async fn plan_gate(ctx: &CallContext, plan: &PlannedChange) -> Diagnostics {
+    if matches!(plan.planned_state, Value::Null) {
+        return Diagnostics::new();
+    }
+    let Ok(call) = Call::new(ctx) else {
+        return Diagnostics::new();
+    };
+    let Ok(es) = call.es() else {
+        return Diagnostics::new();
+    };
+    match es
+        .require(Feature::CertificateIdentity, call.cancel())
+        .await
+    {
+        Err(e @ crate::client::ClientError::VersionGate { .. }) => version_error(&e).into(),
+        _ => Diagnostics::new(),
     }
 }

@@ -22,7 +22,7 @@ use crate::framework::traits::{
 use crate::framework::value::Value;
 use crate::provider::common::{Call, During};
 
-use super::remote_cluster_signing::version_error;
+use super::remote_cluster_signing::{plan_gate, version_error};
 use model::{ID, SETTING, TrustModel, from_settings, to_settings};
 
 /// The resource type name.
@@ -91,22 +91,7 @@ impl Resource for SigningTrustResource {
         _req: &PlanRequest,
         plan: &mut PlannedChange,
     ) -> Diagnostics {
-        if matches!(plan.planned_state, Value::Null) {
-            return Diagnostics::new();
-        }
-        let Ok(call) = Call::new(ctx) else {
-            return Diagnostics::new();
-        };
-        let Ok(es) = call.es() else {
-            return Diagnostics::new();
-        };
-        match es
-            .require(Feature::CertificateIdentity, call.cancel())
-            .await
-        {
-            Err(e @ crate::client::ClientError::VersionGate { .. }) => version_error(&e).into(),
-            _ => Diagnostics::new(),
-        }
+        plan_gate(ctx, plan).await
     }
 
     async fn create(

@@ -3,53 +3,17 @@
 
 use async_trait::async_trait;
 
-use crate::client::cloud::{EsResourceView, GetDeploymentParams};
-use crate::framework::decode::ObjectReader;
 use crate::framework::diag::Diagnostics;
 use crate::framework::list::{ListRequest, ListResource, ListedObject};
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::Schema;
 use crate::framework::traits::CallContext;
-use crate::provider::common::{Call, During};
+use crate::provider::common::Call;
 
-use super::super::listing::{Found, read_each};
+use super::super::listing::{Found, deployment_config_schema, locate_deployment, read_each};
 use super::TrustedEnvironmentResource;
 
 /// The list resource type.
 pub struct TrustedEnvironmentList;
-
-fn config_schema(what: &str) -> Block {
-    Block::new()
-        .markdown_description(what.to_string())
-        .attribute(
-            Attribute::string("deployment_id")
-                .required()
-                .description("Id of the deployment (32 lowercase hexadecimal characters)."),
-        )
-        .attribute(
-            Attribute::string("ref_id").optional().description(
-                "`ref_id` of its Elasticsearch resource; the first one when left out.",
-            ),
-        )
-}
-
-/// The deployment, the resolved `ref_id` and its resource view.
-async fn locate(
-    call: &Call<'_>,
-    config: &crate::framework::value::Value,
-) -> Result<(String, EsResourceView), Diagnostics> {
-    let r = ObjectReader::root(config)?;
-    let dep_id = r.string("deployment_id")?;
-    let ref_id = r.opt_string("ref_id")?;
-    let dep = call
-        .cloud()?
-        .get_deployment(&dep_id, &GetDeploymentParams::for_read(), call.cancel())
-        .await
-        .during(|| format!("to read deployment {dep_id}"))?;
-    let view = dep
-        .es_view(ref_id.as_deref())
-        .during(|| format!("to find the Elasticsearch resource of deployment {dep_id}"))?;
-    Ok((dep_id, view))
-}
 
 #[async_trait]
 impl ListResource for TrustedEnvironmentList {
@@ -58,7 +22,7 @@ impl ListResource for TrustedEnvironmentList {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(config_schema(
+        Schema::new(deployment_config_schema(
             "Lists the trust entries of a deployment's Elasticsearch resource: organizations (`accounts`), trust relationships (`external`) and certificate entries (`direct`), the default trust of the deployment's own organization included.",
         ))
     }
@@ -69,7 +33,7 @@ impl ListResource for TrustedEnvironmentList {
         req: ListRequest,
     ) -> Result<Vec<ListedObject>, Diagnostics> {
         let call = Call::new(ctx)?;
-        let (dep_id, view) = locate(&call, &req.config).await?;
+        let (dep_id, view) = locate_deployment(&call, &req.config).await?;
         let trust = view.trust.clone().unwrap_or_default();
         let ref_id = &view.ref_id;
         let mut found = Vec::new();
