@@ -71,29 +71,30 @@ impl<'a> Generator<'a> {
             .to_string()
     }
 
+    /// The entry of a type documented by its schema (resources, data sources, list resources,
+    /// actions).
+    fn schema_entry(&self, type_name: &str, schema: Schema) -> Entry {
+        Entry {
+            name: type_name.to_string(),
+            short: self.short_name(type_name),
+            schema: Some(schema),
+            signature: None,
+        }
+    }
+
     /// Generates every page, or fails listing every missing example.
     pub fn run(&self) -> Result<Docs, DocgenError> {
         let mut resources: Vec<Entry> = self
             .provider
             .resources()
             .iter()
-            .map(|r| Entry {
-                name: r.type_name().to_string(),
-                short: self.short_name(r.type_name()),
-                schema: Some(r.schema()),
-                signature: None,
-            })
+            .map(|r| self.schema_entry(r.type_name(), r.schema()))
             .collect();
         let mut data_sources: Vec<Entry> = self
             .provider
             .data_sources()
             .iter()
-            .map(|d| Entry {
-                name: d.type_name().to_string(),
-                short: self.short_name(d.type_name()),
-                schema: Some(d.schema()),
-                signature: None,
-            })
+            .map(|d| self.schema_entry(d.type_name(), d.schema()))
             .collect();
         let mut functions: Vec<Entry> = self
             .provider
@@ -110,23 +111,13 @@ impl<'a> Generator<'a> {
             .provider
             .list_resources()
             .iter()
-            .map(|l| Entry {
-                name: l.type_name().to_string(),
-                short: self.short_name(l.type_name()),
-                schema: Some(l.schema()),
-                signature: None,
-            })
+            .map(|l| self.schema_entry(l.type_name(), l.schema()))
             .collect();
         let mut actions: Vec<Entry> = self
             .provider
             .actions()
             .iter()
-            .map(|a| Entry {
-                name: a.type_name().to_string(),
-                short: self.short_name(a.type_name()),
-                schema: Some(a.schema()),
-                signature: None,
-            })
+            .map(|a| self.schema_entry(a.type_name(), a.schema()))
             .collect();
         for list in [
             &mut resources,
